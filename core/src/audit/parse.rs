@@ -1,0 +1,320 @@
+//! One JSON line → one [`ParsedEvent`] borrowing from the line, or a [`LineError`] saying why not.
+//!
+//! Only the fields the model indexes are extracted; the line itself stays the record of truth.
+//! Each field is captured raw and then interpreted leniently, so that a field of an unexpected
+//! type (`"success":"false"`, a numeric `code`) never costs the event.
+
+use crate::problem::ProblemKind;
+use crate::time::{parse_rfc3339, Nanos};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// Whether an event records something that went right or wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
+pub enum Outcome {
+    /// The event carries no success or failure (most events).
+    #[default]
+    None,
+    Success,
+    Failure,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::None => "",
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// The indexed fields of one audit event, borrowed from its line where no unescaping was needed.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParsedEvent<'a> {
+    pub event: Cow<'a, str>,
+    pub time: Option<Nanos>,
+    pub code: Option<Cow<'a, str>>,
+    pub uid: Option<Cow<'a, str>>,
+    pub ei: Option<i64>,
+    pub cluster: Option<Cow<'a, str>>,
+    pub user: Option<Cow<'a, str>>,
+    pub login: Option<Cow<'a, str>>,
+    pub sid: Option<Cow<'a, str>>,
+    pub server_id: Option<Cow<'a, str>>,
+    pub server_hostname: Option<Cow<'a, str>>,
+    pub server_addr: Option<Cow<'a, str>>,
+    pub addr_local: Option<Cow<'a, str>>,
+    pub addr_remote: Option<Cow<'a, str>>,
+    pub method: Option<Cow<'a, str>>,
+    pub error: Option<Cow<'a, str>>,
+    pub message: Option<Cow<'a, str>>,
+    pub size: Option<Cow<'a, str>>,
+    pub proto: Option<Cow<'a, str>>,
+    pub success: Option<bool>,
+    pub interactive: Option<bool>,
+    pub participants: Vec<Cow<'a, str>>,
+    pub session_start: Option<Nanos>,
+    pub session_stop: Option<Nanos>,
+}
+
+impl ParsedEvent<'_> {
+    /// Success or failure: `event` first (an `auth` event is always a failed attempt), then an
+    /// explicit `success`, then the code's severity letter (`…W`/`…E` are failures).
+    pub fn outcome(&self) -> Outcome {
+        if self.event == "auth" {
+            return Outcome::Failure;
+        }
+        if let Some(ok) = self.success {
+            return if ok { Outcome::Success } else { Outcome::Failure };
+        }
+        match self.code.as_deref().and_then(|c| c.bytes().last()) {
+            Some(b'W' | b'E') => Outcome::Failure,
+            Some(b'I') if super::is_auth_attempt(&self.event) => Outcome::Success,
+            _ => Outcome::None,
+        }
+    }
+
+    /// The node a session or command ran on: hostname, falling back to id, then address.
+    pub fn node(&self) -> Option<&str> {
+        [&self.server_hostname, &self.server_id, &self.server_addr, &self.addr_local]
+            .into_iter()
+            .find_map(|f| f.as_deref().filter(|s| !s.is_empty()))
+    }
+}
+
+/// Why a line is not an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub kind: ProblemKind,
+    pub detail: String,
+}
+
+impl LineError {
+    fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        LineError { kind, detail: detail.into() }
+    }
+}
+
+/// The wire shape: every indexed key captured raw. Unknown keys are skipped (but still checked
+/// to be valid JSON by the parser).
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(borrow)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow)]
+    time: Option<&'a RawValue>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    uid: Option<&'a RawValue>,
+    #[serde(borrow)]
+    ei: Option<&'a RawValue>,
+    #[serde(borrow)]
+    cluster_name: Option<&'a RawValue>,
+    #[serde(borrow)]
+    user: Option<&'a RawValue>,
+    #[serde(borrow)]
+    login: Option<&'a RawValue>,
+    #[serde(borrow)]
+    sid: Option<&'a RawValue>,
+    #[serde(borrow)]
+    server_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    server_hostname: Option<&'a RawValue>,
+    #[serde(borrow)]
+    server_addr: Option<&'a RawValue>,
+    #[serde(borrow, rename = "addr.local")]
+    addr_local: Option<&'a RawValue>,
+    #[serde(borrow, rename = "addr.remote")]
+    addr_remote: Option<&'a RawValue>,
+    #[serde(borrow)]
+    method: Option<&'a RawValue>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
+    #[serde(borrow)]
+    size: Option<&'a RawValue>,
+    #[serde(borrow)]
+    proto: Option<&'a RawValue>,
+    #[serde(borrow)]
+    success: Option<&'a RawValue>,
+    #[serde(borrow)]
+    interactive: Option<&'a RawValue>,
+    #[serde(borrow)]
+    participants: Option<&'a RawValue>,
+    #[serde(borrow)]
+    session_start: Option<&'a RawValue>,
+    #[serde(borrow)]
+    session_stop: Option<&'a RawValue>,
+}
+
+/// Parses one line (without its newline). Blank lines are the caller's business.
+pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
+    let text = std::str::from_utf8(line).map_err(|e| {
+        LineError::new(ProblemKind::InvalidUtf8, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
+    })?;
+    let first = text.trim_start().as_bytes().first().copied();
+    if first != Some(b'{') {
+        // Tell what it is, so that "not an object" is not mistaken for truncation.
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => LineError::new(ProblemKind::NotAnObject, format!("a JSON {}, not an object", json_kind(first))),
+            Err(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
+        });
+    }
+    let wire: Wire<'_> =
+        serde_json::from_str(text).map_err(|e| LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)))?;
+    let event = match wire.event.map(strict_string) {
+        Some(Some(e)) if !e.is_empty() => e,
+        Some(_) => return Err(LineError::new(ProblemKind::MissingEvent, "\"event\" is not a non-empty string")),
+        None => return Err(LineError::new(ProblemKind::MissingEvent, "object has no \"event\" field")),
+    };
+    Ok(ParsedEvent {
+        event,
+        time: wire.time.and_then(string).and_then(|t| parse_rfc3339(&t)),
+        code: wire.code.and_then(string),
+        uid: wire.uid.and_then(string),
+        ei: wire.ei.and_then(integer),
+        cluster: wire.cluster_name.and_then(string),
+        user: wire.user.and_then(string),
+        login: wire.login.and_then(string),
+        sid: wire.sid.and_then(string),
+        server_id: wire.server_id.and_then(string),
+        server_hostname: wire.server_hostname.and_then(string),
+        server_addr: wire.server_addr.and_then(string),
+        addr_local: wire.addr_local.and_then(string),
+        addr_remote: wire.addr_remote.and_then(string),
+        method: wire.method.and_then(string),
+        error: wire.error.and_then(string),
+        message: wire.message.and_then(string),
+        size: wire.size.and_then(string),
+        proto: wire.proto.and_then(string),
+        success: wire.success.and_then(boolean),
+        interactive: wire.interactive.and_then(boolean),
+        participants: wire.participants.map(strings).unwrap_or_default(),
+        session_start: wire.session_start.and_then(string).and_then(|t| parse_rfc3339(&t)),
+        session_stop: wire.session_stop.and_then(string).and_then(|t| parse_rfc3339(&t)),
+    })
+}
+
+fn json_kind(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'[') => "array",
+        Some(b'"') => "string",
+        Some(b't' | b'f') => "boolean",
+        Some(b'n') => "null",
+        _ => "number",
+    }
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "truncated JSON",
+        Category::Syntax => "invalid JSON",
+        Category::Data => "unexpected JSON",
+        Category::Io => "unreadable JSON",
+    };
+    // serde_json's message ends with "at line L column C"; on one line only the column matters.
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    format!("{what} at column {}: {msg}", e.column())
+}
+
+/// Only a JSON string: the event type must be one.
+fn strict_string(raw: &RawValue) -> Option<Cow<'_, str>> {
+    serde_json::from_str::<Cow<'_, str>>(raw.get()).ok()
+}
+
+/// A string value, or a number / bool rendered as text (old writers were not consistent).
+fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let s = raw.get();
+    match s.as_bytes().first()? {
+        b'"' => serde_json::from_str::<Cow<'_, str>>(s).ok(),
+        b'-' | b'0'..=b'9' | b't' | b'f' => Some(Cow::Borrowed(s)),
+        _ => None,
+    }
+}
+
+fn integer(raw: &RawValue) -> Option<i64> {
+    let s = raw.get();
+    s.parse::<i64>().ok().or_else(|| string(raw)?.parse().ok())
+}
+
+/// `true`/`false`, also as the strings `"true"`/`"false"` that Teleport 2.x wrote.
+fn boolean(raw: &RawValue) -> Option<bool> {
+    match raw.get() {
+        "true" | "\"true\"" => Some(true),
+        "false" | "\"false\"" => Some(false),
+        _ => None,
+    }
+}
+
+fn strings(raw: &RawValue) -> Vec<Cow<'_, str>> {
+    serde_json::from_str::<Vec<Cow<'_, str>>>(raw.get()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_sorted_key_v1_line() {
+        let line = br#"{"addr.local":"127.0.0.1:3022","addr.remote":"127.0.0.1:51942","event":"session.start","login":"akontsevoy","ms":-64,"offset":0,"server_id":"d1d92452","sid":"4bac8c61","size":"0:0","time":"2016-05-09T14:57:05.936Z","user":"akontsevoy"}"#;
+        let e = parse_line(line).unwrap();
+        assert_eq!(e.event, "session.start");
+        assert_eq!(e.user.as_deref(), Some("akontsevoy"));
+        assert_eq!(e.addr_remote.as_deref(), Some("127.0.0.1:51942"));
+        assert_eq!(e.node(), Some("d1d92452"));
+        assert_eq!(e.code, None);
+        assert_eq!(e.outcome(), Outcome::None);
+    }
+
+    #[test]
+    fn reads_proto_ordered_line_with_nanoseconds() {
+        let line = br#"{"ei":0,"event":"session.end","uid":"u1","code":"T2004I","time":"2024-02-23T18:56:57.190681808Z","cluster_name":"c","user":"alice","sid":"s1","server_hostname":"web-1","interactive":true,"participants":["alice","bob"],"session_start":"2024-02-23T18:50:00.5Z","session_stop":"2024-02-23T18:56:57.1Z"}"#;
+        let e = parse_line(line).unwrap();
+        assert_eq!(e.ei, Some(0));
+        assert_eq!(e.interactive, Some(true));
+        assert_eq!(e.participants, vec!["alice", "bob"]);
+        assert!(e.session_stop.unwrap() > e.session_start.unwrap());
+        assert_eq!(e.node(), Some("web-1"));
+    }
+
+    #[test]
+    fn outcome_follows_event_then_success_then_code() {
+        let o = |l: &[u8]| parse_line(l).unwrap().outcome();
+        assert_eq!(o(br#"{"event":"auth","user":"x","success":true}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","success":"false"}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","code":"T1000W"}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","code":"T1001I"}"#), Outcome::Success);
+        assert_eq!(o(br#"{"event":"exec","code":"T3002E"}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"exec","code":"T3002I"}"#), Outcome::None);
+    }
+
+    #[test]
+    fn bad_lines_say_why() {
+        let kind = |l: &[u8]| parse_line(l).unwrap_err().kind;
+        assert_eq!(kind(br#"{"event":"user.login","user":"al"#), ProblemKind::InvalidJson);
+        assert_eq!(kind(b"[1,2]"), ProblemKind::NotAnObject);
+        assert_eq!(kind(b"\"event\""), ProblemKind::NotAnObject);
+        assert_eq!(kind(br#"{"user":"x"}"#), ProblemKind::MissingEvent);
+        assert_eq!(kind(br#"{"event":7}"#), ProblemKind::MissingEvent);
+        assert_eq!(kind(b"{\"event\":\"a\xff\"}"), ProblemKind::InvalidUtf8);
+        assert_eq!(kind(br#"{"event":"a","event":"b"}"#), ProblemKind::InvalidJson);
+        let e = parse_line(br#"{"event":"x", oops}"#).unwrap_err();
+        assert!(e.detail.contains("column 15"), "{}", e.detail);
+    }
+
+    #[test]
+    fn odd_field_types_do_not_cost_the_event() {
+        let e = parse_line(br#"{"event":"x","time":12,"user":{"a":1},"ei":"7","code":3007,"participants":"nope"}"#).unwrap();
+        assert_eq!(e.time, None);
+        assert_eq!(e.user, None);
+        assert_eq!(e.ei, Some(7));
+        assert_eq!(e.code.as_deref(), Some("3007"));
+        assert!(e.participants.is_empty());
+    }
+}

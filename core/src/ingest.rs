@@ -1,0 +1,465 @@
+//! Files in, model out. Bytes are pushed slice by slice (sans-io): each file passes through a
+//! small stage machine — sniff, gzip, tar, audit lines or recording part — so that the browser
+//! worker can read big files in slices and answer queries between them, and so that tests and
+//! benchmarks drive exactly the same code natively.
+
+use crate::audit::parse_line;
+use crate::container::{GzipPush, TarEvent, TarSplitter};
+use crate::lines::{Line, LineSplitter};
+use crate::model::{FileInfo, FileKind, Model, PartRole, RecordingPart};
+use crate::problem::{FileId, Place, Problem, ProblemKind};
+use crate::sniff::{part_name, sniff_content, sniff_layer, trim_line, Content, Layer, NameRole, HEAD_LEN};
+use std::sync::Arc;
+
+/// Stated limits: past them input is reported, not kept.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Longest audit line kept (longer lines are reported and skipped).
+    pub max_line: usize,
+    /// Problems listed one by one per file; more are counted in one summary line.
+    pub max_problems_per_file: usize,
+    /// Largest recording part unpacked from an archive and kept in memory.
+    pub max_kept_part: usize,
+    /// Archives inside archives (`.tar.gz` holding `.log.gz` is depth 3).
+    pub max_depth: u8,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line: 1 << 20, max_problems_per_file: 10_000, max_kept_part: 512 << 20, max_depth: 4 }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Lines of plain top-level files are not kept in memory: the host reads them back from the
+    /// file by offset (see [`crate::model::FileInfo::raw_in_file`]).
+    pub read_back_plain_files: bool,
+}
+
+/// Whether a file still wants bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    More,
+    /// Nothing more is needed (a recording part kept by handle, or a file not read).
+    Done,
+}
+
+pub struct Ingest {
+    pub model: Model,
+    options: Options,
+    open: Vec<(FileId, Stream)>,
+    /// Bytes pushed into top-level files so far.
+    pub bytes_in: u64,
+}
+
+impl Ingest {
+    pub fn new(options: Options) -> Self {
+        Ingest { model: Model::default(), options, open: Vec::new(), bytes_in: 0 }
+    }
+
+    /// Declares a top-level file (one the host holds a handle to).
+    pub fn open(&mut self, path: &str, size: u64) -> FileId {
+        let id = self.model.add_file(FileInfo::new(path.to_owned(), size, None));
+        self.open.push((id, Stream::new(id, 0)));
+        id
+    }
+
+    pub fn push(&mut self, file: FileId, bytes: &[u8]) -> Flow {
+        self.bytes_in += bytes.len() as u64;
+        let Some((_, stream)) = self.open.iter_mut().find(|(f, _)| *f == file) else { return Flow::Done };
+        let mut cx = Cx { model: &mut self.model, options: &self.options };
+        stream.push(&mut cx, bytes)
+    }
+
+    /// Ends a file: flushes the last line, checks that compressed data was complete.
+    pub fn close(&mut self, file: FileId) {
+        let Some(i) = self.open.iter().position(|(f, _)| *f == file) else { return };
+        let (_, mut stream) = self.open.swap_remove(i);
+        let mut cx = Cx { model: &mut self.model, options: &self.options };
+        stream.close(&mut cx);
+    }
+
+    /// Reads a whole file held in memory: open, push in slices, close.
+    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) -> FileId {
+        let id = self.open(path, bytes.len() as u64);
+        for slice in bytes.chunks(1 << 20) {
+            if self.push(id, slice) == Flow::Done {
+                break;
+            }
+        }
+        self.close(id);
+        id
+    }
+
+    pub fn finish(mut self) -> Model {
+        for (id, _) in self.open.clone_ids() {
+            self.close(id);
+        }
+        self.model.ensure_sorted();
+        self.model
+    }
+}
+
+trait CloneIds {
+    fn clone_ids(&self) -> Vec<(FileId, ())>;
+}
+
+impl CloneIds for Vec<(FileId, Stream)> {
+    fn clone_ids(&self) -> Vec<(FileId, ())> {
+        self.iter().map(|(f, _)| (*f, ())).collect()
+    }
+}
+
+/// What the stages share: the model they fill and the options they obey.
+struct Cx<'a> {
+    model: &'a mut Model,
+    options: &'a Options,
+}
+
+impl Cx<'_> {
+    fn problem(&mut self, file: FileId, place: Place, kind: ProblemKind, detail: String) {
+        let listed = self.model.problems.iter().rev().take_while(|p| p.file == file).count();
+        let limit = self.options.limits.max_problems_per_file;
+        if listed < limit {
+            self.model.problems.push(Problem { file, place, kind, detail });
+        } else if listed == limit {
+            let detail = format!("more than {limit} problems in this file: the rest are counted, not listed");
+            self.model.problems.push(Problem { file, place: Place::File, kind, detail });
+        }
+    }
+}
+
+/// One byte stream: a top-level file, its decompressed content, or an archive entry.
+struct Stream {
+    file: FileId,
+    depth: u8,
+    stage: Stage,
+}
+
+enum Stage {
+    Sniff(Vec<u8>),
+    Gzip { gz: GzipPush, inner: Box<Stream> },
+    Tar { split: TarSplitter, entry: Option<Box<Stream>> },
+    Audit(AuditReader),
+    Keep { role: PartRole, sid: Option<String>, bytes: Vec<u8> },
+    Done,
+}
+
+impl Stream {
+    fn new(file: FileId, depth: u8) -> Self {
+        Stream { file, depth, stage: Stage::Sniff(Vec::new()) }
+    }
+
+    fn push(&mut self, cx: &mut Cx<'_>, mut bytes: &[u8]) -> Flow {
+        match &mut self.stage {
+            Stage::Sniff(head) => {
+                let take = (HEAD_LEN - head.len()).min(bytes.len());
+                head.extend_from_slice(&bytes[..take]);
+                bytes = &bytes[take..];
+                if head.len() < HEAD_LEN {
+                    return Flow::More;
+                }
+                let head = std::mem::take(head);
+                self.decide(cx, &head, false);
+                if self.push(cx, &head) == Flow::Done {
+                    return Flow::Done;
+                }
+                self.push(cx, bytes)
+            }
+            Stage::Gzip { gz, inner } => {
+                let mut flow = Flow::More;
+                let result = gz.push(bytes, &mut |out: &[u8]| {
+                    if flow == Flow::More {
+                        flow = inner.push(cx, out);
+                    }
+                });
+                if let Err(e) = result {
+                    let at = gz.consumed();
+                    cx.problem(self.file, Place::Offset(at), ProblemKind::BadGzip, e);
+                    inner.close(cx);
+                    self.stage = Stage::Done;
+                    return Flow::Done;
+                }
+                if flow == Flow::Done {
+                    self.stage = Stage::Done;
+                }
+                flow
+            }
+            Stage::Tar { split, entry } => {
+                let parent = self.file;
+                let depth = self.depth;
+                let result = split.push(bytes, &mut |ev| tar_event(cx, parent, depth, entry, ev));
+                if let Err(e) = result {
+                    cx.problem(self.file, Place::File, ProblemKind::BadTar, e);
+                    if let Some(mut open) = entry.take() {
+                        open.close(cx);
+                    }
+                    self.stage = Stage::Done;
+                    return Flow::Done;
+                }
+                Flow::More
+            }
+            Stage::Audit(reader) => {
+                reader.push(cx, self.file, bytes);
+                Flow::More
+            }
+            Stage::Keep { bytes: kept, .. } => {
+                if kept.len() + bytes.len() > cx.options.limits.max_kept_part {
+                    let limit = cx.options.limits.max_kept_part;
+                    let detail = format!("recording part larger than {} MiB: not unpacked", limit >> 20);
+                    cx.problem(self.file, Place::File, ProblemKind::TooLarge, detail);
+                    cx.model.file_mut(self.file).kind = FileKind::NotRead;
+                    self.stage = Stage::Done;
+                    return Flow::Done;
+                }
+                kept.extend_from_slice(bytes);
+                Flow::More
+            }
+            Stage::Done => Flow::Done,
+        }
+    }
+
+    fn close(&mut self, cx: &mut Cx<'_>) {
+        match std::mem::replace(&mut self.stage, Stage::Done) {
+            Stage::Sniff(head) => {
+                self.decide(cx, &head, true);
+                self.push(cx, &head);
+                self.close(cx);
+            }
+            Stage::Gzip { mut gz, mut inner } => {
+                let mut sink = |out: &[u8]| {
+                    inner.push(cx, out);
+                };
+                let result = gz.finish(&mut sink);
+                if let Err(e) = result {
+                    let at = gz.consumed();
+                    cx.problem(self.file, Place::Offset(at), ProblemKind::BadGzip, e);
+                }
+                inner.close(cx);
+            }
+            Stage::Tar { mut split, mut entry } => {
+                let (parent, depth) = (self.file, self.depth);
+                if let Err(e) = split.finish(&mut |ev| tar_event(cx, parent, depth, &mut entry, ev)) {
+                    cx.problem(self.file, Place::File, ProblemKind::BadTar, e);
+                }
+                if let Some(mut open) = entry.take() {
+                    open.close(cx);
+                }
+            }
+            Stage::Audit(mut reader) => reader.finish(cx, self.file),
+            Stage::Keep { role, sid, bytes } => {
+                let part = RecordingPart { file: self.file, sid, role, kept: Some(Arc::new(bytes)) };
+                cx.model.add_recording_part(part);
+            }
+            Stage::Done => {}
+        }
+    }
+
+    /// Chooses the stage for this stream from its first bytes.
+    fn decide(&mut self, cx: &mut Cx<'_>, head: &[u8], complete: bool) {
+        let file = self.file;
+        let path = cx.model.file(file).path.clone();
+        let has_handle = cx.model.file(file).parent.is_none();
+        let deeper_ok = self.depth < cx.options.limits.max_depth;
+        self.stage = match sniff_layer(head) {
+            Layer::Gzip if deeper_ok => {
+                cx.model.file_mut(file).compressed = true;
+                let inner = Box::new(Stream::new(file, self.depth + 1));
+                Stage::Gzip { gz: GzipPush::new(), inner }
+            }
+            Layer::Tar if deeper_ok => {
+                if first_entry_is_gen2_part(head) {
+                    self.part(cx, PartRole::Gen2Tar, part_name(&path).map(|p| p.sid), has_handle)
+                } else {
+                    cx.model.file_mut(file).kind = FileKind::Archive;
+                    Stage::Tar { split: TarSplitter::new(), entry: None }
+                }
+            }
+            Layer::Gzip | Layer::Tar => {
+                let detail = format!("archives nested more than {} deep are not opened", cx.options.limits.max_depth);
+                self.not_read(cx, ProblemKind::TooLarge, detail)
+            }
+            Layer::ProtoStream { version, encrypted } => {
+                let sid = part_name(&path).map(|p| p.sid);
+                self.part(cx, PartRole::ProtoStream { version, encrypted }, sid, has_handle)
+            }
+            Layer::Plain => {
+                let name = part_name(&path);
+                let sid = name.as_ref().map(|p| p.sid.clone());
+                let number = name.as_ref().and_then(|p| p.number).unwrap_or(0);
+                match sniff_content(&path, head, complete) {
+                    Content::AuditLog { array } => {
+                        let raw_in_file = has_handle && self.depth == 0 && cx.options.read_back_plain_files;
+                        let f = cx.model.file_mut(file);
+                        f.kind = FileKind::AuditLog;
+                        f.raw_in_file = raw_in_file;
+                        Stage::Audit(AuditReader::new(cx.options.limits.max_line, array, raw_in_file))
+                    }
+                    Content::Gen1SessionLog => self.part(cx, PartRole::Gen1Log, sid, has_handle),
+                    Content::Gen1Bytes => self.part(cx, PartRole::Gen1Bytes, sid, has_handle),
+                    Content::Gen2Index => self.part(cx, PartRole::Gen2Index, sid, has_handle),
+                    Content::Gen2Events => self.part(cx, PartRole::Gen2Events { first_index: number }, sid, has_handle),
+                    Content::Gen2Chunks => self.part(cx, PartRole::Gen2Chunks { first_offset: number }, sid, has_handle),
+                    Content::Gen2Enhanced => self.part(cx, PartRole::Gen2Enhanced, sid, has_handle),
+                    Content::Marker | Content::Empty => {
+                        cx.model.file_mut(file).kind = FileKind::Empty;
+                        Stage::Done
+                    }
+                    Content::Unknown(why) => {
+                        let detail = match name.map(|n| n.role) {
+                            Some(NameRole::Tar) => format!("named like a recording, but {why}"),
+                            _ => why.to_owned(),
+                        };
+                        self.not_read(cx, ProblemKind::NotAuditLog, detail)
+                    }
+                }
+            }
+        };
+    }
+
+    /// A recording part: by handle when the host can read the file again, else kept.
+    fn part(&mut self, cx: &mut Cx<'_>, role: PartRole, sid: Option<String>, has_handle: bool) -> Stage {
+        cx.model.file_mut(self.file).kind = FileKind::Recording;
+        if has_handle {
+            cx.model.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None });
+            Stage::Done
+        } else {
+            Stage::Keep { role, sid, bytes: Vec::new() }
+        }
+    }
+
+    fn not_read(&mut self, cx: &mut Cx<'_>, kind: ProblemKind, detail: String) -> Stage {
+        cx.model.file_mut(self.file).kind = FileKind::NotRead;
+        cx.problem(self.file, Place::File, kind, detail);
+        Stage::Done
+    }
+}
+
+fn tar_event(cx: &mut Cx<'_>, parent: FileId, depth: u8, entry: &mut Option<Box<Stream>>, ev: TarEvent<'_>) {
+    match ev {
+        TarEvent::Entry { path, size } => {
+            let full = format!("{}/{}", cx.model.file(parent).path, path.trim_start_matches("./"));
+            let child = cx.model.add_file(FileInfo::new(full, size, Some(parent)));
+            *entry = Some(Box::new(Stream::new(child, depth + 1)));
+        }
+        TarEvent::Data(d) => {
+            if let Some(s) = entry.as_mut() {
+                if s.push(cx, d) == Flow::Done {
+                    // The entry needs no more bytes: drop the rest of it cheaply.
+                    s.stage = Stage::Done;
+                }
+            }
+        }
+        TarEvent::End => {
+            if let Some(mut s) = entry.take() {
+                s.close(cx);
+            }
+        }
+    }
+}
+
+/// Generation-2 tarballs hold flat base names: `<sid>.index`, `<sid>-0.events.gz`, ….
+fn first_entry_is_gen2_part(head: &[u8]) -> bool {
+    let Some(block) = head.get(..512) else { return false };
+    let name = tar::Header::from_byte_slice(block).path_bytes();
+    let name = String::from_utf8_lossy(&name);
+    !name.contains('/')
+        && matches!(part_name(&name).map(|p| p.role), Some(NameRole::Index | NameRole::Events | NameRole::Chunks))
+}
+
+/// JSON lines → events, with every line accounted for.
+struct AuditReader {
+    lines: LineSplitter,
+    array: bool,
+    raw_in_file: bool,
+    /// No event seen yet: problems wait, in case the file is not an audit log at all.
+    confirmed: bool,
+    pending: Vec<(Place, ProblemKind, String)>,
+}
+
+/// Problems held back per file until the first event tells that it is an audit log.
+const MAX_PENDING: usize = 1000;
+
+impl AuditReader {
+    fn new(max_line: usize, array: bool, raw_in_file: bool) -> Self {
+        AuditReader { lines: LineSplitter::new(max_line), array, raw_in_file, confirmed: false, pending: Vec::new() }
+    }
+
+    fn push(&mut self, cx: &mut Cx<'_>, file: FileId, bytes: &[u8]) {
+        let mut lines = std::mem::replace(&mut self.lines, LineSplitter::new(0));
+        lines.push(bytes, &mut |line| self.line(cx, file, line));
+        self.lines = lines;
+    }
+
+    fn finish(&mut self, cx: &mut Cx<'_>, file: FileId) {
+        let mut lines = std::mem::replace(&mut self.lines, LineSplitter::new(0));
+        lines.finish(&mut |line| self.line(cx, file, line));
+        if !self.confirmed {
+            let f = cx.model.file_mut(file);
+            if f.bad_lines == 0 {
+                f.kind = FileKind::Empty;
+                return;
+            }
+            f.kind = FileKind::NotRead;
+            let first = self.pending.first().map(|(place, _, d)| format!("; {place}: {d}")).unwrap_or_default();
+            let detail = format!("no Teleport audit event in its {} lines{first}", f.lines);
+            cx.problem(file, Place::File, ProblemKind::NotAuditLog, detail);
+        }
+    }
+
+    fn line(&mut self, cx: &mut Cx<'_>, file: FileId, line: Line<'_>) {
+        cx.model.file_mut(file).lines += 1;
+        match line {
+            Line::Text { number, offset, bytes } => {
+                let text = trim_line(bytes, self.array);
+                if text.is_empty() {
+                    cx.model.file_mut(file).blank_lines += 1;
+                    return;
+                }
+                match parse_line(text) {
+                    Ok(event) => {
+                        let at = offset + (text.as_ptr() as u64 - bytes.as_ptr() as u64);
+                        let raw_at = self.raw_in_file.then_some(at);
+                        cx.model.add_event(file, number, text, raw_at, &event);
+                        self.confirm(cx, file);
+                    }
+                    Err(e) => self.bad(cx, file, Place::Line(number), e.kind, e.detail),
+                }
+            }
+            Line::TooLong { number, len, .. } => {
+                let limit = self.lines_limit(cx);
+                let detail = format!("line of {len} bytes is over the {limit} limit: skipped");
+                self.bad(cx, file, Place::Line(number), ProblemKind::LineTooLong, detail);
+            }
+        }
+    }
+
+    fn lines_limit(&self, cx: &Cx<'_>) -> String {
+        let max = cx.options.limits.max_line;
+        if max >= 1 << 20 && max % (1 << 20) == 0 {
+            format!("{} MiB", max >> 20)
+        } else {
+            format!("{max}-byte")
+        }
+    }
+
+    fn bad(&mut self, cx: &mut Cx<'_>, file: FileId, place: Place, kind: ProblemKind, detail: String) {
+        cx.model.file_mut(file).bad_lines += 1;
+        if self.confirmed {
+            cx.problem(file, place, kind, detail);
+        } else if self.pending.len() < MAX_PENDING {
+            self.pending.push((place, kind, detail));
+        }
+    }
+
+    fn confirm(&mut self, cx: &mut Cx<'_>, file: FileId) {
+        if !self.confirmed {
+            self.confirmed = true;
+            for (place, kind, detail) in std::mem::take(&mut self.pending) {
+                cx.problem(file, place, kind, detail);
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The loaded evidence: files, events (compact rows over interned strings), sessions, auth
+//! attempts, recording parts, and everything that could not be read.
+
+mod raw;
+mod recordings;
+mod sessions;
+mod strings;
+
+pub use raw::RawRef;
+pub use recordings::{PartRole, RecordingPart};
+pub use sessions::{Session, Sessions};
+pub use strings::{Strings, Sym};
+
+use crate::audit::{is_auth_attempt, Outcome, ParsedEvent};
+use crate::problem::{FileId, Problem};
+use crate::time::Nanos;
+use foldhash::HashSet;
+use raw::RawArena;
+use serde::{Deserialize, Serialize};
+use std::hash::{BuildHasher, Hasher};
+
+/// Index of an event in [`Model::events`] (arrival order).
+pub type EventId = u32;
+
+/// Sort key for events without a readable time: after every real time.
+pub const NO_TIME: Nanos = Nanos::MAX;
+
+/// One audit event, compactly. The line it came from stays the record of truth ([`RawRef`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub time: Nanos,
+    pub kind: Sym,
+    pub code: Sym,
+    pub user: Sym,
+    pub login: Sym,
+    pub node: Sym,
+    /// Remote host (the address without its port).
+    pub remote: Sym,
+    pub sid: Sym,
+    pub cluster: Sym,
+    pub method: Sym,
+    /// `error`, else `message`.
+    pub message: Sym,
+    pub file: FileId,
+    pub line: u32,
+    pub remote_port: u16,
+    pub outcome: Outcome,
+    pub is_auth: bool,
+    pub raw: RawRef,
+}
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileKind {
+    /// Not classified yet (still at its first bytes).
+    Pending,
+    AuditLog,
+    /// A part of a session recording (see the recording catalog).
+    Recording,
+    /// A gzip or tar container whose entries are listed as files of their own.
+    Archive,
+    /// Empty files and Teleport's marker files.
+    Empty,
+    /// Not a Teleport file; the problem list says why.
+    NotRead,
+}
+
+/// One input file, or one entry inside an archive, with what was read from it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// As dropped (`log/a1/2024-01-01.00:00:00.log`), or `archive.tar.gz/entry/path` inside archives.
+    pub path: String,
+    /// Bytes as stored (compressed size for gzip).
+    pub size: u64,
+    pub parent: Option<FileId>,
+    pub kind: FileKind,
+    pub compressed: bool,
+    /// Text lines read (decompressed).
+    pub lines: u64,
+    pub events: u64,
+    pub duplicates: u64,
+    pub bad_lines: u64,
+    pub blank_lines: u64,
+    pub first_time: Option<Nanos>,
+    pub last_time: Option<Nanos>,
+    pub sha256: Option<String>,
+    /// Raw lines are read back from the file itself rather than kept in memory.
+    pub raw_in_file: bool,
+}
+
+impl FileInfo {
+    pub fn new(path: String, size: u64, parent: Option<FileId>) -> Self {
+        FileInfo {
+            path,
+            size,
+            parent,
+            kind: FileKind::Pending,
+            compressed: false,
+            lines: 0,
+            events: 0,
+            duplicates: 0,
+            bad_lines: 0,
+            blank_lines: 0,
+            first_time: None,
+            last_time: None,
+            sha256: None,
+            raw_in_file: false,
+        }
+    }
+
+    /// Every line is accounted for: read = kept + folded duplicates + reported + blank.
+    pub fn counts_add_up(&self) -> bool {
+        self.lines == self.events + self.duplicates + self.bad_lines + self.blank_lines
+    }
+
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+#[derive(Default)]
+pub struct Model {
+    pub strings: Strings,
+    pub events: Vec<Event>,
+    pub files: Vec<FileInfo>,
+    pub problems: Vec<Problem>,
+    pub sessions: Sessions,
+    pub recordings: Vec<RecordingPart>,
+    /// Duplicate events folded (same `uid`, identical line).
+    pub duplicates: u64,
+    seen: HashSet<u128>,
+    arena: RawArena,
+    /// Event ids in time order (then file, line); rebuilt lazily after loading more.
+    by_time: Vec<EventId>,
+    auth_by_time: Vec<EventId>,
+    sorted_len: usize,
+}
+
+impl Model {
+    pub fn add_file(&mut self, info: FileInfo) -> FileId {
+        self.files.push(info);
+        (self.files.len() - 1) as FileId
+    }
+
+    pub fn file(&self, id: FileId) -> &FileInfo {
+        &self.files[id as usize]
+    }
+
+    pub fn file_mut(&mut self, id: FileId) -> &mut FileInfo {
+        &mut self.files[id as usize]
+    }
+
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+
+    /// Adds one parsed event from `line` of `file`. Returns false when it was a duplicate of an
+    /// event already loaded (same `uid` and byte-identical line), which is then only counted.
+    pub(crate) fn add_event(&mut self, file: FileId, line: u64, bytes: &[u8], raw_in_file_at: Option<u64>, e: &ParsedEvent<'_>) -> bool {
+        if let Some(uid) = e.uid.as_deref().filter(|u| !u.is_empty()) {
+            if !self.seen.insert(dedup_key(uid, bytes)) {
+                self.duplicates += 1;
+                self.files[file as usize].duplicates += 1;
+                return false;
+            }
+        }
+        let id = self.events.len() as EventId;
+        let raw = match raw_in_file_at {
+            Some(offset) => RawRef::in_file(offset, bytes.len()),
+            None => self.arena.keep(bytes),
+        };
+        let s = &mut self.strings;
+        let (host, port) = split_host_port(e.addr_remote.as_deref().unwrap_or(""));
+        let event = Event {
+            time: e.time.unwrap_or(NO_TIME),
+            kind: s.intern(&e.event),
+            code: s.intern_opt(e.code.as_deref()),
+            user: s.intern_opt(e.user.as_deref()),
+            login: s.intern_opt(e.login.as_deref()),
+            node: s.intern_opt(e.node()),
+            remote: s.intern(host),
+            sid: s.intern_opt(e.sid.as_deref()),
+            cluster: s.intern_opt(e.cluster.as_deref()),
+            method: s.intern_opt(e.method.as_deref()),
+            message: s.intern_opt(e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref())),
+            file,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            remote_port: port.unwrap_or(0),
+            outcome: e.outcome(),
+            is_auth: is_auth_attempt(&e.event),
+            raw,
+        };
+        self.events.push(event);
+        self.sessions.add(id, e, e.time, &mut self.strings);
+        let f = &mut self.files[file as usize];
+        f.events += 1;
+        if let Some(t) = e.time {
+            f.first_time = Some(f.first_time.map_or(t, |x| x.min(t)));
+            f.last_time = Some(f.last_time.map_or(t, |x| x.max(t)));
+        }
+        true
+    }
+
+    /// The bytes of an event's line when they are kept in memory; `None` when they must be read
+    /// back from the file (see [`FileInfo::raw_in_file`]).
+    pub fn kept_raw(&self, id: EventId) -> Option<&[u8]> {
+        let e = self.events.get(id as usize)?;
+        if self.files[e.file as usize].raw_in_file {
+            None
+        } else {
+            self.arena.get(e.raw)
+        }
+    }
+
+    /// Event ids in time order (then file, then line). Cheap when nothing was added since.
+    pub fn by_time(&mut self) -> &[EventId] {
+        self.ensure_sorted();
+        &self.by_time
+    }
+
+    /// Auth-attempt event ids in time order.
+    pub fn auth_by_time(&mut self) -> &[EventId] {
+        self.ensure_sorted();
+        &self.auth_by_time
+    }
+
+    /// The sorted indexes, when they are current (after [`Model::ensure_sorted`]).
+    pub fn sorted(&self) -> (&[EventId], &[EventId]) {
+        (&self.by_time, &self.auth_by_time)
+    }
+
+    pub fn ensure_sorted(&mut self) {
+        if self.sorted_len == self.events.len() {
+            return;
+        }
+        let events = &self.events;
+        let mut order: Vec<EventId> = (0..events.len() as EventId).collect();
+        order.sort_by_key(|&i| {
+            let e = &events[i as usize];
+            (e.time, e.file, e.line)
+        });
+        self.auth_by_time = order.iter().copied().filter(|&i| events[i as usize].is_auth).collect();
+        self.by_time = order;
+        self.sorted_len = events.len();
+        for s in &mut self.sessions.list {
+            s.events.sort_by_key(|&i| {
+                let e = &events[i as usize];
+                (e.time, e.file, e.line)
+            });
+        }
+    }
+
+    /// Earliest and latest event time.
+    pub fn time_span(&self) -> Option<(Nanos, Nanos)> {
+        let mut span: Option<(Nanos, Nanos)> = None;
+        for f in &self.files {
+            if let (Some(a), Some(b)) = (f.first_time, f.last_time) {
+                span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            }
+        }
+        span
+    }
+
+    pub(crate) fn add_recording_part(&mut self, part: RecordingPart) {
+        if let Some(sid) = part.sid.as_deref() {
+            let sym = self.strings.intern(sid);
+            let s = self.sessions.entry(sym, NO_TIME);
+            s.recording_parts += 1;
+        }
+        self.recordings.push(part);
+    }
+}
+
+/// Identity of an event for folding duplicates: its uid and its exact line. Two independent
+/// 64-bit hashes make an accidental collision (which would hide an event) practically impossible.
+fn dedup_key(uid: &str, line: &[u8]) -> u128 {
+    let hash = |seed: u64| {
+        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+        h.write(uid.as_bytes());
+        h.write_u8(0xff);
+        h.write(line);
+        h.finish()
+    };
+    (u128::from(hash(0x9e37_79b9_7f4a_7c15)) << 64) | u128::from(hash(0xc2b2_ae3d_27d4_eb4f))
+}
+
+/// `10.0.0.1:5000` → (`10.0.0.1`, 5000); `[::1]:22` → (`::1`, 22); bare hosts keep no port.
+pub fn split_host_port(addr: &str) -> (&str, Option<u16>) {
+    if let Some(rest) = addr.strip_prefix('[') {
+        if let Some((host, tail)) = rest.split_once(']') {
+            return (host, tail.strip_prefix(':').and_then(|p| p.parse().ok()));
+        }
+    }
+    match addr.rsplit_once(':') {
+        // More than one colon without brackets: a bare IPv6 address.
+        Some((host, port)) if !host.contains(':') => match port.parse() {
+            Ok(p) => (host, Some(p)),
+            Err(_) => (addr, None),
+        },
+        _ => (addr, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_and_port() {
+        assert_eq!(split_host_port("10.0.0.1:5000"), ("10.0.0.1", Some(5000)));
+        assert_eq!(split_host_port("[::1]:22"), ("::1", Some(22)));
+        assert_eq!(split_host_port("fe80::1"), ("fe80::1", None));
+        assert_eq!(split_host_port("host"), ("host", None));
+        assert_eq!(split_host_port(""), ("", None));
+    }
+}

@@ -1,0 +1,1 @@
+//! Filters over the model (placeholder until the query module lands).

@@ -1,0 +1,1 @@
+//! Paged table views (placeholder).

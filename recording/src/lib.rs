@@ -1,0 +1,120 @@
+//! Teleport session recordings of every generation, decoded into one [`Recording`]: all terminal
+//! output in order, print events addressed by time, and the session's other events on the same
+//! clock.
+//!
+//! Generations (see the format reference, §3):
+//! - 1 (2016–2018): `<sid>.session.log` (JSON lines) + `<sid>.session.bytes` (raw PTY);
+//! - 2 (2018–2020): `<sid>.index` + `<sid>-N.events.gz` + `<sid>-N.chunks.gz`, loose or in a
+//!   real tar `<sid>.tar`;
+//! - 3 (2020–): ProtoStream `<sid>.tar` (not a tar): gzip + protobuf parts.
+//!
+//! Input is untrusted: decoding never panics, keeps everything before a defect, and says where
+//! and why it stopped in [`Recording::problems`].
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds on the recording's own clock: 0 is the first print (or the session start when
+/// that comes first).
+pub type Millis = u64;
+
+/// Nanoseconds since the Unix epoch, UTC.
+pub type Nanos = i64;
+
+/// A decoded recording.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// 1, 2 or 3.
+    pub generation: u8,
+    pub sid: Option<String>,
+    /// Every byte the session printed, in order (raw PTY bytes: not necessarily UTF-8, and a
+    /// character may be split across prints).
+    pub output: Vec<u8>,
+    /// Print events in time order; each names a slice of `output`.
+    pub prints: Vec<Print>,
+    /// The session's other events (resize, join, leave, enhanced events, start, end) in time
+    /// order on the same clock.
+    pub events: Vec<SessionEvent>,
+    /// Terminal size (cols, rows) before the first print, from `session.start` `size`.
+    pub initial_size: Option<(u16, u16)>,
+    /// Wall-clock time of `Millis` 0.
+    pub start_time: Option<Nanos>,
+    /// Length of the recording: the last print, or `session.end` when later.
+    pub duration: Millis,
+    /// Who, where and when, from the recording's own session events.
+    pub meta: SessionMeta,
+    /// What could not be decoded, with where; decoding kept everything before it.
+    pub problems: Vec<String>,
+}
+
+/// One write to the terminal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Print {
+    pub at: Millis,
+    /// Start of this print's bytes in [`Recording::output`].
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A non-print session event placed on the recording's clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEvent {
+    pub at: Millis,
+    pub kind: EventKind,
+    /// The `event` type as written (`session.join`, `resize`, …).
+    pub event: String,
+    /// A one-line human summary (`bob joined`, `/usr/bin/curl http://x`, …).
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    Start,
+    Resize { cols: u16, rows: u16 },
+    Join { user: String },
+    Leave { user: String },
+    /// Enhanced recording: a program was executed.
+    Command { path: String, argv: Vec<String>, return_code: i32 },
+    /// Enhanced recording: a file was opened.
+    Disk { path: String },
+    /// Enhanced recording: a network connection; `denied` when the policy blocked it.
+    Network { dst: String, denied: bool },
+    End,
+    Other,
+}
+
+/// Who, where and when, as the recording itself says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub user: Option<String>,
+    pub login: Option<String>,
+    /// `server_hostname`, falling back to `server_id`.
+    pub node: Option<String>,
+    pub server_id: Option<String>,
+    pub remote_addr: Option<String>,
+    pub cluster: Option<String>,
+    pub start: Option<Nanos>,
+    pub end: Option<Nanos>,
+    pub participants: Vec<String>,
+}
+
+/// Why a recording cannot be replayed at all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordingError {
+    /// A ProtoStream V2 recording with the encrypted flag: only the auth server's keys open it.
+    Encrypted,
+    /// Nothing decodable: the reason says what was wrong, and where.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for RecordingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordingError::Encrypted => {
+                f.write_str("encrypted recording — cannot be replayed here (only the Teleport auth server holds its keys)")
+            }
+            RecordingError::Unreadable(why) => write!(f, "unreadable recording: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RecordingError {}

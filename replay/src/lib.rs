@@ -1,0 +1,1 @@
+//! Terminal replay of a decoded [`review_recording::Recording`].

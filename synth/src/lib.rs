@@ -1,0 +1,1 @@
+//! Writes Teleport files of every generation from the format reference.
