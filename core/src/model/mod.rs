@@ -156,7 +156,14 @@ impl Model {
 
     /// Adds one parsed event from `line` of `file`. Returns false when it was a duplicate of an
     /// event already loaded (same `uid` and byte-identical line), which is then only counted.
-    pub(crate) fn add_event(&mut self, file: FileId, line: u64, bytes: &[u8], raw_in_file_at: Option<u64>, e: &ParsedEvent<'_>) -> bool {
+    pub(crate) fn add_event(
+        &mut self,
+        file: FileId,
+        line: u64,
+        bytes: &[u8],
+        raw_in_file_at: Option<u64>,
+        e: &ParsedEvent<'_>,
+    ) -> bool {
         if let Some(uid) = e.uid.as_deref().filter(|u| !u.is_empty()) {
             if !self.seen.insert(dedup_key(uid, bytes)) {
                 self.duplicates += 1;
@@ -182,7 +189,12 @@ impl Model {
             sid: s.intern_opt(e.sid.as_deref()),
             cluster: s.intern_opt(e.cluster.as_deref()),
             method: s.intern_opt(e.method.as_deref()),
-            message: s.intern_opt(e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref())),
+            message: s.intern_opt(
+                e.error
+                    .as_deref()
+                    .filter(|m| !m.is_empty())
+                    .or(e.message.as_deref()),
+            ),
             file,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             remote_port: port.unwrap_or(0),
@@ -239,7 +251,11 @@ impl Model {
             let e = &events[i as usize];
             (e.time, e.file, e.line)
         });
-        self.auth_by_time = order.iter().copied().filter(|&i| events[i as usize].is_auth).collect();
+        self.auth_by_time = order
+            .iter()
+            .copied()
+            .filter(|&i| events[i as usize].is_auth)
+            .collect();
         self.by_time = order;
         self.sorted_len = events.len();
         for s in &mut self.sessions.list {

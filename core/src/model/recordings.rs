@@ -42,7 +42,9 @@ impl PartRole {
             PartRole::Gen2Chunks { .. } => "chunks (gen 2)",
             PartRole::Gen2Enhanced => "enhanced events (gen 2)",
             PartRole::Gen2Tar => "tarball (gen 2)",
-            PartRole::ProtoStream { encrypted: true, .. } => "ProtoStream, encrypted (gen 3)",
+            PartRole::ProtoStream {
+                encrypted: true, ..
+            } => "ProtoStream, encrypted (gen 3)",
             PartRole::ProtoStream { .. } => "ProtoStream (gen 3)",
         }
     }

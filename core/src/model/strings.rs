@@ -4,7 +4,19 @@
 use foldhash::HashMap;
 
 /// An interned string. `Sym::NONE` (0) stands for an absent value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Sym(pub u32);
 
 impl Sym {
@@ -26,7 +38,10 @@ pub struct Strings {
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { map: HashMap::default(), all: vec!["".into()] }
+        Strings {
+            map: HashMap::default(),
+            all: vec!["".into()],
+        }
     }
 }
 
@@ -70,7 +85,11 @@ impl Strings {
 
     /// Every symbol with its string, for dictionary scans by queries.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
-        self.all.iter().enumerate().skip(1).map(|(i, s)| (Sym(i as u32), &**s))
+        self.all
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, s)| (Sym(i as u32), &**s))
     }
 
     /// A rank for each symbol in string order, so that sorting by a column sorts by text.

@@ -1,1 +1,0 @@
-//! Filters over the model (placeholder until the query module lands).

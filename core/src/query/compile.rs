@@ -1,0 +1,534 @@
+//! [`Expr`] + model → [`Filter`]: each term becomes a set of matching interned strings (found by
+//! one scan of the dictionary), so that testing a row is a few integer lookups.
+
+use super::parse::{parse, Expr, Op, ParseError, Term};
+use crate::audit::Outcome;
+use crate::model::{Event, Model, Session, Sym, NO_TIME};
+use crate::problem::FileId;
+use crate::time::{parse_rfc3339, Nanos, NANOS_PER_SEC};
+use chrono::NaiveDate;
+use std::net::IpAddr;
+
+/// Interned columns a term can address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Event,
+    Code,
+    User,
+    Login,
+    Node,
+    Addr,
+    Sid,
+    Cluster,
+    Method,
+    Message,
+}
+
+/// Columns free text looks in.
+const FREE_TEXT: [Column; 10] = [
+    Column::User,
+    Column::Login,
+    Column::Node,
+    Column::Addr,
+    Column::Event,
+    Column::Code,
+    Column::Method,
+    Column::Message,
+    Column::Cluster,
+    Column::Sid,
+];
+
+/// The field names the query language knows, with their aliases, for help and completion.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("user", "Teleport user"),
+    ("login", "OS login"),
+    ("node", "node hostname, server id or address (alias: host)"),
+    (
+        "addr",
+        "remote address; accepts CIDR, e.g. 10.0.0.0/8 (aliases: ip, addr.remote)",
+    ),
+    (
+        "event",
+        "event type, e.g. user.login or session.* (alias: type)",
+    ),
+    ("code", "event code, e.g. T1000W"),
+    ("outcome", "success or failure"),
+    ("success", "true or false"),
+    ("method", "login method: local, github, oidc, saml, …"),
+    ("error", "error or message text (alias: message)"),
+    ("sid", "session id (alias: session)"),
+    ("cluster", "cluster name"),
+    (
+        "time",
+        "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23",
+    ),
+    ("file", "source file path"),
+];
+
+fn column_of(field: &str) -> Option<Column> {
+    Some(match field {
+        "event" | "type" => Column::Event,
+        "code" => Column::Code,
+        "user" => Column::User,
+        "login" => Column::Login,
+        "node" | "host" | "server" | "server_hostname" | "server_id" => Column::Node,
+        "addr" | "ip" | "remote" | "addr.remote" => Column::Addr,
+        "sid" | "session" => Column::Sid,
+        "cluster" | "cluster_name" => Column::Cluster,
+        "method" => Column::Method,
+        "error" | "message" | "msg" => Column::Message,
+        _ => return None,
+    })
+}
+
+impl Column {
+    fn of_event(self, e: &Event) -> Sym {
+        match self {
+            Column::Event => e.kind,
+            Column::Code => e.code,
+            Column::User => e.user,
+            Column::Login => e.login,
+            Column::Node => e.node,
+            Column::Addr => e.remote,
+            Column::Sid => e.sid,
+            Column::Cluster => e.cluster,
+            Column::Method => e.method,
+            Column::Message => e.message,
+        }
+    }
+
+    /// The session's own value for a column, where it has one.
+    fn of_session(self, s: &Session) -> Option<Sym> {
+        Some(match self {
+            Column::User => s.user,
+            Column::Login => s.login,
+            Column::Node => s.node,
+            Column::Addr => s.remote,
+            Column::Sid => s.sid,
+            Column::Cluster => s.cluster,
+            _ => return None,
+        })
+    }
+}
+
+/// A bitset over interned strings.
+#[derive(Clone, Debug)]
+struct SymSet(Vec<u64>);
+
+impl SymSet {
+    fn build(model: &Model, mut test: impl FnMut(&str) -> bool) -> Self {
+        let mut bits = vec![0u64; model.strings.len().div_ceil(64)];
+        for (sym, s) in model.strings.iter() {
+            if test(s) {
+                bits[sym.index() / 64] |= 1 << (sym.index() % 64);
+            }
+        }
+        SymSet(bits)
+    }
+
+    fn has(&self, sym: Sym) -> bool {
+        self.0
+            .get(sym.index() / 64)
+            .is_some_and(|w| w & (1 << (sym.index() % 64)) != 0)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    All,
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    In(Column, SymSet),
+    /// Free text: any of the free-text columns.
+    Any(SymSet),
+    Outcome(Outcome),
+    /// `start <= time < end`.
+    Time {
+        start: Nanos,
+        end: Nanos,
+    },
+    File(Vec<FileId>),
+}
+
+/// A compiled query, ready to test rows.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    node: Node,
+    pub text: String,
+}
+
+impl Filter {
+    pub fn all() -> Self {
+        Filter {
+            node: Node::All,
+            text: String::new(),
+        }
+    }
+
+    /// Parses and compiles `text` against the loaded strings.
+    pub fn new(text: &str, model: &Model) -> Result<Self, ParseError> {
+        let expr = parse(text)?;
+        Ok(Filter {
+            node: compile(&expr, model)?,
+            text: text.to_owned(),
+        })
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self.node, Node::All)
+    }
+
+    pub fn matches_event(&self, e: &Event) -> bool {
+        event(&self.node, e)
+    }
+
+    /// Sessions match on their own fields; event-only terms (type, code, outcome, method,
+    /// message) match when any event of the session does.
+    pub fn matches_session(&self, s: &Session, model: &Model) -> bool {
+        session(&self.node, s, model)
+    }
+}
+
+fn event(n: &Node, e: &Event) -> bool {
+    match n {
+        Node::All => true,
+        Node::And(v) => v.iter().all(|n| event(n, e)),
+        Node::Or(v) => v.iter().any(|n| event(n, e)),
+        Node::Not(n) => !event(n, e),
+        Node::In(c, set) => set.has(c.of_event(e)),
+        Node::Any(set) => FREE_TEXT.iter().any(|c| set.has(c.of_event(e))),
+        Node::Outcome(o) => e.outcome == *o,
+        Node::Time { start, end } => e.time != NO_TIME && *start <= e.time && e.time < *end,
+        Node::File(files) => files.contains(&e.file),
+    }
+}
+
+fn session(n: &Node, s: &Session, m: &Model) -> bool {
+    let any_event = |n: &Node| {
+        s.events
+            .iter()
+            .any(|&id| m.events.get(id as usize).is_some_and(|e| event(n, e)))
+    };
+    match n {
+        Node::All => true,
+        Node::And(v) => v.iter().all(|n| session(n, s, m)),
+        Node::Or(v) => v.iter().any(|n| session(n, s, m)),
+        Node::Not(n) => !session(n, s, m),
+        Node::In(Column::User, set) => {
+            set.has(s.user) || s.participants.iter().any(|&p| set.has(p))
+        }
+        Node::In(c, set) => match c.of_session(s) {
+            Some(sym) => set.has(sym),
+            None => any_event(n),
+        },
+        Node::Any(set) => {
+            FREE_TEXT
+                .iter()
+                .any(|c| c.of_session(s).is_some_and(|sym| set.has(sym)))
+                || s.participants.iter().any(|&p| set.has(p))
+                || any_event(n)
+        }
+        Node::Time { start, end } => {
+            // A session matches a time range it overlaps.
+            let from = s.start_or_first();
+            let to = s.end.unwrap_or(s.last_seen).max(from);
+            from != NO_TIME && from < *end && to >= *start
+        }
+        Node::Outcome(_) | Node::File(_) => any_event(n),
+    }
+}
+
+fn compile(e: &Expr, m: &Model) -> Result<Node, ParseError> {
+    Ok(match e {
+        Expr::All => Node::All,
+        Expr::And(v) => Node::And(v.iter().map(|e| compile(e, m)).collect::<Result<_, _>>()?),
+        Expr::Or(v) => Node::Or(v.iter().map(|e| compile(e, m)).collect::<Result<_, _>>()?),
+        Expr::Not(e) => Node::Not(Box::new(compile(e, m)?)),
+        Expr::Term(t) => term(t, m)?,
+    })
+}
+
+fn err(t: &Term, message: String) -> ParseError {
+    ParseError {
+        pos: t.pos,
+        message,
+    }
+}
+
+fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
+    let Some(field) = t.field.as_deref() else {
+        let needle = t.value.to_lowercase();
+        return Ok(Node::Any(SymSet::build(m, |s| {
+            contains_ignore_case(s, &needle)
+        })));
+    };
+    if field == "time" {
+        return time_term(t);
+    }
+    if t.op != Op::Is {
+        return Err(err(
+            t,
+            format!("'{field}' takes ':' — only time has >, >=, <, <="),
+        ));
+    }
+    if let Some(c) = column_of(field) {
+        if c == Column::Addr {
+            if let Some(net) = Cidr::parse(&t.value) {
+                return Ok(Node::In(c, SymSet::build(m, |s| net.contains(s))));
+            }
+        }
+        let pattern = Glob::new(&t.value);
+        return Ok(Node::In(c, SymSet::build(m, |s| pattern.matches(s))));
+    }
+    match field {
+        "outcome" | "result" => match t.value.to_ascii_lowercase().as_str() {
+            "success" | "ok" | "succeeded" => Ok(Node::Outcome(Outcome::Success)),
+            "failure" | "fail" | "failed" => Ok(Node::Outcome(Outcome::Failure)),
+            "none" => Ok(Node::Outcome(Outcome::None)),
+            _ => Err(err(t, "outcome is success, failure or none".into())),
+        },
+        "success" => match t.value.to_ascii_lowercase().as_str() {
+            "true" => Ok(Node::Outcome(Outcome::Success)),
+            "false" => Ok(Node::Outcome(Outcome::Failure)),
+            _ => Err(err(t, "success is true or false".into())),
+        },
+        "file" => {
+            let pattern = Glob::new(&t.value);
+            let files = (0..m.files.len() as FileId)
+                .filter(|&f| {
+                    let path = &m.file(f).path;
+                    pattern.matches(path)
+                        || pattern.matches(m.file(f).name())
+                        || contains_ignore_case(path, &t.value.to_lowercase())
+                })
+                .collect();
+            Ok(Node::File(files))
+        }
+        _ => {
+            let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+            Err(err(
+                t,
+                format!("unknown field '{field}'; fields are {}", known.join(", ")),
+            ))
+        }
+    }
+}
+
+fn time_term(t: &Term) -> Result<Node, ParseError> {
+    let Some((start, end)) = time_span(&t.value) else {
+        return Err(err(t, format!("expected a UTC time like 2024-02-23, 2024-02-23T10:00Z or an RFC 3339 time, found {:?}", t.value)));
+    };
+    let (lo, hi) = match t.op {
+        Op::Is => (start, end),
+        Op::Ge => (start, Nanos::MAX),
+        Op::Gt => (end, Nanos::MAX),
+        Op::Lt => (Nanos::MIN, start),
+        Op::Le => (Nanos::MIN, end),
+    };
+    Ok(Node::Time { start: lo, end: hi })
+}
+
+/// The interval a written time covers: a date is a day, `T10:00Z` a minute, seconds a second,
+/// and a time with a fraction an instant.
+pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
+    let v = v.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt()?;
+        return Some((start, start + 86_400 * NANOS_PER_SEC));
+    }
+    let body = v
+        .strip_suffix('Z')
+        .or_else(|| v.strip_suffix('z'))
+        .unwrap_or(v);
+    for (fmt, len) in [
+        ("%Y-%m-%dT%H:%M", 60),
+        ("%Y-%m-%dT%H", 3600),
+        ("%Y-%m-%d %H:%M", 60),
+    ] {
+        let full = if len == 3600 {
+            format!("{body}:00")
+        } else {
+            body.to_owned()
+        };
+        let f = if len == 3600 { "%Y-%m-%dT%H:%M" } else { fmt };
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&full, f) {
+            let start = t.and_utc().timestamp_nanos_opt()?;
+            return Some((start, start + len * NANOS_PER_SEC));
+        }
+    }
+    let with_zone = if v.ends_with(['Z', 'z']) || v.rfind(['+', '-']).is_some_and(|i| i > 10) {
+        v.to_owned()
+    } else {
+        format!("{v}Z")
+    };
+    let t = parse_rfc3339(&with_zone)?;
+    let span = if with_zone.contains('.') {
+        1
+    } else {
+        NANOS_PER_SEC
+    };
+    Some((t, t + span))
+}
+
+fn contains_ignore_case(hay: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
+        return h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle_lower)
+}
+
+/// Case-insensitive equality with `*` standing for any run of characters.
+struct Glob {
+    parts: Vec<String>,
+    wild: bool,
+}
+
+impl Glob {
+    fn new(p: &str) -> Self {
+        let lower = p.to_lowercase();
+        Glob {
+            wild: lower.contains('*'),
+            parts: lower.split('*').map(str::to_owned).collect(),
+        }
+    }
+
+    fn matches(&self, s: &str) -> bool {
+        let s = s.to_lowercase();
+        if !self.wild {
+            return self.parts.first().is_some_and(|p| *p == s);
+        }
+        let (first, last) = (&self.parts[0], &self.parts[self.parts.len() - 1]);
+        if !s.starts_with(first.as_str()) || !s[first.len()..].ends_with(last.as_str()) {
+            return false;
+        }
+        let mut rest = &s[first.len()..s.len() - last.len()];
+        for mid in &self.parts[1..self.parts.len() - 1] {
+            match rest.find(mid.as_str()) {
+                Some(i) => rest = &rest[i + mid.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// An IPv4 or IPv6 network in CIDR notation.
+struct Cidr {
+    net: IpAddr,
+    bits: u8,
+}
+
+impl Cidr {
+    fn parse(v: &str) -> Option<Self> {
+        let (ip, bits) = v.split_once('/')?;
+        let net: IpAddr = ip.parse().ok()?;
+        let bits: u8 = bits.parse().ok()?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        (bits <= max).then_some(Cidr { net, bits })
+    }
+
+    fn contains(&self, host: &str) -> bool {
+        let Ok(ip) = host.parse::<IpAddr>() else {
+            return false;
+        };
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(
+                u128::from(u32::from(n)) << 96,
+                u128::from(u32::from(a)) << 96,
+                self.bits,
+            ),
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), self.bits),
+            _ => false,
+        }
+    }
+}
+
+fn prefix_eq(a: u128, b: u128, bits: u8) -> bool {
+    bits == 0 || (a ^ b) >> (128 - u32::from(bits)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Ingest, Options};
+
+    fn model() -> Model {
+        let log = concat!(
+            r#"{"event":"user.login","user":"alice","method":"local","success":false,"code":"T1000W","error":"invalid password","addr.remote":"203.0.113.9:5555","time":"2024-02-23T09:59:00Z"}"#,
+            "\n",
+            r#"{"event":"user.login","user":"alice","method":"github","success":true,"code":"T1001I","addr.remote":"10.1.2.3:4000","time":"2024-02-23T10:00:30Z"}"#,
+            "\n",
+            r#"{"event":"session.start","user":"bob","login":"root","sid":"s1","server_hostname":"db-1","addr.remote":"10.9.9.9:1","time":"2024-02-23T11:00:00Z"}"#,
+            "\n",
+            r#"{"event":"session.join","user":"alice","sid":"s1","time":"2024-02-23T11:05:00Z"}"#,
+            "\n",
+            r#"{"event":"exec","user":"bob","sid":"s1","code":"T3002E","time":"2024-02-24T00:00:00Z"}"#,
+            "\n",
+        );
+        let mut ing = Ingest::new(Options::default());
+        ing.add_bytes("a.log", log.as_bytes());
+        ing.finish()
+    }
+
+    fn count(q: &str) -> usize {
+        let m = model();
+        let f = Filter::new(q, &m).unwrap_or_else(|e| panic!("{q}: {e}"));
+        m.events.iter().filter(|e| f.matches_event(e)).count()
+    }
+
+    #[test]
+    fn fields_free_text_and_logic() {
+        assert_eq!(count(""), 5);
+        assert_eq!(count("user:alice"), 3);
+        assert_eq!(count("user:ALICE success:false"), 1);
+        assert_eq!(count("outcome:failure"), 2);
+        assert_eq!(count("event:session.*"), 2);
+        assert_eq!(count("user:a*"), 3);
+        assert_eq!(count("-user:alice"), 2);
+        assert_eq!(count("user:alice OR login:root"), 4);
+        assert_eq!(count("db-1"), 1, "free text finds the node hostname");
+        assert_eq!(count("password"), 1, "free text finds the error");
+        assert_eq!(count("code:T1000W"), 1);
+    }
+
+    #[test]
+    fn addresses_and_times() {
+        assert_eq!(count("addr:10.0.0.0/8"), 2);
+        assert_eq!(count("addr:203.0.113.9"), 1);
+        assert_eq!(count("time>=2024-02-23T10:00Z"), 4);
+        assert_eq!(count("time<2024-02-23T10:00Z"), 1);
+        assert_eq!(count("time:2024-02-23"), 4);
+        assert_eq!(count("time>2024-02-23"), 1, "after the whole day");
+        assert_eq!(count("time:2024-02-23T10:00:30Z"), 1);
+    }
+
+    #[test]
+    fn sessions_match_on_their_own_fields_and_events() {
+        let m = model();
+        let s = &m.sessions.list[0];
+        let q = |q: &str| Filter::new(q, &m).unwrap().matches_session(s, &m);
+        assert!(q("user:alice"), "participants count");
+        assert!(q("node:db-1 login:root"));
+        assert!(q("code:T3002E"), "an event of the session matches");
+        assert!(!q("user:carol"));
+        assert!(q("time:2024-02-23T11:03Z"), "open session overlaps");
+    }
+
+    #[test]
+    fn compile_errors_point_at_the_term() {
+        let m = model();
+        let e = Filter::new("user:x colour:red", &m).unwrap_err();
+        assert_eq!(e.pos, 7);
+        assert!(e.message.contains("unknown field 'colour'"));
+        assert!(Filter::new("time>=yesterday", &m)
+            .unwrap_err()
+            .message
+            .contains("expected a UTC time"));
+        assert!(Filter::new("user>=a", &m).is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! The query language shared by every view: free text, `field:value`, comparisons on time,
+//! `AND`/`OR`/`NOT` (or `-term`) and parentheses. Parsing gives an [`Expr`] (printable back to
+//! the same query) or an error with its position; compiling against the model gives a
+//! [`Filter`] that tests events and sessions with integer comparisons.
+
+mod compile;
+mod parse;
+
+pub use compile::{Column, Filter};
+pub use parse::{parse, term_text, Expr, Op, ParseError, Term};

@@ -1,0 +1,549 @@
+//! Query text → [`Expr`], with errors that say where and what was expected.
+//!
+//! ```text
+//! query  := or
+//! or     := and ("OR" and)*
+//! and    := unary (["AND"] unary)*
+//! unary  := ("NOT" | "-") unary | "(" or ")" | term
+//! term   := [field (":" | ">=" | "<=" | ">" | "<")] value
+//! value  := word | "quoted \"string\""
+//! ```
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    /// Matches everything (the empty query).
+    All,
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+    Term(Term),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `field:value` (or a bare value): equality, with `*` wildcards; free text is a substring.
+    Is,
+    Ge,
+    Le,
+    Gt,
+    Lt,
+}
+
+impl Op {
+    fn text(self) -> &'static str {
+        match self {
+            Op::Is => ":",
+            Op::Ge => ">=",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Lt => "<",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Eq)]
+pub struct Term {
+    /// `None` for free text.
+    pub field: Option<String>,
+    pub op: Op,
+    pub value: String,
+    /// Where the term starts in the query text (for error messages; not part of equality).
+    pub pos: usize,
+}
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.field, self.op, &self.value) == (&other.field, other.op, &other.value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset in the query where the problem is.
+    pub pos: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at {}: {}", self.pos + 1, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    let tokens = lex(text)?;
+    let mut p = Parser {
+        tokens,
+        at: 0,
+        end: text.len(),
+    };
+    if p.tokens.is_empty() {
+        return Ok(Expr::All);
+    }
+    let e = p.or()?;
+    match p.peek() {
+        None => Ok(e),
+        Some(t) => Err(ParseError {
+            pos: t.pos,
+            message: format!("unexpected {}", t.kind.describe()),
+        }),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    LParen,
+    RParen,
+    Minus,
+    And,
+    Or,
+    Not,
+    /// A term: optional field, operator, value; `quoted` values are never keywords.
+    Word {
+        field: Option<String>,
+        op: Op,
+        value: String,
+        quoted: bool,
+    },
+}
+
+impl Kind {
+    fn describe(&self) -> String {
+        match self {
+            Kind::LParen => "'('".into(),
+            Kind::RParen => "')'".into(),
+            Kind::Minus => "'-'".into(),
+            Kind::And => "AND".into(),
+            Kind::Or => "OR".into(),
+            Kind::Not => "NOT".into(),
+            Kind::Word { value, .. } => format!("{value:?}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    pos: usize,
+    kind: Kind,
+}
+
+fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let pos = i;
+        match c {
+            b'(' => {
+                out.push(Token {
+                    pos,
+                    kind: Kind::LParen,
+                });
+                i += 1;
+            }
+            b')' => {
+                out.push(Token {
+                    pos,
+                    kind: Kind::RParen,
+                });
+                i += 1;
+            }
+            // At the start of a token, `-x` negates (inside a word, `a-b` stays a word).
+            b'-' if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) => {
+                out.push(Token {
+                    pos,
+                    kind: Kind::Minus,
+                });
+                i += 1;
+            }
+            b'"' => {
+                let (value, next) = quoted(text, i)?;
+                out.push(Token {
+                    pos,
+                    kind: Kind::Word {
+                        field: None,
+                        op: Op::Is,
+                        value,
+                        quoted: true,
+                    },
+                });
+                i = next;
+            }
+            _ => {
+                // A bare word runs to whitespace or a parenthesis; `field<op>` may precede a quote.
+                let start = i;
+                while i < b.len()
+                    && !b[i].is_ascii_whitespace()
+                    && !matches!(b[i], b'(' | b')' | b'"')
+                {
+                    if let Some((op, len)) = operator(&b[i..]) {
+                        let field = &text[start..i];
+                        if !field.is_empty() && is_field_name(field) {
+                            i += len;
+                            let (value, quoted_value, next) = if b.get(i) == Some(&b'"') {
+                                let (v, n) = quoted(text, i)?;
+                                (v, true, n)
+                            } else {
+                                let vs = i;
+                                while i < b.len()
+                                    && !b[i].is_ascii_whitespace()
+                                    && !matches!(b[i], b'(' | b')')
+                                {
+                                    i += 1;
+                                }
+                                (text[vs..i].to_owned(), false, i)
+                            };
+                            if value.is_empty() && !quoted_value {
+                                return Err(ParseError {
+                                    pos: next,
+                                    message: format!(
+                                        "expected a value after '{field}{}'",
+                                        op.text()
+                                    ),
+                                });
+                            }
+                            out.push(Token {
+                                pos,
+                                kind: Kind::Word {
+                                    field: Some(field.to_ascii_lowercase()),
+                                    op,
+                                    value,
+                                    quoted: quoted_value,
+                                },
+                            });
+                            i = next;
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                if matches!(out.last(), Some(t) if t.pos == pos) {
+                    continue;
+                }
+                let word = &text[start..i];
+                let kind = match word {
+                    "AND" | "&&" => Kind::And,
+                    "OR" | "||" => Kind::Or,
+                    "NOT" => Kind::Not,
+                    _ => Kind::Word {
+                        field: None,
+                        op: Op::Is,
+                        value: word.to_owned(),
+                        quoted: false,
+                    },
+                };
+                out.push(Token { pos, kind });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn operator(b: &[u8]) -> Option<(Op, usize)> {
+    match b {
+        [b'>', b'=', ..] => Some((Op::Ge, 2)),
+        [b'<', b'=', ..] => Some((Op::Le, 2)),
+        [b'>', ..] => Some((Op::Gt, 1)),
+        [b'<', ..] => Some((Op::Lt, 1)),
+        [b':', ..] => Some((Op::Is, 1)),
+        _ => None,
+    }
+}
+
+fn is_field_name(s: &str) -> bool {
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        && s.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// A `"…"` string with `\"` and `\\` escapes; returns the value and the index after it.
+fn quoted(text: &str, start: usize) -> Result<(String, usize), ParseError> {
+    let mut value = String::new();
+    let mut chars = text[start + 1..].char_indices();
+    while let Some((off, c)) = chars.next() {
+        match c {
+            '"' => return Ok((value, start + 1 + off + 1)),
+            '\\' => match chars.next() {
+                Some((_, e)) => value.push(e),
+                None => break,
+            },
+            _ => value.push(c),
+        }
+    }
+    Err(ParseError {
+        pos: start,
+        message: "unterminated quote: expected a closing '\"'".into(),
+    })
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+    end: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut parts = vec![self.and()?];
+        while matches!(self.peek(), Some(Token { kind: Kind::Or, .. })) {
+            self.at += 1;
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::All)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut parts = vec![self.unary()?];
+        loop {
+            match self.peek().map(|t| &t.kind) {
+                Some(Kind::And) => {
+                    self.at += 1;
+                    parts.push(self.unary()?);
+                }
+                Some(Kind::Or | Kind::RParen) | None => break,
+                Some(_) => parts.push(self.unary()?),
+            }
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::All)
+        } else {
+            Expr::And(parts)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        let Some(t) = self.tokens.get(self.at).cloned() else {
+            return Err(ParseError {
+                pos: self.end,
+                message: "expected a term, '(' or NOT at the end of the query".into(),
+            });
+        };
+        self.at += 1;
+        match t.kind {
+            Kind::Not | Kind::Minus => Ok(Expr::Not(Box::new(self.unary()?))),
+            Kind::LParen => {
+                if matches!(
+                    self.peek(),
+                    Some(Token {
+                        kind: Kind::RParen,
+                        ..
+                    })
+                ) {
+                    return Err(ParseError {
+                        pos: t.pos + 1,
+                        message: "expected a term inside '( )'".into(),
+                    });
+                }
+                let e = self.or()?;
+                match self.peek() {
+                    Some(Token {
+                        kind: Kind::RParen, ..
+                    }) => {
+                        self.at += 1;
+                        Ok(e)
+                    }
+                    Some(other) => Err(ParseError {
+                        pos: other.pos,
+                        message: format!("expected ')' but found {}", other.kind.describe()),
+                    }),
+                    None => Err(ParseError {
+                        pos: self.end,
+                        message: format!("expected ')' to close the '(' at {}", t.pos + 1),
+                    }),
+                }
+            }
+            Kind::Word {
+                field, op, value, ..
+            } => Ok(Expr::Term(Term {
+                field,
+                op,
+                value,
+                pos: t.pos,
+            })),
+            other => Err(ParseError {
+                pos: t.pos,
+                message: format!("expected a term, '(' or NOT, found {}", other.describe()),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    /// The canonical text of a query: parsing it gives the same [`Expr`] back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::All => Ok(()),
+            Expr::Term(t) => t.fmt(f),
+            Expr::Not(e) => match **e {
+                Expr::Term(_) | Expr::Not(_) => write!(f, "-{e}"),
+                _ => write!(f, "-({e})"),
+            },
+            Expr::And(parts) => join(f, parts, " ", |e| {
+                matches!(e, Expr::Or(_) | Expr::And(_) | Expr::All)
+            }),
+            Expr::Or(parts) => join(f, parts, " OR ", |e| matches!(e, Expr::Or(_) | Expr::All)),
+        }
+    }
+}
+
+fn join(
+    f: &mut fmt::Formatter<'_>,
+    parts: &[Expr],
+    sep: &str,
+    needs_parens: impl Fn(&Expr) -> bool,
+) -> fmt::Result {
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            f.write_str(sep)?;
+        }
+        if needs_parens(p) {
+            write!(f, "({p})")?;
+        } else {
+            write!(f, "{p}")?;
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(field) = &self.field {
+            write!(f, "{field}{}", self.op.text())?;
+        }
+        write_value(f, &self.value, self.field.is_none())
+    }
+}
+
+/// Bare when that reads back the same; quoted otherwise.
+fn write_value(f: &mut fmt::Formatter<'_>, v: &str, free: bool) -> fmt::Result {
+    let keyword = matches!(v, "AND" | "OR" | "NOT" | "&&" | "||");
+    let risky = v.is_empty()
+        || keyword
+        || v.starts_with('-')
+        || v.bytes()
+            .any(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b'\\'))
+        || (free && v.bytes().any(|c| matches!(c, b':' | b'<' | b'>')));
+    if !risky {
+        return f.write_str(v);
+    }
+    f.write_str("\"")?;
+    for c in v.chars() {
+        if matches!(c, '"' | '\\') {
+            f.write_str("\\")?;
+        }
+        write!(f, "{c}")?;
+    }
+    f.write_str("\"")
+}
+
+/// A `field:value` term as query text, e.g. for click-to-filter.
+pub fn term_text(field: &str, value: &str) -> String {
+    Term {
+        field: Some(field.to_owned()),
+        op: Op::Is,
+        value: value.to_owned(),
+        pos: 0,
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(field: Option<&str>, op: Op, v: &str) -> Expr {
+        Expr::Term(Term {
+            field: field.map(str::to_owned),
+            op,
+            value: v.to_owned(),
+            pos: 0,
+        })
+    }
+
+    #[test]
+    fn precedence_and_implicit_and() {
+        let e =
+            parse("user:alice failed OR -addr:10.0.0.0/8 AND (event:user.login OR code:T1000W)")
+                .unwrap();
+        assert_eq!(
+            e,
+            Expr::Or(vec![
+                Expr::And(vec![
+                    t(Some("user"), Op::Is, "alice"),
+                    t(None, Op::Is, "failed")
+                ]),
+                Expr::And(vec![
+                    Expr::Not(Box::new(t(Some("addr"), Op::Is, "10.0.0.0/8"))),
+                    Expr::Or(vec![
+                        t(Some("event"), Op::Is, "user.login"),
+                        t(Some("code"), Op::Is, "T1000W")
+                    ]),
+                ]),
+            ])
+        );
+    }
+
+    #[test]
+    fn comparisons_quotes_and_keywords() {
+        assert_eq!(
+            parse("time>=2024-02-23T10:00Z").unwrap(),
+            t(Some("time"), Op::Ge, "2024-02-23T10:00Z")
+        );
+        assert_eq!(
+            parse(r#"user:"<img src=x>""#).unwrap(),
+            t(Some("user"), Op::Is, "<img src=x>")
+        );
+        assert_eq!(parse(r#""OR""#).unwrap(), t(None, Op::Is, "OR"));
+        assert_eq!(
+            parse("NOT success:false").unwrap(),
+            Expr::Not(Box::new(t(Some("success"), Op::Is, "false")))
+        );
+        assert_eq!(parse("  ").unwrap(), Expr::All);
+        assert_eq!(parse("a-b").unwrap(), t(None, Op::Is, "a-b"));
+        assert_eq!(parse("http://x").unwrap(), t(Some("http"), Op::Is, "//x"));
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = parse("user:alice (a OR").unwrap_err();
+        assert_eq!(e.pos, 16);
+        assert!(e.message.contains("expected a term"), "{e}");
+        let e = parse("(a b").unwrap_err();
+        assert!(e.message.contains("expected ')'"), "{e}");
+        assert_eq!(parse("a )").unwrap_err().pos, 2);
+        assert_eq!(parse("user: x").unwrap_err().pos, 5);
+        assert_eq!(parse("\"open").unwrap_err().pos, 0);
+        assert!(parse("()").is_err());
+        assert!(parse("a AND").is_err());
+    }
+
+    #[test]
+    fn printing_then_parsing_gives_the_same_query() {
+        for q in [
+            "user:alice failed OR -addr:10.0.0.0/8 AND (event:user.login OR code:T1000W)",
+            r#"user:"a b" -"x:y" NOT (a OR b) time<2024-01-01"#,
+            r#"login:"\"quoted\\"  -(-a)"#,
+            "a OR (b OR c) (d e)",
+        ] {
+            let e = parse(q).unwrap();
+            assert_eq!(parse(&e.to_string()).unwrap(), e, "{q} → {e}");
+        }
+    }
+}

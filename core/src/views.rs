@@ -1,1 +1,0 @@
-//! Paged table views (placeholder).

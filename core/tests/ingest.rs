@@ -1,0 +1,324 @@
+//! Loading audit logs end to end through the sans-io pipeline: real examples, every
+//! generation's line shape, merging, duplicates, and every kind of bad input.
+
+use flate2::{write::GzEncoder, Compression};
+use review_core::ingest::{Ingest, Options};
+use review_core::model::{FileKind, Model};
+use review_core::problem::{Place, ProblemKind};
+use std::io::Write;
+
+const EXAMPLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/fixtures/teleport/audit-event-examples/webapps-Audit-fixtures-events.jsonl"
+);
+
+fn load(files: &[(&str, &[u8])]) -> Model {
+    let mut ing = Ingest::new(Options::default());
+    for (path, bytes) in files {
+        ing.add_bytes(path, bytes);
+    }
+    ing.finish()
+}
+
+/// Pushes a file in small odd-sized slices, as the browser worker does.
+fn load_sliced(path: &str, bytes: &[u8], slice: usize) -> Model {
+    let mut ing = Ingest::new(Options::default());
+    let id = ing.open(path, bytes.len() as u64);
+    for s in bytes.chunks(slice) {
+        ing.push(id, s);
+    }
+    ing.close(id);
+    ing.finish()
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn assert_counts_add_up(m: &Model) {
+    for f in &m.files {
+        assert!(
+            f.counts_add_up(),
+            "{}: lines {} != events {} + dups {} + bad {} + blank {}",
+            f.path,
+            f.lines,
+            f.events,
+            f.duplicates,
+            f.bad_lines,
+            f.blank_lines
+        );
+    }
+}
+
+#[test]
+fn every_real_example_event_is_kept() {
+    let bytes = std::fs::read(EXAMPLES).unwrap();
+    let m = load(&[("events.jsonl", &bytes)]);
+    assert_eq!(m.events.len(), 165, "all 165 examples kept, none lost");
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert_eq!(
+        m.duplicates, 0,
+        "shared uids with different content are not duplicates"
+    );
+    let types: std::collections::HashSet<&str> = m.events.iter().map(|e| m.str(e.kind)).collect();
+    assert_eq!(types.len(), 97);
+    assert_counts_add_up(&m);
+    // Every auth attempt the examples hold is in the auth index.
+    let auth = m.events.iter().filter(|e| e.is_auth).count();
+    assert!(
+        auth >= 5,
+        "user.login, auth, bot.join, instance.join, recovery_code.used examples"
+    );
+}
+
+#[test]
+fn slicing_does_not_change_the_result() {
+    let bytes = std::fs::read(EXAMPLES).unwrap();
+    let whole = load(&[("events.jsonl", &bytes)]);
+    for slice in [1, 7, 4096] {
+        let m = load_sliced("events.jsonl", &bytes, slice);
+        assert_eq!(
+            m.events,
+            whole.events.iter().map(|e| *e).collect::<Vec<_>>(),
+            "slice {slice}"
+        );
+    }
+}
+
+#[test]
+fn every_generation_of_line_is_read() {
+    let lines = concat!(
+        // 1.x: sorted keys, no uid/code, whole-millisecond times
+        r#"{"addr.local":"127.0.0.1:3022","addr.remote":"127.0.0.1:51942","event":"session.start","login":"akontsevoy","server_id":"d1d9","sid":"4bac","size":"0:0","time":"2016-05-09T14:57:05.936Z","user":"akontsevoy"}"#,
+        "\n",
+        // 2.x: success as a string
+        r#"{"error":"access denied","event":"auth","success":"false","time":"2017-02-03T10:00:00Z","user":"bob"}"#,
+        "\n",
+        // 3.2: uid; 4.0: code
+        r#"{"code":"T1000W","error":"invalid credentials","event":"user.login","method":"local","success":false,"time":"2019-06-01T10:00:00Z","uid":"a1","user":"carol"}"#,
+        "\n",
+        // 4.4+: proto order, ei, nanoseconds on session_start/stop
+        r#"{"ei":0,"event":"session.end","uid":"a2","code":"T2004I","time":"2020-11-02T10:00:00.5Z","user":"akontsevoy","sid":"4bac","session_start":"2020-11-02T09:00:00.123456789Z","session_stop":"2020-11-02T10:00:00.5Z","interactive":true,"participants":["akontsevoy","dave"]}"#,
+        "\n",
+        // 6.0+: cluster_name; SSO login with MFA
+        r#"{"ei":0,"event":"user.login","uid":"a3","code":"T1001I","time":"2024-02-23T19:04:02.99Z","cluster_name":"prod","user":"erin@example.com","method":"saml","success":true,"addr.remote":"[2001:db8::1]:443"}"#,
+        "\n",
+        // unknown, future type
+        r#"{"ei":0,"event":"brand.new.thing","uid":"a4","code":"TZZ99I","time":"2025-01-01T00:00:00Z"}"#,
+        "\n",
+    );
+    let m = load(&[("mixed.log", lines.as_bytes())]);
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert_eq!(m.events.len(), 6);
+    let auth: Vec<_> = m.events.iter().filter(|e| e.is_auth).collect();
+    assert_eq!(auth.len(), 3);
+    assert_eq!(
+        auth.iter()
+            .filter(|e| e.outcome == review_core::audit::Outcome::Failure)
+            .count(),
+        2
+    );
+    assert_eq!(m.str(auth[2].remote), "2001:db8::1");
+    let s = m.sessions.get(m.strings.lookup("4bac").unwrap()).unwrap();
+    assert_eq!(m.str(s.user), "akontsevoy");
+    assert_eq!(s.participants.len(), 2);
+    assert!(s.end.is_some() && s.start.is_some());
+}
+
+#[test]
+fn bad_lines_are_reported_with_their_place_and_the_rest_loads() {
+    let mut text = Vec::new();
+    text.extend_from_slice(
+        b"{\"event\":\"user.login\",\"user\":\"ok1\",\"time\":\"2024-01-01T00:00:00Z\"}\n",
+    ); // 1
+    text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"trunc\n"); // 2 truncated JSON
+    text.extend_from_slice(b"{\"event\":\"exec\",\"user\":\"bad\xff\xfe\"}\n"); // 3 invalid UTF-8
+    text.extend_from_slice(b"[1,2,3]\n"); // 4 not an object
+    text.extend_from_slice(b"{\"user\":\"no-event\"}\n"); // 5 no event
+    text.extend_from_slice(b"\n   \n"); // 6, 7 blank
+    text.extend_from_slice(b"{\"event\":\"exec\",\"x\":\""); // 8: 2 MB line
+    text.extend(std::iter::repeat_n(b'a', 2 << 20));
+    text.extend_from_slice(b"\"}\n");
+    text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"last-no-newline\"}"); // 9
+    let m = load_sliced("2024-01-01.00:00:00.log", &text, 65536);
+    let users: Vec<&str> = m.events.iter().map(|e| m.str(e.user)).collect();
+    assert_eq!(users, ["ok1", "last-no-newline"]);
+    let found: Vec<(Place, ProblemKind)> = m.problems.iter().map(|p| (p.place, p.kind)).collect();
+    assert_eq!(
+        found,
+        [
+            (Place::Line(2), ProblemKind::InvalidJson),
+            (Place::Line(3), ProblemKind::InvalidUtf8),
+            (Place::Line(4), ProblemKind::NotAnObject),
+            (Place::Line(5), ProblemKind::MissingEvent),
+            (Place::Line(8), ProblemKind::LineTooLong),
+        ]
+    );
+    let f = &m.files[0];
+    assert_eq!(
+        (f.lines, f.events, f.bad_lines, f.blank_lines),
+        (9, 2, 5, 2)
+    );
+    assert_counts_add_up(&m);
+}
+
+#[test]
+fn truncated_gzip_keeps_every_line_before_the_cut() {
+    let text: String = (0..5000)
+        .map(|i| {
+            format!("{{\"event\":\"exec\",\"uid\":\"u{i}\",\"time\":\"2024-01-01T00:00:00Z\"}}\n")
+        })
+        .collect();
+    let file = gz(text.as_bytes());
+    let m = load(&[("2024-01-01.00:00:00.log.gz", &file[..file.len() * 2 / 3])]);
+    let gz_problems: Vec<_> = m
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::BadGzip)
+        .collect();
+    assert_eq!(gz_problems.len(), 1, "{:?}", m.problems);
+    assert!(gz_problems[0].detail.contains("truncated"));
+    assert!(m.events.len() > 1000);
+    // The cut may leave half a line: it is reported, and nothing before it is lost.
+    let kept: Vec<String> = m.events.iter().map(|e| e.line.to_string()).collect();
+    assert_eq!(kept.len() as u64, m.files[0].events);
+    assert!(m.files[0].compressed);
+    assert_counts_add_up(&m);
+}
+
+#[test]
+fn not_an_audit_log_gets_one_message() {
+    let debug_log: String = (0..5000)
+        .map(|i| format!("2024-01-01T00:00:00Z INFO [AUTH] message {i}\n"))
+        .collect();
+    let m = load(&[
+        ("teleport.log", debug_log.as_bytes()),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("notes.txt", b"hello\n"),
+    ]);
+    assert_eq!(m.problems.len(), 3, "{:?}", m.problems);
+    assert!(m
+        .problems
+        .iter()
+        .all(|p| p.kind == ProblemKind::NotAuditLog && p.place == Place::File));
+    assert!(m.files.iter().all(|f| f.kind == FileKind::NotRead));
+    assert!(m.events.is_empty());
+}
+
+#[test]
+fn a_log_starting_with_garbage_is_still_a_log() {
+    let mut text: Vec<u8> = (0..3000)
+        .flat_map(|i| {
+            format!("garbage line {i} that is long enough to fill the head\n").into_bytes()
+        })
+        .collect();
+    text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"late\"}\n");
+    let m = load(&[("x.log", &text)]);
+    assert_eq!(m.events.len(), 1);
+    assert_eq!(m.files[0].kind, FileKind::AuditLog);
+    assert_eq!(m.files[0].bad_lines, 3000);
+    // Problems held back before the first event are capped, but every line is counted.
+    assert!(
+        m.problems.len() >= 1000
+            && m.problems
+                .iter()
+                .all(|p| p.kind == ProblemKind::InvalidJson)
+    );
+    assert_counts_add_up(&m);
+}
+
+#[test]
+fn ha_duplicates_fold_once_and_are_counted() {
+    let a = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02Z\"}\n";
+    let b = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02.5Z\"}\n";
+    let m = load(&[
+        ("log/auth-a/2024-01-01.00:00:00.log", a),
+        ("log/auth-b/2024-01-01.00:00:00.log", b),
+    ]);
+    assert_eq!(
+        m.duplicates, 1,
+        "identical line with the same uid folds; a different line with the same uid does not"
+    );
+    assert_eq!(m.events.len(), 3);
+    assert_eq!(m.files[1].duplicates, 1);
+    assert_counts_add_up(&m);
+}
+
+#[test]
+fn events_from_many_files_merge_in_time_order() {
+    let a = b"{\"event\":\"e3\",\"time\":\"2024-01-03T00:00:00Z\"}\n{\"event\":\"e1\",\"time\":\"2024-01-01T00:00:00Z\"}\n";
+    let b = b"{\"event\":\"e2\",\"time\":\"2024-01-02T00:00:00Z\"}\n{\"event\":\"e0\"}\n";
+    let mut m = load(&[("a.log", a), ("b.log", b)]);
+    let order: Vec<String> = m
+        .by_time()
+        .to_vec()
+        .iter()
+        .map(|&i| m.str(m.events[i as usize].kind).to_owned())
+        .collect();
+    assert_eq!(
+        order,
+        ["e1", "e2", "e3", "e0"],
+        "events without time come last"
+    );
+}
+
+#[test]
+fn archives_are_opened_and_entries_named() {
+    let log = b"{\"event\":\"user.login\",\"user\":\"in-tar\"}\n";
+    let mut b = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, data).unwrap();
+    };
+    add("log/auth-1/2024-01-01.00:00:00.log", log);
+    add("log/auth-1/2024-01-02.00:00:00.log.gz", &gz(log));
+    add(
+        "log/auth-1/sessions/default/s1-0.chunks.gz",
+        &gz(b"\x1b[1mhello"),
+    );
+    add("log/README", b"just notes\n");
+    let archive = gz(&b.into_inner().unwrap());
+    let m = load(&[("backup.tar.gz", &archive)]);
+    assert_eq!(m.events.len(), 2);
+    let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(
+        paths.contains(&"backup.tar.gz/log/auth-1/2024-01-02.00:00:00.log.gz"),
+        "{paths:?}"
+    );
+    assert_eq!(m.recordings.len(), 1);
+    assert_eq!(m.recordings[0].sid.as_deref(), Some("s1"));
+    assert!(
+        m.recordings[0].kept.is_some(),
+        "a part inside an archive is unpacked and kept"
+    );
+    let readme = m
+        .files
+        .iter()
+        .position(|f| f.path.ends_with("README"))
+        .unwrap();
+    assert!(m
+        .problems
+        .iter()
+        .any(|p| p.file as usize == readme && p.kind == ProblemKind::NotAuditLog));
+}
+
+#[test]
+fn recordings_are_listed_not_reported() {
+    let m = load(&[
+        ("sessions/default/4bac.session.log", b"{\"event\":\"session.start\",\"sid\":\"4bac\"}\n{\"bytes\":3,\"event\":\"print\",\"ms\":5,\"offset\":0,\"time\":\"2016-05-09T14:57:06.087Z\"}\n"),
+        ("sessions/default/4bac.session.bytes", b"hi\n"),
+        ("records/9f1e.tar", &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0x1f, 0x8b]),
+    ]);
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert_eq!(m.recordings.len(), 3);
+    assert!(m.files.iter().all(|f| f.kind == FileKind::Recording));
+    assert_eq!(
+        m.sessions.len(),
+        2,
+        "sessions known only from their recordings still appear"
+    );
+}

@@ -1,0 +1,139 @@
+//! The answers the UI shows: counts, pages, sorts, the overview.
+
+use review_core::audit::Outcome;
+use review_core::ingest::{Ingest, Options};
+use review_core::model::Model;
+use review_core::views::{Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
+
+fn model() -> Model {
+    let mut log = String::new();
+    // 30 failed logins from one address, then a success; a session with a join that never ends;
+    // one that ends.
+    for i in 0..30 {
+        log += &format!("{{\"event\":\"user.login\",\"uid\":\"f{i}\",\"code\":\"T1000W\",\"success\":false,\"user\":\"u{}\",\"method\":\"local\",\"error\":\"invalid credentials\",\"addr.remote\":\"198.51.100.7:{}\",\"time\":\"2017-02-02T13:00:{i:02}Z\"}}\n", i % 3, 40000 + i);
+    }
+    log += "{\"event\":\"user.login\",\"uid\":\"ok\",\"code\":\"T1000I\",\"success\":true,\"user\":\"u1\",\"method\":\"local\",\"addr.remote\":\"198.51.100.7:1\",\"time\":\"2017-02-02T13:01:00Z\"}\n";
+    log += "{\"event\":\"session.start\",\"sid\":\"open\",\"user\":\"u1\",\"login\":\"root\",\"server_hostname\":\"web-1\",\"time\":\"2017-02-02T13:02:00Z\"}\n";
+    log += "{\"event\":\"session.join\",\"sid\":\"open\",\"user\":\"u2\",\"time\":\"2017-02-02T13:03:00Z\"}\n";
+    log += "{\"event\":\"session.start\",\"sid\":\"done\",\"user\":\"u0\",\"login\":\"ubuntu\",\"server_id\":\"id-9\",\"time\":\"2017-02-03T01:00:00Z\"}\n";
+    log += "{\"event\":\"session.end\",\"sid\":\"done\",\"user\":\"u0\",\"time\":\"2017-02-03T02:30:00Z\"}\n";
+    log += "not json\n";
+    let mut ing = Ingest::new(Options::default());
+    ing.add_bytes("log/2017-02-03.00:00:00.log", log.as_bytes());
+    ing.finish()
+}
+
+fn req(
+    table: Table,
+    query: &str,
+    key: SortKey,
+    descending: bool,
+    offset: u32,
+    limit: u32,
+) -> TableRequest {
+    TableRequest {
+        table,
+        query: query.into(),
+        sort: Sort { key, descending },
+        offset,
+        limit,
+    }
+}
+
+#[test]
+fn auth_table_pages_filters_and_sorts() {
+    let mut m = model();
+    let mut v = Views::default();
+    let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Time, true, 0, 10));
+    assert_eq!((p.total, p.unfiltered), (31, 31));
+    let Rows::Events(rows) = &p.rows else {
+        panic!()
+    };
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[0].outcome, Outcome::Success, "newest first");
+    let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Time, true, 25, 10));
+    let Rows::Events(rows) = &p.rows else {
+        panic!()
+    };
+    assert_eq!(rows.len(), 6, "the last window is short");
+    let p = v.page(
+        &mut m,
+        &req(
+            Table::Auth,
+            "outcome:failure user:u1",
+            SortKey::Time,
+            false,
+            0,
+            100,
+        ),
+    );
+    assert_eq!(p.total, 10);
+    let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Outcome, false, 0, 1));
+    let Rows::Events(rows) = &p.rows else {
+        panic!()
+    };
+    assert_eq!(rows[0].outcome, Outcome::Failure, "failures first");
+    let p = v.page(&mut m, &req(Table::Auth, "", SortKey::User, true, 0, 1));
+    let Rows::Events(rows) = &p.rows else {
+        panic!()
+    };
+    assert_eq!(rows[0].user, "u2");
+    let p = v.page(
+        &mut m,
+        &req(Table::Auth, "user:(", SortKey::Time, true, 0, 1),
+    );
+    assert!(
+        p.error.is_some(),
+        "a bad query says so, and the table stays whole"
+    );
+    assert_eq!(p.total, 31);
+}
+
+#[test]
+fn sessions_with_and_without_end() {
+    let mut m = model();
+    let mut v = Views::default();
+    let p = v.page(
+        &mut m,
+        &req(Table::Sessions, "", SortKey::Time, false, 0, 10),
+    );
+    let Rows::Sessions(rows) = &p.rows else {
+        panic!()
+    };
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].sid, "open");
+    assert_eq!(rows[0].end, None, "kept, with an unknown end");
+    assert_eq!(rows[0].participants, ["u1", "u2"]);
+    assert_eq!(rows[0].node, "web-1");
+    assert_eq!(rows[1].node, "id-9", "falls back to server_id");
+    assert_eq!(rows[1].duration, Some(90 * 60 * 1_000_000_000));
+    let p = v.page(
+        &mut m,
+        &req(Table::Sessions, "user:u2", SortKey::Time, false, 0, 10),
+    );
+    assert_eq!(p.total, 1, "a joiner finds the session");
+}
+
+#[test]
+fn overview_adds_up() {
+    let m = model();
+    let o = Overview::new(&m);
+    assert_eq!(o.events, 35);
+    assert_eq!(o.bad_lines, 1);
+    assert_eq!(o.problems, 1);
+    assert_eq!(o.auth_attempts, 31);
+    assert_eq!(o.auth_failures, 30);
+    assert_eq!(o.sessions, 2);
+    assert_eq!(o.open_sessions, 1);
+    assert_eq!(o.users, 3);
+    assert_eq!(o.addrs, 1, "ports do not make new addresses");
+    let f = &o.files[0];
+    assert_eq!(
+        f.lines,
+        f.events + f.bad_lines + f.blank_lines + f.duplicates
+    );
+    assert!(
+        f.note.as_deref().unwrap().contains("nearest midnight"),
+        "02-02 13:00 … 02-03 02:30 in a file named 02-03"
+    );
+}
