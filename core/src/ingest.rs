@@ -178,7 +178,7 @@ enum Stage {
         inner: Box<Stream>,
     },
     Tar {
-        split: TarSplitter,
+        split: Box<TarSplitter>,
         entry: Option<Box<Stream>>,
     },
     Audit(AuditReader),
@@ -342,7 +342,7 @@ impl Stream {
                 } else {
                     cx.model.file_mut(file).kind = FileKind::Archive;
                     Stage::Tar {
-                        split: TarSplitter::new(),
+                        split: Box::new(TarSplitter::new()),
                         entry: None,
                     }
                 }
