@@ -267,9 +267,11 @@ mod tests {
         b.into_inner().unwrap()
     }
 
-    fn split(bytes: &[u8], piece: usize) -> (Vec<(String, Vec<u8>)>, Result<(), String>) {
+    type Entries = Vec<(String, Vec<u8>)>;
+
+    fn split(bytes: &[u8], piece: usize) -> (Entries, Result<(), String>) {
         let mut t = TarSplitter::new();
-        let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut out: Entries = Vec::new();
         let mut emit = |e: TarEvent<'_>| match e {
             TarEvent::Entry { path, .. } => out.push((path, Vec::new())),
             TarEvent::Data(d) => out.last_mut().unwrap().1.extend_from_slice(d),
