@@ -165,6 +165,9 @@ struct Wire<'a> {
     proto: Option<&'a RawValue>,
     #[serde(borrow)]
     success: Option<&'a RawValue>,
+    /// Newer events that do not embed Status nest it: `"status":{"success":false,…}`.
+    #[serde(borrow)]
+    status: Option<&'a RawValue>,
     #[serde(borrow)]
     interactive: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -218,7 +221,9 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         uid: wire.uid.and_then(string),
         ei: wire.ei.and_then(integer),
         cluster: wire.cluster_name.and_then(string),
-        user: wire.user.and_then(string),
+        user: wire
+            .user
+            .and_then(|u| string(u).or_else(|| nested(u, "user"))),
         login: wire.login.and_then(string),
         sid: wire.sid.and_then(string),
         server_id: wire.server_id.and_then(string),
@@ -231,7 +236,10 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         message: wire.message.and_then(string),
         size: wire.size.and_then(string),
         proto: wire.proto.and_then(string),
-        success: wire.success.and_then(boolean),
+        success: wire
+            .success
+            .and_then(boolean)
+            .or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
         interactive: wire.interactive.and_then(boolean),
         participants: wire.participants.map(strings).unwrap_or_default(),
         session_start: wire
@@ -282,6 +290,18 @@ fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
         b'-' | b'0'..=b'9' | b't' | b'f' => Some(Cow::Borrowed(s)),
         _ => None,
     }
+}
+
+/// `key` of a nested object, for events that nest metadata instead of embedding it
+/// (`"user":{"user":"lisa"}`).
+fn nested(raw: &RawValue, key: &str) -> Option<Cow<'static, str>> {
+    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get()).ok()?;
+    v.get(key)?.as_str().map(|s| Cow::Owned(s.to_owned()))
+}
+
+fn nested_bool(raw: &RawValue, key: &str) -> Option<bool> {
+    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get()).ok()?;
+    v.get(key)?.as_bool()
 }
 
 fn integer(raw: &RawValue) -> Option<i64> {
@@ -370,6 +390,13 @@ mod tests {
         );
         let e = parse_line(br#"{"event":"x", oops}"#).unwrap_err();
         assert!(e.detail.contains("column 15"), "{}", e.detail);
+    }
+
+    #[test]
+    fn nested_user_and_status_are_read() {
+        let e = parse_line(br#"{"event":"device","code":"TV004I","status":{"success":false},"user":{"user":"lisa"}}"#).unwrap();
+        assert_eq!(e.user.as_deref(), Some("lisa"));
+        assert_eq!(e.outcome(), Outcome::Failure);
     }
 
     #[test]

@@ -6,5 +6,5 @@
 mod compile;
 mod parse;
 
-pub use compile::{Column, Filter};
-pub use parse::{parse, term_text, Expr, Op, ParseError, Term};
+pub use compile::{time_span, Column, Filter, FIELDS};
+pub use parse::{parse, term_text, term_value, with_term, Expr, Op, ParseError, Term};

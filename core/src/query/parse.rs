@@ -547,3 +547,87 @@ mod tests {
         }
     }
 }
+
+/// The query with its top-level `field<op>…` terms replaced by `field<op>value` (or removed when
+/// `value` is `None`), leaving every other part as written. Used by filter controls, so that a
+/// control and the typed query are one and the same filter.
+pub fn with_term(query: &str, field: &str, op: Op, value: Option<&str>) -> String {
+    let new_term = value.filter(|v| !v.is_empty()).map(|v| {
+        Expr::Term(Term {
+            field: Some(field.to_owned()),
+            op,
+            value: v.to_owned(),
+            pos: 0,
+        })
+    });
+    let same =
+        |e: &Expr| matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op);
+    let parts: Vec<Expr> = match parse(query) {
+        Ok(Expr::All) => Vec::new(),
+        Ok(Expr::And(v)) => v.into_iter().filter(|e| !same(e)).collect(),
+        Ok(e) if same(&e) => Vec::new(),
+        Ok(e @ Expr::Or(_)) => vec![e],
+        Ok(e) => vec![e],
+        // A query that does not parse is kept as typed; the control's term goes after it.
+        Err(_) => {
+            return [
+                query.trim(),
+                &new_term.map(|t| t.to_string()).unwrap_or_default(),
+            ]
+            .join(" ")
+            .trim()
+            .to_owned()
+        }
+    };
+    let mut parts = parts;
+    parts.extend(new_term);
+    match parts.len() {
+        0 => String::new(),
+        1 => parts.remove(0).to_string(),
+        _ => Expr::And(parts).to_string(),
+    }
+}
+
+/// The value of the top-level `field<op>value` term, if the query has exactly that.
+pub fn term_value(query: &str, field: &str, op: Op) -> Option<String> {
+    let find = |e: &Expr| match e {
+        Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op => Some(t.value.clone()),
+        _ => None,
+    };
+    match parse(query).ok()? {
+        Expr::And(v) => v.iter().find_map(find),
+        e => find(&e),
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::*;
+
+    #[test]
+    fn controls_replace_only_their_term() {
+        assert_eq!(with_term("", "user", Op::Is, Some("alice")), "user:alice");
+        assert_eq!(
+            with_term("user:bob failed", "user", Op::Is, Some("alice")),
+            "failed user:alice"
+        );
+        assert_eq!(with_term("user:bob failed", "user", Op::Is, None), "failed");
+        assert_eq!(
+            with_term("a OR b", "outcome", Op::Is, Some("failure")),
+            "(a OR b) outcome:failure"
+        );
+        assert_eq!(
+            with_term("time>=2024-01-01 x", "time", Op::Lt, Some("2024-02-01")),
+            "time>=2024-01-01 x time<2024-02-01"
+        );
+        assert_eq!(
+            with_term("(unclosed", "user", Op::Is, Some("a")),
+            "(unclosed user:a"
+        );
+        assert_eq!(
+            term_value("x user:\"a b\"", "user", Op::Is).as_deref(),
+            Some("a b")
+        );
+        assert_eq!(term_value("x OR user:a", "user", Op::Is), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! teleport-review: the browser app. A thin layer over the core crates: the worker runs the
+//! core off the main thread; the UI asks it for what to show.
+
+pub mod protocol;
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -1,0 +1,129 @@
+//! Messages between the page and the worker. Bodies are postcard-encoded; file handles travel
+//! beside them as JS objects (a `File` cannot be serialized, and need not be copied).
+
+use review_core::problem::FileId;
+use review_core::views::{EventDetail, Overview, Page, SessionDetail, TableRequest};
+use serde::{Deserialize, Serialize};
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Read these files (their handles ride along, in the same order as `paths`).
+    Load {
+        paths: Vec<String>,
+    },
+    /// Stop loading; what was read so far stays.
+    Cancel,
+    /// Forget everything loaded.
+    Clear,
+    Overview,
+    Table(TableRequest),
+    Event(u32),
+    Session(u32),
+    /// Compute SHA-256 of these files (handles ride along); answered by `Hashed` per file.
+    Hash {
+        ids: Vec<FileId>,
+    },
+    /// Hashes computed elsewhere, for the model's file list (exports, overview).
+    SetHashes(Vec<(FileId, String)>),
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// Loading started: the top-level files got ids `first_id..first_id + count`.
+    Started {
+        first_id: FileId,
+        count: u32,
+    },
+    Progress(Progress),
+    /// Loading ended (completely, or cancelled).
+    Loaded {
+        cancelled: bool,
+        millis: f64,
+        bytes: u64,
+    },
+    Overview(Box<Overview>),
+    Page(Page),
+    Event(Box<EventDetail>),
+    Session(Box<SessionDetail>),
+    Hashed {
+        id: FileId,
+        sha256: String,
+    },
+    Cleared,
+    Error(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub files_done: u32,
+    pub files_total: u32,
+    pub events: u64,
+    pub problems: u64,
+    pub current: String,
+    pub millis: f64,
+}
+
+impl Progress {
+    /// Bytes per second so far.
+    pub fn rate(&self) -> f64 {
+        if self.millis > 0.0 {
+            self.bytes_done as f64 / (self.millis / 1000.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Seconds left at the current rate.
+    pub fn eta(&self) -> Option<f64> {
+        let rate = self.rate();
+        (rate > 0.0 && self.bytes_total >= self.bytes_done)
+            .then(|| (self.bytes_total - self.bytes_done) as f64 / rate)
+    }
+}
+
+/// Requests carry an id; the answer carries the same id. Id 0 is for broadcasts (progress).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub id: u32,
+    pub body: T,
+}
+
+pub fn encode<T: Serialize>(id: u32, body: T) -> Vec<u8> {
+    postcard::to_allocvec(&Envelope { id, body }).unwrap_or_default()
+}
+
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<Envelope<T>> {
+    postcard::from_bytes(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use review_core::views::{Sort, Table};
+
+    #[test]
+    fn messages_round_trip() {
+        let req = Request::Table(TableRequest {
+            table: Table::Auth,
+            query: "user:\"a b\"".into(),
+            sort: Sort::default(),
+            offset: 5,
+            limit: 50,
+        });
+        let back: Envelope<Request> = decode(&encode(7, req.clone())).unwrap();
+        assert_eq!((back.id, back.body), (7, req));
+        let p = Progress {
+            bytes_done: 50,
+            bytes_total: 150,
+            millis: 1000.0,
+            ..Progress::default()
+        };
+        assert_eq!(p.rate(), 50.0);
+        assert_eq!(p.eta(), Some(2.0));
+        assert!(decode::<Request>(b"\xff\xff garbage").is_none());
+    }
+}

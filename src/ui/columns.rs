@@ -1,0 +1,396 @@
+//! What each table shows: its columns and how each cell is drawn. Cells render text only.
+
+use super::format::{duration, time, visible};
+use super::table::{pivot, CellCx, Col, Row};
+use super::timeline;
+use review_core::audit::Outcome;
+use review_core::views::{RecordingStatus, SortKey};
+use yew::prelude::*;
+
+fn outcome(o: Outcome) -> Html {
+    // Failures are marked by an icon and a word, never by color alone.
+    match o {
+        Outcome::Failure => {
+            html! { <span class="outcome fail"><span aria-hidden="true">{"✕ "}</span>{"failure"}</span> }
+        }
+        Outcome::Success => {
+            html! { <span class="outcome ok"><span aria-hidden="true">{"✓ "}</span>{"success"}</span> }
+        }
+        Outcome::None => html! { <span class="muted">{"—"}</span> },
+    }
+}
+
+fn text(s: &str) -> Html {
+    if s.is_empty() {
+        html! { <span class="muted">{"—"}</span> }
+    } else {
+        let v = visible(s);
+        html! { <span title={v.clone()}>{v}</span> }
+    }
+}
+
+fn addr(cx: &CellCx, host: &str, port: u16) -> Html {
+    let shown = (port != 0).then(|| {
+        if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        }
+    });
+    pivot(cx, "addr", host, shown.map(|s| visible(&s)))
+}
+
+pub fn auth() -> Vec<Col> {
+    vec![
+        Col {
+            title: "Time",
+            sort: Some(SortKey::Time),
+            width: "15em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => html! { <span class="mono">{time(e.time, cx.local)}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Outcome",
+            sort: Some(SortKey::Outcome),
+            width: "6.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Event(e) => outcome(e.outcome),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "User",
+            sort: Some(SortKey::User),
+            width: "minmax(8em, 1.2fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "user", &e.user, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Method",
+            sort: Some(SortKey::Method),
+            width: "minmax(6em, 0.6fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) if e.method.is_empty() => text(&e.event),
+                Row::Event(e) => pivot(cx, "method", &e.method, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Error / message",
+            sort: Some(SortKey::Message),
+            width: "minmax(10em, 2fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::Event(e) => text(&e.message),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Remote address",
+            sort: Some(SortKey::Addr),
+            width: "minmax(9em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => addr(cx, &e.addr, e.port),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Cluster",
+            sort: Some(SortKey::Cluster),
+            width: "minmax(6em, 0.7fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "cluster", &e.cluster, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Code",
+            sort: Some(SortKey::Code),
+            width: "5.5em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "code", &e.code, None),
+                _ => html! {},
+            },
+        },
+    ]
+}
+
+pub fn events() -> Vec<Col> {
+    vec![
+        Col {
+            title: "Time",
+            sort: Some(SortKey::Time),
+            width: "15em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => html! { <span class="mono">{time(e.time, cx.local)}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Event",
+            sort: Some(SortKey::Event),
+            width: "minmax(12em, 1.4fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => {
+                    html! { <>{pivot(cx, "event", &e.event, Some(visible(&e.title)))}</> }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Outcome",
+            sort: Some(SortKey::Outcome),
+            width: "6.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Event(e) => outcome(e.outcome),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "User",
+            sort: Some(SortKey::User),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "user", &e.user, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Login",
+            sort: Some(SortKey::Login),
+            width: "minmax(5em, 0.6fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "login", &e.login, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Node",
+            sort: Some(SortKey::Node),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => pivot(cx, "node", &e.node, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Remote address",
+            sort: Some(SortKey::Addr),
+            width: "minmax(8em, 0.9fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Event(e) => addr(cx, &e.addr, e.port),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Source",
+            sort: Some(SortKey::File),
+            width: "minmax(8em, 1fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::Event(e) => {
+                    let name = e.file.rsplit('/').next().unwrap_or(&e.file);
+                    let place = visible(&format!("{name}:{}", e.line));
+                    html! { <span class="mono muted" title={visible(&format!("{}:{}", e.file, e.line))}>{place}</span> }
+                }
+                _ => html! {},
+            },
+        },
+    ]
+}
+
+pub fn sessions(axis: Html) -> Vec<Col> {
+    vec![
+        Col {
+            title: "Start",
+            sort: Some(SortKey::Time),
+            width: "15em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => {
+                    let t = time(s.start, cx.local);
+                    if s.start_known {
+                        html! { <span class="mono">{t}</span> }
+                    } else {
+                        html! { <span class="mono muted" title="no session.start: first event seen">{t}{" ?"}</span> }
+                    }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "User",
+            sort: Some(SortKey::User),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "user", &s.user, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Login",
+            sort: Some(SortKey::Login),
+            width: "minmax(5em, 0.6fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "login", &s.login, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Node",
+            sort: Some(SortKey::Node),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "node", &s.node, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "From",
+            sort: Some(SortKey::Addr),
+            width: "minmax(7em, 0.8fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => {
+                    let host = review_core::model::split_host_port(&s.addr).0.to_owned();
+                    pivot(cx, "addr", &host, Some(visible(&s.addr)))
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Duration",
+            sort: Some(SortKey::Duration),
+            width: "6.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Session(s) if s.end.is_none() => {
+                    html! { <span class="open" title="no session.end: still open, or its end was not logged">{"open ?"}</span> }
+                }
+                Row::Session(s) => html! { <span class="mono">{duration(s.duration)}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "People",
+            sort: Some(SortKey::Participants),
+            width: "5.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Session(s) => {
+                    let names = s
+                        .participants
+                        .iter()
+                        .map(|p| visible(p))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let joined = s.participants.len() > 1;
+                    html! { <span class={classes!(joined.then_some("joined"))} title={names}>{s.participants.len().max(1)}{if joined { " ⇆" } else { "" }}</span> }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Rec",
+            sort: Some(SortKey::Recording),
+            width: "3.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Session(s) => match s.recording {
+                    RecordingStatus::Loaded {
+                        encrypted: true, ..
+                    } => html! { <span title="recording loaded, but encrypted">{"🔒"}</span> },
+                    RecordingStatus::Loaded { generation, .. } => {
+                        html! { <span class="rec" title={format!("recording loaded (generation {generation})")}>{"▶"}</span> }
+                    }
+                    RecordingStatus::UploadedNotLoaded => {
+                        html! { <span class="muted" title="the log says a recording was uploaded; it is not among the loaded files">{"○"}</span> }
+                    }
+                    RecordingStatus::None => html! { <span class="muted">{"—"}</span> },
+                },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Timeline",
+            sort: None,
+            width: "minmax(14em, 3fr)",
+            header: Some(axis),
+            cell: |r, cx| match r {
+                Row::Session(s) => timeline::bar(s, cx),
+                _ => html! {},
+            },
+        },
+    ]
+}
+
+pub fn problems() -> Vec<Col> {
+    vec![
+        Col {
+            title: "File",
+            sort: None,
+            width: "minmax(12em, 2fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::Problem(p) => text(&p.file),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Where",
+            sort: None,
+            width: "7em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Problem(p) if p.place.is_empty() => {
+                    html! { <span class="muted">{"whole file"}</span> }
+                }
+                Row::Problem(p) => html! { <span class="mono">{&p.place}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Kind",
+            sort: None,
+            width: "9em",
+            header: None,
+            cell: |r, _| match r {
+                Row::Problem(p) => {
+                    html! { <span class="outcome fail"><span aria-hidden="true">{"⚠ "}</span>{&p.kind}</span> }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Reason",
+            sort: None,
+            width: "minmax(16em, 4fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::Problem(p) => text(&p.detail),
+                _ => html! {},
+            },
+        },
+    ]
+}

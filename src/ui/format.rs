@@ -1,0 +1,41 @@
+//! How values are shown: times in UTC (or local) with milliseconds, sizes, durations, and log
+//! text with control characters made visible rather than acted upon.
+
+use chrono::{DateTime, Local, Utc};
+use review_core::time::Nanos;
+
+pub use crate::text::{bytes, count, visible};
+
+pub fn time(t: Option<Nanos>, local: bool) -> String {
+    let Some(t) = t else { return "—".into() };
+    let utc = DateTime::<Utc>::from_timestamp_nanos(t);
+    if local {
+        utc.with_timezone(&Local)
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string()
+    } else {
+        utc.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+    }
+}
+
+pub fn date(t: Option<Nanos>, local: bool) -> String {
+    let Some(t) = t else { return "—".into() };
+    let utc = DateTime::<Utc>::from_timestamp_nanos(t);
+    if local {
+        utc.with_timezone(&Local).format("%Y-%m-%d").to_string()
+    } else {
+        utc.format("%Y-%m-%d").to_string()
+    }
+}
+
+pub fn zone(local: bool) -> &'static str {
+    if local {
+        "local"
+    } else {
+        "UTC"
+    }
+}
+
+pub fn duration(n: Option<Nanos>) -> String {
+    n.map_or("—".into(), review_core::time::format_duration)
+}

@@ -1,0 +1,377 @@
+//! The page: a Yew app over the worker. State lives in one reducer ([`state`]); the worker owns
+//! the data; components ask it for what they show. Log text is only ever rendered as text.
+
+mod backend;
+mod columns;
+mod drawer;
+mod format;
+mod input;
+mod overview;
+mod shell;
+mod state;
+mod table;
+mod timeline;
+mod views;
+
+use crate::protocol::{Request, Response};
+use backend::Backend;
+use state::{Action, AppState, LoadInfo, View};
+use std::rc::Rc;
+use table::CellCx;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
+
+/// `#/auth?q=user%3Aalice`: the view and query are part of the URL.
+fn read_location() -> (Option<View>, Option<String>) {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    let hash = hash.trim_start_matches('#').trim_start_matches('/');
+    let (view, rest) = hash.split_once('?').unwrap_or((hash, ""));
+    let query = rest.strip_prefix("q=").map(|q| {
+        js_sys::decode_uri_component(q)
+            .map(String::from)
+            .unwrap_or_default()
+    });
+    (View::from_slug(view), query)
+}
+
+fn write_location(view: View, query: &str) {
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?q={}", String::from(js_sys::encode_uri_component(query)))
+    };
+    let url = format!("#/{}{q}", view.slug());
+    if gloo::utils::window().location().hash().unwrap_or_default() != url {
+        let _ = gloo::utils::window()
+            .history()
+            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| {
+        let (view, query) = read_location();
+        AppState {
+            view: view.unwrap_or(View::Overview),
+            query: query.unwrap_or_default(),
+            ..AppState::default()
+        }
+    });
+    let dispatch = {
+        let d = state.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+    let last_overview = use_mut_ref(|| 0.0f64);
+    let backend = {
+        let d = state.dispatcher();
+        let last_overview = last_overview.clone();
+        use_memo((), move |_| {
+            let holder: Rc<std::cell::RefCell<Option<Backend>>> = Rc::default();
+            let h = holder.clone();
+            let notify = Callback::from(move |r: Response| {
+                let Some(b) = h.borrow().clone() else { return };
+                match r {
+                    Response::Started { .. } => d.dispatch(Action::Started),
+                    Response::Progress(p) => {
+                        d.dispatch(Action::Progress(p));
+                        // Refresh the overview about once a second while loading.
+                        let now = js_sys::Date::now();
+                        if now - *last_overview.borrow() > 1000.0 {
+                            *last_overview.borrow_mut() = now;
+                            fetch_overview(&b, &d);
+                        }
+                    }
+                    Response::Loaded {
+                        cancelled,
+                        millis,
+                        bytes,
+                    } => {
+                        d.dispatch(Action::Loaded(LoadInfo {
+                            millis,
+                            bytes,
+                            cancelled,
+                        }));
+                        fetch_overview(&b, &d);
+                    }
+                    Response::Hashed { id, sha256 } => {
+                        b.set_hash(id, sha256);
+                        d.dispatch(Action::Hashed);
+                        fetch_overview(&b, &d);
+                    }
+                    Response::Cleared => d.dispatch(Action::Cleared),
+                    Response::Error(e) => d.dispatch(Action::Notice(e)),
+                    _ => {}
+                }
+            });
+            let b = Backend::new(notify).ok();
+            *holder.borrow_mut() = b.clone();
+            b
+        })
+    };
+    let Some(backend) = (*backend).clone() else {
+        return html! { <p class="error">{"This browser could not start a web worker, which this tool needs to read files off the main thread."}</p> };
+    };
+
+    // Keep the URL in step with the view and query.
+    use_effect_with((state.view, state.query.clone()), |(v, q)| {
+        write_location(*v, q)
+    });
+    // Theme: follow the OS unless toggled.
+    use_effect_with(state.dark, |dark| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            match dark {
+                Some(d) => {
+                    let _ = root.set_attribute("data-theme", if *d { "dark" } else { "light" });
+                }
+                None => {
+                    let _ = root.remove_attribute("data-theme");
+                }
+            }
+        }
+    });
+
+    let load = {
+        let backend = backend.clone();
+        Callback::from(move |files: input::Dropped| {
+            if !files.is_empty() {
+                backend.load(files);
+            }
+        })
+    };
+    let file_input = use_node_ref();
+    let folder_input = use_node_ref();
+    let on_pick = {
+        let r = file_input.clone();
+        Callback::from(move |_| {
+            if let Some(i) = r.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let on_pick_folder = {
+        let r = folder_input.clone();
+        Callback::from(move |_| {
+            if let Some(i) = r.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let on_files = {
+        let load = load.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            load.emit(input::picked(&input));
+            input.set_value("");
+        })
+    };
+    let dragging = use_state(|| false);
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let ondrop = {
+        let (dragging, load, dispatch) = (dragging.clone(), load.clone(), dispatch.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(dt) = e.data_transfer() else { return };
+            let (entries, plain) = input::entries_of(&dt);
+            let (load, dispatch) = (load.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match input::walk(entries).await {
+                    Ok(mut files) => {
+                        files.extend(plain);
+                        load.emit(files);
+                    }
+                    Err(e) => dispatch.emit(Action::Notice(format!(
+                        "Could not read the dropped folder: {e:?}"
+                    ))),
+                }
+            });
+        })
+    };
+    let on_demo = {
+        let (load, dispatch) = (load.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (load, dispatch) = (load.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match input::demo().await {
+                    Ok(files) => load.emit(files),
+                    Err(e) => {
+                        dispatch.emit(Action::Notice(format!("Could not load the demo data: {e}")))
+                    }
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let b = backend.clone();
+        Callback::from(move |_| b.cancel())
+    };
+    let on_clear = {
+        let b = backend.clone();
+        Callback::from(move |_| b.clear())
+    };
+
+    // Keyboard shortcuts, except while typing.
+    {
+        let (dispatch, state) = (dispatch.clone(), state.clone());
+        use_effect_with(state.selected.is_some() || state.help, move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        "/" => {
+                            e.prevent_default();
+                            if let Some(q) = gloo::utils::document()
+                                .get_element_by_id("query")
+                                .and_then(|q| q.dyn_into::<HtmlElement>().ok())
+                            {
+                                let _ = q.focus();
+                            }
+                        }
+                        "?" => dispatch.emit(Action::Help(true)),
+                        "Escape" => {
+                            dispatch.emit(Action::Help(false));
+                            dispatch.emit(Action::Select(None));
+                        }
+                        "t" => dispatch.emit(Action::ToggleTime),
+                        k => {
+                            if let Some(v) = k
+                                .parse::<usize>()
+                                .ok()
+                                .and_then(|n| n.checked_sub(1))
+                                .and_then(|i| View::ALL.get(i))
+                            {
+                                dispatch.emit(Action::Show(*v));
+                            }
+                        }
+                    }
+                });
+            let _ = &state;
+            move || drop(listener)
+        });
+    }
+
+    let pivot = {
+        let d = dispatch.clone();
+        Callback::from(move |(field, value, exclude): (String, String, bool)| {
+            d.emit(Action::Pivot {
+                field,
+                value,
+                exclude,
+            })
+        })
+    };
+    let cx = CellCx {
+        local: state.local_time,
+        pivot,
+        span: None,
+    };
+    let snapshot: Rc<AppState> = Rc::new((*state).clone());
+    let state = snapshot;
+    let props = |s: &Rc<AppState>| views::ViewProps {
+        state: s.clone(),
+        cx: cx.clone(),
+        dispatch: dispatch.clone(),
+    };
+    let main = if !state.has_data() {
+        html! {
+            <section class="empty">
+                <h2>{"Drop Teleport files here"}</h2>
+                <p>{"Audit logs of any Teleport version (the folder /var/lib/teleport/log with its per-auth-server subfolders, .log, .log.gz, .json, .jsonl), session recordings of any generation (.session.log/.session.bytes, .index/.events.gz/.chunks.gz, .tar), or archives of them."}</p>
+                <p>{"Everything is read here, in this browser, on this machine: nothing is uploaded, nothing leaves it."}</p>
+                <div class="actions">
+                    <button class="primary" onclick={on_pick.reform(|_: MouseEvent| ())}>{"Choose files…"}</button>
+                    <button onclick={on_pick_folder.reform(|_: MouseEvent| ())}>{"Choose a folder…"}</button>
+                    <button onclick={on_demo}>{"Load demo data"}</button>
+                </div>
+            </section>
+        }
+    } else {
+        match state.view {
+            View::Overview => match &state.overview {
+                Some(o) => {
+                    html! { <overview::OverviewView overview={o.clone()} local={state.local_time} dispatch={dispatch.clone()} /> }
+                }
+                None => html! { <p class="muted">{"Reading…"}</p> },
+            },
+            View::Auth => html! { <views::AuthView ..props(&state) /> },
+            View::Events => html! { <views::EventsView ..props(&state) /> },
+            View::Sessions => html! { <views::SessionsView ..props(&state) /> },
+            View::Problems => html! { <views::ProblemsView ..props(&state) /> },
+            View::Recordings => html! { <views::RecordingsView ..props(&state) /> },
+        }
+    };
+    let shell = shell::ShellProps {
+        state: state.clone(),
+        dispatch: dispatch.clone(),
+    };
+    let with_query = matches!(
+        state.view,
+        View::Auth | View::Events | View::Sessions | View::Problems
+    ) && state.has_data();
+    html! {
+        <ContextProvider<Backend> context={backend.clone()}>
+            <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+                <shell::Header state={state.clone()} dispatch={dispatch.clone()} {on_pick} {on_pick_folder} {on_clear} />
+                <shell::Rail ..shell.clone() />
+                <main class="main" id="main">
+                    if let Some(p) = &state.progress { <shell::LoadProgress progress={p.clone()} on_cancel={on_cancel} /> }
+                    if let Some(info) = &state.last_load {
+                        if info.cancelled { <p class="notice">{format!("Loading was cancelled after {}; what was read is shown.", format::bytes(info.bytes))}</p> }
+                    }
+                    <shell::Notices ..shell.clone() />
+                    if with_query { <shell::QueryBar ..shell.clone() /> }
+                    { main }
+                </main>
+                if let Some(sel) = state.selected {
+                    <drawer::Drawer selected={sel} cx={cx.clone()} dispatch={dispatch.clone()} version={state.version} />
+                }
+                if state.help { <shell::Help ..shell.clone() /> }
+                <input ref={file_input} type="file" multiple=true class="visually-hidden" aria-label="Choose files" onchange={on_files.clone()} />
+                <input ref={folder_input} type="file" multiple=true webkitdirectory=true class="visually-hidden" aria-label="Choose a folder" onchange={on_files} />
+                if *dragging { <div class="drop-overlay" aria-hidden="true">{"Drop to read here — nothing is uploaded"}</div> }
+            </div>
+        </ContextProvider<Backend>>
+    }
+}
+
+fn fetch_overview(b: &Backend, d: &UseReducerDispatcher<AppState>) {
+    let d = d.clone();
+    b.request(Request::Overview, move |r| {
+        if let Response::Overview(o) = r {
+            d.dispatch(Action::Overview(Rc::new(*o)));
+        }
+    });
+}

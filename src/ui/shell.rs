@@ -1,0 +1,212 @@
+//! The frame around the views: header (what is loaded, add files, toggles), the left rail, the
+//! shared query bar, the loading progress with Cancel, and notices.
+
+use super::format::{bytes, count, date, visible, zone};
+use super::state::{Action, AppState, View};
+use crate::protocol::Progress;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct ShellProps {
+    pub state: std::rc::Rc<AppState>,
+    pub dispatch: Callback<Action>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub state: std::rc::Rc<AppState>,
+    pub dispatch: Callback<Action>,
+    pub on_pick: Callback<()>,
+    pub on_pick_folder: Callback<()>,
+    pub on_clear: Callback<()>,
+}
+
+#[function_component(Header)]
+pub fn header(p: &HeaderProps) -> Html {
+    let s = &p.state;
+    let summary = s.overview.as_ref().map(|o| {
+        let files = o.files.iter().filter(|f| !f.in_archive).count();
+        let span = match (o.first, o.last) {
+            (Some(a), Some(b)) => format!(
+                " · {} → {} {}",
+                date(Some(a), s.local_time),
+                date(Some(b), s.local_time),
+                zone(s.local_time)
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "{} files · {} events{span}",
+            count(files as u64),
+            count(o.events)
+        )
+    });
+    let d = p.dispatch.clone();
+    let toggle_time = Callback::from(move |_| d.emit(Action::ToggleTime));
+    let d = p.dispatch.clone();
+    let toggle_theme = Callback::from(move |_| d.emit(Action::ToggleTheme));
+    let d = p.dispatch.clone();
+    let help = Callback::from(move |_| d.emit(Action::Help(true)));
+    let pick = p.on_pick.reform(|_: MouseEvent| ());
+    let pick_folder = p.on_pick_folder.reform(|_: MouseEvent| ());
+    let clear = p.on_clear.reform(|_: MouseEvent| ());
+    html! {
+        <header class="header">
+            <h1>{"Teleport Log Review"}</h1>
+            <span class="loaded" aria-live="polite">{summary.unwrap_or_else(|| "nothing loaded".into())}</span>
+            <span class="spacer" />
+            <button onclick={pick} title="Add files (audit logs, recordings, .gz, .tar)">{"Add files"}</button>
+            <button onclick={pick_folder} title="Add a whole folder, e.g. /var/lib/teleport/log">{"Add folder"}</button>
+            if s.overview.is_some() { <button onclick={clear} title="Forget everything loaded">{"Clear"}</button> }
+            <button onclick={toggle_time} aria-pressed={s.local_time.to_string()} title="Show times in UTC or local time">{if s.local_time { "Local time" } else { "UTC" }}</button>
+            <button onclick={toggle_theme} title="Light or dark theme" aria-label="Toggle theme">{"◐"}</button>
+            <button onclick={help} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
+        </header>
+    }
+}
+
+#[function_component(Rail)]
+pub fn rail(p: &ShellProps) -> Html {
+    let o = p.state.overview.as_ref();
+    let n = |v: View| -> Option<u64> {
+        let o = o?;
+        Some(match v {
+            View::Overview => o.files.len() as u64,
+            View::Sessions => u64::from(o.sessions),
+            View::Auth => u64::from(o.auth_attempts),
+            View::Events => o.events,
+            View::Recordings => u64::from(o.recordings),
+            View::Problems => u64::from(o.problems),
+        })
+    };
+    let items = View::ALL.iter().map(|&v| {
+        let d = p.dispatch.clone();
+        let onclick = Callback::from(move |_| d.emit(Action::Show(v)));
+        let current = p.state.view == v;
+        let warn = v == View::Problems && n(v).unwrap_or(0) > 0;
+        html! {
+            <li>
+                <button {onclick} class={classes!(current.then_some("current"))} aria-current={current.then_some("page")}>
+                    <span>{v.title()}</span>
+                    <span class={classes!("n", warn.then_some("warn"))}>{n(v).map(count).unwrap_or_default()}</span>
+                </button>
+            </li>
+        }
+    });
+    html! { <nav class="rail" aria-label="Views"><ul>{ for items }</ul></nav> }
+}
+
+#[function_component(QueryBar)]
+pub fn query_bar(p: &ShellProps) -> Html {
+    let draft = use_state(|| p.state.query.clone());
+    {
+        let draft = draft.clone();
+        use_effect_with(p.state.query.clone(), move |q| draft.set(q.clone()));
+    }
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let onkeydown = {
+        let (draft, d) = (draft.clone(), p.dispatch.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => d.emit(Action::Query((*draft).clone())),
+            "Escape" => {
+                let _ = e.target_unchecked_into::<HtmlInputElement>().blur();
+            }
+            _ => {}
+        })
+    };
+    let apply = {
+        let (draft, d) = (draft.clone(), p.dispatch.clone());
+        Callback::from(move |_| d.emit(Action::Query((*draft).clone())))
+    };
+    let clear = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::Query(String::new())))
+    };
+    let pending = *draft != p.state.query;
+    html! {
+        <div class="querybar" role="search">
+            <label for="query" class="visually-hidden">{"Query"}</label>
+            <input id="query" type="search" value={(*draft).clone()} {oninput} {onkeydown} spellcheck="false" autocomplete="off"
+                placeholder="Filter: free text, user:alice, addr:10.0.0.0/8, outcome:failure, event:session.*, time>=2024-02-23T10:00 … (press / to focus, Enter to apply)" />
+            <button onclick={apply} class={classes!(pending.then_some("primary"))}>{"Apply"}</button>
+            if !p.state.query.is_empty() { <button onclick={clear} title="Remove the filter">{"Clear filter"}</button> }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProgressProps {
+    pub progress: Progress,
+    pub on_cancel: Callback<()>,
+}
+
+#[function_component(LoadProgress)]
+pub fn load_progress(p: &ProgressProps) -> Html {
+    let pr = &p.progress;
+    let frac = if pr.bytes_total > 0 {
+        pr.bytes_done as f64 / pr.bytes_total as f64
+    } else {
+        0.0
+    };
+    let eta = pr
+        .eta()
+        .map(|s| format!(" · {s:.0} s left"))
+        .unwrap_or_default();
+    let cancel = p.on_cancel.reform(|_: MouseEvent| ());
+    html! {
+        <div class="progress" role="status" aria-live="polite">
+            <progress max="1" value={frac.to_string()} aria-label="Loading progress" />
+            <span>{format!("Reading {} of {} · file {} of {} · {} events · {}/s{eta}", bytes(pr.bytes_done), bytes(pr.bytes_total), (pr.files_done + 1).min(pr.files_total), pr.files_total, count(pr.events), bytes(pr.rate() as u64))}</span>
+            <span class="current mono" title={visible(&pr.current)}>{visible(&pr.current)}</span>
+            <button onclick={cancel}>{"Cancel"}</button>
+        </div>
+    }
+}
+
+#[function_component(Notices)]
+pub fn notices(p: &ShellProps) -> Html {
+    let items = p.state.notices.iter().enumerate().map(|(i, n)| {
+        let d = p.dispatch.clone();
+        let onclick = Callback::from(move |_| d.emit(Action::DismissNotice(i)));
+        html! { <li role="alert">{visible(n)}<button {onclick} aria-label="Dismiss">{"×"}</button></li> }
+    });
+    html! { <ul class="notices">{ for items }</ul> }
+}
+
+#[function_component(Help)]
+pub fn help(p: &ShellProps) -> Html {
+    let d = p.dispatch.clone();
+    let close = Callback::from(move |_| d.emit(Action::Help(false)));
+    let keys = [
+        ("/", "focus the query"),
+        ("Enter", "apply the query; open the focused row"),
+        ("Esc", "close the details, this help, or leave the query"),
+        (
+            "1 … 6",
+            "Overview, Sessions, Auth, Events, Recordings, Problems",
+        ),
+        ("t", "UTC / local time"),
+        ("?", "this help"),
+    ];
+    let fields = review_core::query::FIELDS
+        .iter()
+        .map(|(f, what)| html! { <tr><td class="mono">{*f}{":"}</td><td>{*what}</td></tr> });
+    html! {
+        <div class="modal" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts and query help">
+            <div class="modal-body">
+                <button class="close" onclick={close} aria-label="Close">{"×"}</button>
+                <h2>{"Keyboard"}</h2>
+                <table>{ for keys.iter().map(|(k, what)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> }) }</table>
+                <h2>{"Query"}</h2>
+                <p>{"Words are free text (found in users, nodes, addresses, types, messages…). Terms are joined by AND unless OR is written; NOT or a leading - excludes; parentheses group. * is a wildcard."}</p>
+                <table>{ for fields }</table>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,201 @@
+//! All of the page's state and every transition of it, in one reducer.
+
+use crate::protocol::Progress;
+use review_core::query::term_text;
+use review_core::views::Overview;
+use std::rc::Rc;
+use yew::Reducible;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Sessions,
+    Auth,
+    Events,
+    Recordings,
+    Problems,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Overview,
+        View::Sessions,
+        View::Auth,
+        View::Events,
+        View::Recordings,
+        View::Problems,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Sessions => "sessions",
+            View::Auth => "auth",
+            View::Events => "events",
+            View::Recordings => "recordings",
+            View::Problems => "problems",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Sessions => "Sessions",
+            View::Auth => "Auth",
+            View::Events => "Events",
+            View::Recordings => "Recordings",
+            View::Problems => "Problems",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.slug() == s)
+    }
+}
+
+/// What the detail drawer shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selected {
+    Event(u32),
+    Session(u32),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadInfo {
+    pub millis: f64,
+    pub bytes: u64,
+    pub cancelled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub view: View,
+    pub query: String,
+    /// Present while files are being read.
+    pub progress: Option<Progress>,
+    pub last_load: Option<LoadInfo>,
+    pub overview: Option<Rc<Overview>>,
+    /// Bumped whenever the model changes, so views fetch again.
+    pub version: u32,
+    pub selected: Option<Selected>,
+    pub local_time: bool,
+    /// `None` follows the system; `Some(true)` is dark.
+    pub dark: Option<bool>,
+    pub help: bool,
+    pub notices: Vec<String>,
+    pub hashed: u32,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            view: View::Overview,
+            query: String::new(),
+            progress: None,
+            last_load: None,
+            overview: None,
+            version: 0,
+            selected: None,
+            local_time: false,
+            dark: None,
+            help: false,
+            notices: Vec::new(),
+            hashed: 0,
+        }
+    }
+}
+
+impl AppState {
+    pub fn has_data(&self) -> bool {
+        self.overview.as_ref().is_some_and(|o| !o.files.is_empty()) || self.progress.is_some()
+    }
+}
+
+pub enum Action {
+    Show(View),
+    Query(String),
+    /// Adds `field:value` (or its negation) to the query: click-to-filter.
+    Pivot {
+        field: String,
+        value: String,
+        exclude: bool,
+    },
+    Started,
+    Progress(Progress),
+    Loaded(LoadInfo),
+    Overview(Rc<Overview>),
+    Select(Option<Selected>),
+    ToggleTime,
+    ToggleTheme,
+    Help(bool),
+    Notice(String),
+    DismissNotice(usize),
+    Hashed,
+    Cleared,
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Show(v) => s.view = v,
+            Action::Query(q) => s.query = q,
+            Action::Pivot {
+                field,
+                value,
+                exclude,
+            } => {
+                let term = term_text(&field, &value);
+                let term = if exclude { format!("-{term}") } else { term };
+                if !s.query.split_whitespace().any(|t| t == term) {
+                    s.query = if s.query.trim().is_empty() {
+                        term
+                    } else {
+                        format!("{} {term}", s.query.trim_end())
+                    };
+                }
+            }
+            Action::Started => {
+                s.progress = Some(Progress::default());
+                s.last_load = None;
+            }
+            Action::Progress(p) => {
+                s.progress = Some(p);
+                s.version += 1;
+            }
+            Action::Loaded(info) => {
+                s.progress = None;
+                s.last_load = Some(info);
+                s.version += 1;
+            }
+            Action::Overview(o) => s.overview = Some(o),
+            Action::Select(sel) => s.selected = sel,
+            Action::ToggleTime => s.local_time = !s.local_time,
+            Action::ToggleTheme => s.dark = Some(!s.dark.unwrap_or(false)),
+            Action::Help(on) => s.help = on,
+            Action::Notice(n) => {
+                if !s.notices.contains(&n) {
+                    s.notices.push(n);
+                }
+            }
+            Action::DismissNotice(i) => {
+                if i < s.notices.len() {
+                    s.notices.remove(i);
+                }
+            }
+            Action::Hashed => s.hashed += 1,
+            Action::Cleared => {
+                let keep = (s.local_time, s.dark);
+                s = AppState {
+                    local_time: keep.0,
+                    dark: keep.1,
+                    version: s.version + 1,
+                    ..AppState::default()
+                };
+            }
+        }
+        Rc::new(s)
+    }
+}

@@ -1,0 +1,209 @@
+//! The session timeline: each session a bar on a shared time axis, in the sessions table's last
+//! column. The axis zooms (drag across it to select a range, double-click or Fit to see all).
+
+use super::format::{duration, time, visible};
+use super::table::CellCx;
+use review_core::views::SessionRow;
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+const NS_PER_SEC: i64 = 1_000_000_000;
+
+/// One session's bar, placed in the visible window `cx.span`.
+pub fn bar(s: &SessionRow, cx: &CellCx) -> Html {
+    let (Some((t0, t1)), Some(start)) = (cx.span, s.start) else {
+        return html! {};
+    };
+    let open = s.end.is_none();
+    let end = s.end.or(s.last_seen).unwrap_or(start).max(start);
+    let width = (t1 - t0).max(1) as f64;
+    let left = (start - t0) as f64 / width * 100.0;
+    let right = (end - t0) as f64 / width * 100.0;
+    if right < 0.0 || left > 100.0 {
+        return html! { <div class="track" /> };
+    }
+    let (l, r) = (left.max(0.0), right.min(100.0));
+    let style = format!("left: {l:.3}%; width: max({:.3}%, 3px);", (r - l).max(0.0));
+    let who = if s.user.is_empty() {
+        "?".to_owned()
+    } else {
+        visible(&s.user)
+    };
+    let node = if s.node.is_empty() {
+        "?".to_owned()
+    } else {
+        visible(&s.node)
+    };
+    let title = format!(
+        "{who} on {node}\n{} → {}\n{}{}",
+        time(Some(start), cx.local),
+        if open {
+            "no end logged".to_owned()
+        } else {
+            time(Some(end), cx.local)
+        },
+        if open {
+            "open or end unknown".to_owned()
+        } else {
+            duration(s.duration)
+        },
+        if s.participants.len() > 1 {
+            format!(
+                " · {} people: {}",
+                s.participants.len(),
+                s.participants
+                    .iter()
+                    .map(|p| visible(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        },
+    );
+    let class = classes!(
+        "bar",
+        open.then_some("open"),
+        (s.participants.len() > 1).then_some("shared")
+    );
+    html! { <div class="track"><div {class} {style} title={title.clone()} role="img" aria-label={title} /></div> }
+}
+
+/// A tick step that gives a handful of labels across `span` nanoseconds.
+fn step(span: i64) -> i64 {
+    const STEPS: [i64; 17] = [
+        1,
+        5,
+        15,
+        60,
+        300,
+        900,
+        1800,
+        3600,
+        3 * 3600,
+        6 * 3600,
+        12 * 3600,
+        86_400,
+        2 * 86_400,
+        7 * 86_400,
+        30 * 86_400,
+        91 * 86_400,
+        365 * 86_400,
+    ];
+    STEPS
+        .iter()
+        .map(|s| s * NS_PER_SEC)
+        .find(|s| span / s <= 6)
+        .unwrap_or(365 * 86_400 * NS_PER_SEC * 10)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AxisProps {
+    pub span: (i64, i64),
+    pub local: bool,
+    pub on_zoom: Callback<Option<(i64, i64)>>,
+}
+
+/// The axis header: ticks, and a brush to zoom into a range.
+#[function_component(Axis)]
+pub fn axis(p: &AxisProps) -> Html {
+    let brush = use_state(|| None::<(f64, f64)>); // fractions of the width
+    let node = use_node_ref();
+    let (t0, t1) = p.span;
+    let st = step(t1 - t0);
+    let mut ticks = Vec::new();
+    let mut t = t0.div_euclid(st) * st;
+    while t <= t1 {
+        if t >= t0 {
+            let pos = (t - t0) as f64 / (t1 - t0).max(1) as f64 * 100.0;
+            let label = if st >= 86_400 * NS_PER_SEC {
+                super::format::date(Some(t), p.local)
+            } else {
+                time(Some(t), p.local)[11..16].to_owned()
+            };
+            ticks.push(
+                html! { <span class="tick" style={format!("left: {pos:.2}%")}>{label}</span> },
+            );
+        }
+        t += st;
+    }
+    let frac = {
+        let node = node.clone();
+        move |e: &MouseEvent| -> Option<f64> {
+            let el: Element = node.cast::<HtmlElement>()?.into();
+            let r = el.get_bounding_client_rect();
+            Some(((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0))
+        }
+    };
+    let onmousedown = {
+        let (brush, frac) = (brush.clone(), frac.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(f) = frac(&e) {
+                e.prevent_default();
+                brush.set(Some((f, f)));
+            }
+        })
+    };
+    let onmousemove = {
+        let (brush, frac) = (brush.clone(), frac.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let (Some((a, _)), Some(f)) = (*brush, frac(&e)) {
+                brush.set(Some((a, f)));
+            }
+        })
+    };
+    let onmouseup = {
+        let (brush, zoom) = (brush.clone(), p.on_zoom.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some((a, b)) = *brush {
+                let (lo, hi) = (a.min(b), a.max(b));
+                if hi - lo > 0.005 {
+                    let w = (t1 - t0) as f64;
+                    zoom.emit(Some((t0 + (lo * w) as i64, t0 + (hi * w) as i64)));
+                }
+            }
+            brush.set(None);
+        })
+    };
+    let onmouseleave = {
+        let brush = brush.clone();
+        Callback::from(move |_: MouseEvent| brush.set(None))
+    };
+    let ondblclick = {
+        let zoom = p.on_zoom.clone();
+        Callback::from(move |_: MouseEvent| zoom.emit(None))
+    };
+    let selection = brush.map(|(a, b)| {
+        let style = format!(
+            "left: {:.2}%; width: {:.2}%",
+            a.min(b) * 100.0,
+            (a - b).abs() * 100.0
+        );
+        html! { <div class="brush" {style} /> }
+    });
+    html! {
+        <div class="axis" ref={node} {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {ondblclick}
+             title="Drag to zoom into a time range; double-click to see everything">
+            { for ticks }
+            { for selection }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_give_a_handful_of_ticks() {
+        for span in [
+            10 * NS_PER_SEC,
+            3600 * NS_PER_SEC,
+            86_400 * NS_PER_SEC,
+            400 * 86_400 * NS_PER_SEC,
+        ] {
+            let n = span / step(span);
+            assert!((1..=6).contains(&n), "{span}: {n}");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Reading file handles from the worker: slices asynchronously while loading (so the worker
+//! stays responsive), single lines synchronously for a detail view.
+
+use js_sys::Uint8Array;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FileReaderSync};
+
+/// Bytes read per step while loading.
+pub const SLICE: u64 = 2 << 20;
+
+pub async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
+    let part = blob
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(describe)?;
+    let buffer = JsFuture::from(part.array_buffer())
+        .await
+        .map_err(describe)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// One raw line, read back by offset (dedicated workers may read synchronously).
+pub fn read_back(blob: &Blob, offset: u64, len: u32) -> Result<Vec<u8>, String> {
+    let part = blob
+        .slice_with_f64_and_f64(offset as f64, (offset + u64::from(len)) as f64)
+        .map_err(describe)?;
+    let reader = FileReaderSync::new().map_err(describe)?;
+    let buffer = reader.read_as_array_buffer(&part).map_err(describe)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+fn describe(e: wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the browser could not read the file".to_owned())
+}
