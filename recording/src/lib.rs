@@ -13,8 +13,59 @@
 
 use serde::{Deserialize, Serialize};
 
+mod chunks;
+mod event_info;
+mod gen1;
+mod gen2;
+mod inflate;
+mod json_events;
+mod limits;
+mod meta;
+mod parts;
+mod protostream;
+mod timeline;
+
+pub mod encode;
+
+pub use limits::Limits;
+
+/// One file as the user gave it (or as unpacked from an archive by the caller). Its content is
+/// sniffed from the bytes; `path` only names it in messages and, where the bytes cannot tell,
+/// says what it is (raw PTY output: `.session.bytes`, `-N.chunks[.gz]`) and which session id
+/// and file number (`<sid>-N.…`) it has.
+#[derive(Clone, Copy, Debug)]
+pub struct Part<'a> {
+    pub path: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Decodes one recording from its parts as found: a ProtoStream `<sid>.tar` (or its upload
+/// parts), a gen-2 tarball, loose gen-2 files (gzipped or already decompressed), or a gen-1
+/// `.session.log` + `.session.bytes` pair. Damage is reported in [`Recording::problems`] with
+/// everything before it kept; an error means there was nothing to replay.
+pub fn decode(parts: &[Part<'_>]) -> Result<Recording, RecordingError> {
+    decode_with(parts, &Limits::default())
+}
+
+/// [`decode`] with explicit resource limits.
+pub fn decode_with(parts: &[Part<'_>], limits: &Limits) -> Result<Recording, RecordingError> {
+    let sorted = parts::sort(parts, limits)?;
+    let problems = sorted.problems;
+    let mut recording = match sorted.set {
+        parts::Set::ProtoStream(files) => protostream::decode(&files, limits, problems),
+        parts::Set::Gen2(files) => gen2::decode(files, limits, problems),
+        parts::Set::Gen1 { log, bytes } => gen1::decode(log, bytes, limits, problems),
+        parts::Set::Nothing => Err(timeline::nothing_decodable(&problems)),
+    }?;
+    if recording.sid.is_none() {
+        recording.sid = sorted.sid;
+    }
+    Ok(recording)
+}
+
 /// Milliseconds on the recording's own clock: 0 is the first print (or the session start when
-/// that comes first).
+/// that comes first). Events before the first print (session.start, an early resize) are at 0;
+/// a recording without prints starts at its first event.
 pub type Millis = u64;
 
 /// Nanoseconds since the Unix epoch, UTC.
@@ -38,7 +89,8 @@ pub struct Recording {
     pub initial_size: Option<(u16, u16)>,
     /// Wall-clock time of `Millis` 0.
     pub start_time: Option<Nanos>,
-    /// Length of the recording: the last print, or `session.end` when later.
+    /// Length of the recording: the last print, or `session.end` when later (or any other
+    /// session event after both, so every event is within the duration).
     pub duration: Millis,
     /// Who, where and when, from the recording's own session events.
     pub meta: SessionMeta,
@@ -58,6 +110,9 @@ pub struct Print {
 /// A non-print session event placed on the recording's clock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionEvent {
+    /// Between the prints it came between in the recording, and at least 1 ms after the print
+    /// before it unless the next print is at that same millisecond: so among equal times, an
+    /// event precedes the prints (except in that rare case).
     pub at: Millis,
     pub kind: EventKind,
     /// The `event` type as written (`session.join`, `resize`, …).
@@ -69,15 +124,31 @@ pub struct SessionEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     Start,
-    Resize { cols: u16, rows: u16 },
-    Join { user: String },
-    Leave { user: String },
+    Resize {
+        cols: u16,
+        rows: u16,
+    },
+    Join {
+        user: String,
+    },
+    Leave {
+        user: String,
+    },
     /// Enhanced recording: a program was executed.
-    Command { path: String, argv: Vec<String>, return_code: i32 },
+    Command {
+        path: String,
+        argv: Vec<String>,
+        return_code: i32,
+    },
     /// Enhanced recording: a file was opened.
-    Disk { path: String },
+    Disk {
+        path: String,
+    },
     /// Enhanced recording: a network connection; `denied` when the policy blocked it.
-    Network { dst: String, denied: bool },
+    Network {
+        dst: String,
+        denied: bool,
+    },
     End,
     Other,
 }

@@ -34,11 +34,12 @@ impl PartialEq for Backend {
 }
 
 fn spawn() -> Result<Worker, JsValue> {
-    // Trunk builds workers as classic scripts, started by its loader shim; `./` keeps the app
+    // Trunk builds workers as classic scripts; worker_boot.js starts one and queues early
+    // messages. `./` keeps the app
     // working under any sub-path.
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Classic);
-    Worker::new_with_options("./worker_loader.js", &options)
+    Worker::new_with_options("./worker_boot.js", &options)
 }
 
 impl Backend {

@@ -19,12 +19,12 @@ pub struct ViewProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Rows matching, rows in all, and the query's error if it has one.
+type Counts = (u32, u32, Option<QueryError>);
+
 /// "1 204 of 3 000 000 match", or the query's error.
 #[hook]
-fn use_count() -> (
-    UseStateHandle<Option<(u32, u32, Option<QueryError>)>>,
-    Callback<(u32, u32, Option<QueryError>)>,
-) {
+fn use_count() -> (UseStateHandle<Option<Counts>>, Callback<Counts>) {
     let counts = use_state(|| None);
     let set = {
         let counts = counts.clone();
@@ -33,7 +33,7 @@ fn use_count() -> (
     (counts, set)
 }
 
-fn count_line(c: &Option<(u32, u32, Option<QueryError>)>, noun: &str) -> Html {
+fn count_line(c: &Option<Counts>, noun: &str) -> Html {
     match c {
         None => html! { <span class="count muted">{"…"}</span> },
         Some((_, _, Some(e))) => {

@@ -1,0 +1,264 @@
+//! The built app (`dist/`, from `trunk build`) served on 127.0.0.1, and headless Chromium driven
+//! over WebDriver: what a user sees, checked in a real browser.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// The directory of the built app: `E2E_DIST`, else `dist/` at the workspace root.
+fn dist() -> PathBuf {
+    let dir = std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "no built app at {}: run `trunk build --release --offline` first (scripts/test does)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Serves `dist/` once for all tests; returns the base URL.
+pub fn app_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let root = dist();
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("static server");
+        let port = server.server_addr().to_ip().expect("ip address").port();
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let path = request
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_owned();
+                let rel = percent_decode(path.trim_start_matches('/'));
+                let file = if rel.is_empty() {
+                    root.join("index.html")
+                } else {
+                    root.join(&rel)
+                };
+                let inside = file
+                    .canonicalize()
+                    .ok()
+                    .filter(|f| f.starts_with(root.canonicalize().unwrap_or_default()));
+                let response = match inside.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                    Some((f, body)) => {
+                        let ct = content_type(&f);
+                        tiny_http::Response::from_data(body).with_header(
+                            tiny_http::Header::from_bytes("Content-Type", ct).expect("header"),
+                        )
+                    }
+                    None => {
+                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
+                    }
+                };
+                let _ = request.respond(response);
+            }
+        });
+        format!("http://127.0.0.1:{port}/")
+    })
+}
+
+fn content_type(f: &Path) -> &'static str {
+    match f.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A headless Chromium with its ChromeDriver; both end when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    pub async fn open() -> Result<Browser> {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut caps = serde_json::Map::new();
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1400,900",
+        ];
+        let mut chrome = serde_json::json!({ "args": args });
+        if let Ok(bin) = std::env::var("CHROME_BIN") {
+            chrome["binary"] = bin.into();
+        }
+        caps.insert("goog:chromeOptions".into(), chrome);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() > deadline => {
+                    return Err(format!("chromedriver did not start: {e}").into())
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+            }
+        };
+        client.set_window_size(1400, 900).await?;
+        Ok(Browser { client, driver })
+    }
+
+    /// Opens the app and waits until its first page is drawn.
+    pub async fn open_app(&self, hash: &str) -> Result {
+        self.client.goto(&format!("{}{hash}", app_url())).await?;
+        self.wait_for(".header h1").await?;
+        Ok(())
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await?)
+    }
+
+    /// Waits until `css`'s text contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css:?} never contained {needle:?}; last text: {last:?}").into())
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    pub async fn click(&self, css: &str) -> Result {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the first element matching `css` whose text contains `text`.
+    pub async fn click_text(&self, css: &str, text: &str) -> Result {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            for el in self.client.find_all(Locator::Css(css)).await? {
+                if el.text().await.unwrap_or_default().contains(text) {
+                    el.click().await?;
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("no {css:?} with text {text:?}").into())
+    }
+
+    /// Chooses files through the real `<input type=file>`, as a user's file picker would.
+    pub async fn upload(&self, files: &[PathBuf]) -> Result {
+        let input = self
+            .client
+            .find(Locator::Css("input[type=file]:not([webkitdirectory])"))
+            .await?;
+        let paths: Vec<String> = files
+            .iter()
+            .map(|p| p.canonicalize().map(|p| p.display().to_string()))
+            .collect::<std::result::Result<_, _>>()?;
+        input.send_keys(&paths.join("\n")).await?;
+        Ok(())
+    }
+
+    /// Runs JavaScript in the page and returns its value.
+    pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Fails if an alert, confirm or prompt is open: log text must never run script.
+    pub async fn assert_no_dialog(&self) -> Result {
+        match self.client.get_alert_text().await {
+            Ok(text) => Err(format!("a dialog opened: {text:?}").into()),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Waits until loading has finished (the progress bar is gone and the overview is drawn).
+    pub async fn wait_loaded(&self) -> Result {
+        self.wait_for(".cards").await?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if self.client.find(Locator::Css(".progress")).await.is_err() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err("loading did not finish within 60 s".into())
+    }
+}

@@ -1,0 +1,261 @@
+//! End to end in headless Chromium: the built app, real file input, real worker, what a user
+//! sees. These need `dist/` (run through `scripts/test`, which builds it first).
+
+mod harness;
+
+use flate2::{write::GzEncoder, Compression};
+use harness::{fixture, Browser, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "teleport/audit-event-examples/webapps-Audit-fixtures-events.jsonl";
+
+/// A `.log.gz` written at test time: two logins (one failed) and an exec.
+fn gz_log(dir: &std::path::Path) -> PathBuf {
+    let text = concat!(
+        r#"{"event":"user.login","uid":"g1","code":"T1000W","success":false,"user":"gz-user","method":"local","error":"bad password","addr.remote":"192.0.2.7:3000","time":"2024-03-03T08:00:00Z"}"#,
+        "\n",
+        r#"{"event":"user.login","uid":"g2","code":"T1000I","success":true,"user":"gz-user","method":"local","addr.remote":"192.0.2.7:3001","time":"2024-03-03T08:00:05Z"}"#,
+        "\n",
+        r#"{"event":"exec","uid":"g3","code":"T3002I","user":"gz-user","command":"uptime","time":"2024-03-03T08:01:00Z"}"#,
+        "\n",
+    );
+    let path = dir.join("2024-03-03.00:00:00.log.gz");
+    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+    e.write_all(text.as_bytes()).unwrap();
+    std::fs::write(&path, e.finish().unwrap()).unwrap();
+    path
+}
+
+fn number(text: &str) -> u64 {
+    text.chars()
+        .take_while(|c| !c.is_alphabetic())
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[
+        fixture(EXAMPLES),
+        fixture("audit/bad-lines.log"),
+        fixture("audit/hostile-names.log"),
+        fixture("audit/notes.txt"),
+        gz_log(tmp.path()),
+    ])
+    .await?;
+    b.wait_loaded().await?;
+    // 165 real examples + 3 valid lines around the damage + 3 hostile + 3 from the .gz.
+    let balance = b.wait_text(".balance", "events 174").await?;
+    assert!(balance.contains("unreadable 4"), "{balance}");
+    assert!(b
+        .text(".header .loaded")
+        .await?
+        .contains("5 files · 174 events"));
+    // Everything that could not be read, with its file and line.
+    b.click_text(".rail button", "Problems").await?;
+    let problems = b.wait_text(".tbody", "notes.txt").await?;
+    for (place, kind) in [
+        ("line 2", "invalid JSON"),
+        ("line 3", "invalid UTF-8"),
+        ("line 4", "not a JSON object"),
+        ("line 5", "no \"event\" field"),
+    ] {
+        let row = problems.lines().collect::<Vec<_>>().join(" ");
+        assert!(
+            row.contains(place) && row.contains(kind),
+            "{place} {kind} missing in: {problems}"
+        );
+    }
+    assert!(
+        problems.contains("whole file"),
+        "notes.txt is one problem for the whole file"
+    );
+    b.assert_no_dialog().await
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn auth_table_filters_and_counts_failures() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[
+        fixture(EXAMPLES),
+        fixture("audit/bad-lines.log"),
+        fixture("audit/hostile-names.log"),
+        gz_log(tmp.path()),
+    ])
+    .await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Auth").await?;
+    b.wait_text(".count", "15 auth attempts").await?;
+    // Choose "failures" in the outcome filter: the query and the count follow.
+    b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
+    b.wait_text(".count", "7 of 15 auth attempts match").await?;
+    assert_eq!(
+        b.js("return document.getElementById('query').value")
+            .await?,
+        "outcome:failure"
+    );
+    let rows = b.text(".tbody").await?;
+    assert!(
+        rows.contains("gz-user") && rows.contains("valid-after"),
+        "{rows}"
+    );
+    assert!(
+        !rows.contains("valid-before"),
+        "a success is filtered out: {rows}"
+    );
+    // A failure is marked by an icon and a word, not color alone.
+    assert!(rows.contains("✕") && rows.contains("failure"));
+    // Clicking an address filters by it (the query is in the URL too).
+    b.click_text(".tbody .pivot", "192.0.2.7").await?;
+    b.wait_text(".count", "1 of 15 auth attempts match").await?;
+    let url = b.client.current_url().await?;
+    assert!(
+        url.fragment().unwrap_or_default().contains("auth?q="),
+        "{url}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn sessions_are_drawn_on_the_timeline_and_open_ones_say_so() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES), fixture("audit/hostile-names.log")])
+        .await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Sessions").await?;
+    b.wait_text(".count", "25 sessions").await?;
+    let bars = b
+        .js("return document.querySelectorAll('.tbody .bar').length")
+        .await?;
+    assert!(bars.as_u64().unwrap_or(0) >= 10, "bars drawn: {bars}");
+    let open = b
+        .js("return document.querySelectorAll('.tbody .bar.open').length")
+        .await?;
+    assert!(
+        open.as_u64().unwrap_or(0) >= 1,
+        "sessions without end are drawn as open"
+    );
+    // Hover details are in the bar's title.
+    let title = b
+        .js("return document.querySelector('.tbody .bar').getAttribute('title')")
+        .await?;
+    assert!(
+        title.as_str().unwrap_or_default().contains(" on "),
+        "{title}"
+    );
+    // Open a session: its events are listed in the drawer.
+    b.click(".tbody .tr .td:first-child").await?;
+    b.wait_text(".drawer", "Events (").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture("audit/hostile-names.log")]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Events").await?;
+    let rows = b
+        .wait_text(".tbody", "<img src=x onerror=alert(1)>")
+        .await?;
+    assert!(
+        rows.contains("root␛[31m"),
+        "the escape character is made visible: {rows}"
+    );
+    assert!(rows.contains("<b onmouseover=alert(3)>node</b>"), "{rows}");
+    b.click(".tbody .tr .td:first-child").await?;
+    b.wait_text(".drawer pre.json", "onerror").await?;
+    let injected = b.js("return document.querySelectorAll('img, b, iframe, object, embed').length + document.querySelectorAll('[onerror],[onmouseover]').length").await?;
+    assert_eq!(injected, 0, "no element was made from log text");
+    b.assert_no_dialog().await
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn demo_data_is_one_click_away() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    let events = number(&b.wait_text(".cards .card:nth-child(2)", "events").await?);
+    assert!(events > 100, "demo events: {events}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn dropped_files_are_read() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    // WebDriver cannot drag from the desktop; a drop event with real File objects exercises the
+    // same handler. It is dropped the moment the page appears, before the worker has started.
+    b.js(r#"
+        const dt = new DataTransfer();
+        dt.items.add(new File(['{"event":"user.login","user":"dropped","success":false,"code":"T1000W"}\n'], '2024-05-05.00:00:00.log'));
+        dt.items.add(new File(['just text\n'], 'readme.txt'));
+        const app = document.querySelector('.app');
+        app.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        app.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+    "#)
+    .await?;
+    b.wait_loaded().await?;
+    let files = b.wait_text("table.files", "readme.txt").await?;
+    assert!(
+        files.contains("2024-05-05.00:00:00.log") && files.contains("not read"),
+        "{files}"
+    );
+    b.wait_text(".cards", "1\nevents").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let root = tmp.path().join("log");
+    let line = r#"{"event":"user.login","uid":"same-uid","code":"T1000I","success":true,"user":"ha","time":"2024-06-01T00:00:00Z"}"#;
+    for (server, extra) in [
+        (
+            "auth-a",
+            r#"{"event":"exec","uid":"x1","user":"ha","time":"2024-06-01T00:00:01Z"}"#,
+        ),
+        ("auth-b", ""),
+    ] {
+        std::fs::create_dir_all(root.join(server))?;
+        std::fs::write(
+            root.join(server).join("2024-06-01.00:00:00.log"),
+            format!("{line}\n{extra}\n"),
+        )?;
+    }
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    let input = b
+        .client
+        .find(fantoccini::Locator::Css("input[webkitdirectory]"))
+        .await?;
+    input.send_keys(&root.display().to_string()).await?;
+    b.wait_loaded().await?;
+    let files = b.wait_text("table.files", "auth-b").await?;
+    assert!(
+        files.contains("log/auth-a/2024-06-01.00:00:00.log"),
+        "relative paths are kept: {files}"
+    );
+    b.wait_text(".cards", "+1 duplicates folded").await?;
+    b.wait_text(".balance", "events 2 + duplicates folded 1")
+        .await?;
+    Ok(())
+}
