@@ -80,8 +80,7 @@ impl Progress {
     /// Seconds left at the current rate.
     pub fn eta(&self) -> Option<f64> {
         let rate = self.rate();
-        (rate > 0.0 && self.bytes_total >= self.bytes_done)
-            .then(|| (self.bytes_total - self.bytes_done) as f64 / rate)
+        (rate > 0.0 && self.bytes_total >= self.bytes_done).then(|| (self.bytes_total - self.bytes_done) as f64 / rate)
     }
 }
 
@@ -116,12 +115,7 @@ mod tests {
         });
         let back: Envelope<Request> = decode(&encode(7, req.clone())).unwrap();
         assert_eq!((back.id, back.body), (7, req));
-        let p = Progress {
-            bytes_done: 50,
-            bytes_total: 150,
-            millis: 1000.0,
-            ..Progress::default()
-        };
+        let p = Progress { bytes_done: 50, bytes_total: 150, millis: 1000.0, ..Progress::default() };
         assert_eq!(p.rate(), 50.0);
         assert_eq!(p.eta(), Some(2.0));
         assert!(decode::<Request>(b"\xff\xff garbage").is_none());

@@ -40,9 +40,7 @@ pub fn visible(s: &str) -> String {
         match c {
             '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
             '\u{7f}' => out.push('␡'),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.push_str(&format!("⟨U+{:04X}⟩", c as u32))
-            }
+            c if c.is_control() || is_bidi_control(c) => out.push_str(&format!("⟨U+{:04X}⟩", c as u32)),
             c => out.push(c),
         }
     }

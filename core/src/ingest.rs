@@ -8,9 +8,7 @@ use crate::container::{GzipPush, TarEvent, TarSplitter};
 use crate::lines::{Line, LineSplitter};
 use crate::model::{FileInfo, FileKind, Model, PartRole, RecordingPart};
 use crate::problem::{FileId, Place, Problem, ProblemKind};
-use crate::sniff::{
-    part_name, sniff_content, sniff_layer, trim_line, Content, Layer, NameRole, HEAD_LEN,
-};
+use crate::sniff::{part_name, sniff_content, sniff_layer, trim_line, Content, Layer, NameRole, HEAD_LEN};
 use std::sync::Arc;
 
 /// Stated limits: past them input is reported, not kept.
@@ -28,12 +26,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_line: 1 << 20,
-            max_problems_per_file: 10_000,
-            max_kept_part: 512 << 20,
-            max_depth: 4,
-        }
+        Limits { max_line: 1 << 20, max_problems_per_file: 10_000, max_kept_part: 512 << 20, max_depth: 4 }
     }
 }
 
@@ -63,19 +56,12 @@ pub struct Ingest {
 
 impl Ingest {
     pub fn new(options: Options) -> Self {
-        Ingest {
-            model: Model::default(),
-            options,
-            open: Vec::new(),
-            bytes_in: 0,
-        }
+        Ingest { model: Model::default(), options, open: Vec::new(), bytes_in: 0 }
     }
 
     /// Declares a top-level file (one the host holds a handle to).
     pub fn open(&mut self, path: &str, size: u64) -> FileId {
-        let id = self
-            .model
-            .add_file(FileInfo::new(path.to_owned(), size, None));
+        let id = self.model.add_file(FileInfo::new(path.to_owned(), size, None));
         self.open.push((id, Stream::new(id, 0)));
         id
     }
@@ -85,10 +71,7 @@ impl Ingest {
         let Some((_, stream)) = self.open.iter_mut().find(|(f, _)| *f == file) else {
             return Flow::Done;
         };
-        let mut cx = Cx {
-            model: &mut self.model,
-            options: &self.options,
-        };
+        let mut cx = Cx { model: &mut self.model, options: &self.options };
         stream.push(&mut cx, bytes)
     }
 
@@ -98,10 +81,7 @@ impl Ingest {
             return;
         };
         let (_, mut stream) = self.open.swap_remove(i);
-        let mut cx = Cx {
-            model: &mut self.model,
-            options: &self.options,
-        };
+        let mut cx = Cx { model: &mut self.model, options: &self.options };
         stream.close(&mut cx);
     }
 
@@ -135,31 +115,13 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn problem(&mut self, file: FileId, place: Place, kind: ProblemKind, detail: String) {
-        let listed = self
-            .model
-            .problems
-            .iter()
-            .rev()
-            .take_while(|p| p.file == file)
-            .count();
+        let listed = self.model.problems.iter().rev().take_while(|p| p.file == file).count();
         let limit = self.options.limits.max_problems_per_file;
         if listed < limit {
-            self.model.problems.push(Problem {
-                file,
-                place,
-                kind,
-                detail,
-            });
+            self.model.problems.push(Problem { file, place, kind, detail });
         } else if listed == limit {
-            let detail = format!(
-                "more than {limit} problems in this file: the rest are counted, not listed"
-            );
-            self.model.problems.push(Problem {
-                file,
-                place: Place::File,
-                kind,
-                detail,
-            });
+            let detail = format!("more than {limit} problems in this file: the rest are counted, not listed");
+            self.model.problems.push(Problem { file, place: Place::File, kind, detail });
         }
     }
 }
@@ -173,30 +135,16 @@ struct Stream {
 
 enum Stage {
     Sniff(Vec<u8>),
-    Gzip {
-        gz: Box<GzipPush>,
-        inner: Box<Stream>,
-    },
-    Tar {
-        split: Box<TarSplitter>,
-        entry: Option<Box<Stream>>,
-    },
+    Gzip { gz: Box<GzipPush>, inner: Box<Stream> },
+    Tar { split: Box<TarSplitter>, entry: Option<Box<Stream>> },
     Audit(AuditReader),
-    Keep {
-        role: PartRole,
-        sid: Option<String>,
-        bytes: Vec<u8>,
-    },
+    Keep { role: PartRole, sid: Option<String>, bytes: Vec<u8> },
     Done,
 }
 
 impl Stream {
     fn new(file: FileId, depth: u8) -> Self {
-        Stream {
-            file,
-            depth,
-            stage: Stage::Sniff(Vec::new()),
-        }
+        Stream { file, depth, stage: Stage::Sniff(Vec::new()) }
     }
 
     fn push(&mut self, cx: &mut Cx<'_>, mut bytes: &[u8]) -> Flow {
@@ -255,10 +203,7 @@ impl Stream {
             Stage::Keep { bytes: kept, .. } => {
                 if kept.len() + bytes.len() > cx.options.limits.max_kept_part {
                     let limit = cx.options.limits.max_kept_part;
-                    let detail = format!(
-                        "recording part larger than {} MiB: not unpacked",
-                        limit >> 20
-                    );
+                    let detail = format!("recording part larger than {} MiB: not unpacked", limit >> 20);
                     cx.problem(self.file, Place::File, ProblemKind::TooLarge, detail);
                     cx.model.file_mut(self.file).kind = FileKind::NotRead;
                     self.stage = Stage::Done;
@@ -289,13 +234,9 @@ impl Stream {
                 }
                 inner.close(cx);
             }
-            Stage::Tar {
-                mut split,
-                mut entry,
-            } => {
+            Stage::Tar { mut split, mut entry } => {
                 let (parent, depth) = (self.file, self.depth);
-                if let Err(e) = split.finish(&mut |ev| tar_event(cx, parent, depth, &mut entry, ev))
-                {
+                if let Err(e) = split.finish(&mut |ev| tar_event(cx, parent, depth, &mut entry, ev)) {
                     cx.problem(self.file, Place::File, ProblemKind::BadTar, e);
                 }
                 if let Some(mut open) = entry.take() {
@@ -304,12 +245,7 @@ impl Stream {
             }
             Stage::Audit(mut reader) => reader.finish(cx, self.file),
             Stage::Keep { role, sid, bytes } => {
-                let part = RecordingPart {
-                    file: self.file,
-                    sid,
-                    role,
-                    kept: Some(Arc::new(bytes)),
-                };
+                let part = RecordingPart { file: self.file, sid, role, kept: Some(Arc::new(bytes)) };
                 cx.model.add_recording_part(part);
             }
             Stage::Done => {}
@@ -326,42 +262,23 @@ impl Stream {
             Layer::Gzip if deeper_ok => {
                 cx.model.file_mut(file).compressed = true;
                 let inner = Box::new(Stream::new(file, self.depth + 1));
-                Stage::Gzip {
-                    gz: Box::new(GzipPush::new()),
-                    inner,
-                }
+                Stage::Gzip { gz: Box::new(GzipPush::new()), inner }
             }
             Layer::Tar if deeper_ok => {
                 if first_entry_is_gen2_part(head) {
-                    self.part(
-                        cx,
-                        PartRole::Gen2Tar,
-                        part_name(&path).map(|p| p.sid),
-                        has_handle,
-                    )
+                    self.part(cx, PartRole::Gen2Tar, part_name(&path).map(|p| p.sid), has_handle)
                 } else {
                     cx.model.file_mut(file).kind = FileKind::Archive;
-                    Stage::Tar {
-                        split: Box::new(TarSplitter::new()),
-                        entry: None,
-                    }
+                    Stage::Tar { split: Box::new(TarSplitter::new()), entry: None }
                 }
             }
             Layer::Gzip | Layer::Tar => {
-                let detail = format!(
-                    "archives nested more than {} deep are not opened",
-                    cx.options.limits.max_depth
-                );
+                let detail = format!("archives nested more than {} deep are not opened", cx.options.limits.max_depth);
                 self.not_read(cx, ProblemKind::TooLarge, detail)
             }
             Layer::ProtoStream { version, encrypted } => {
                 let sid = part_name(&path).map(|p| p.sid);
-                self.part(
-                    cx,
-                    PartRole::ProtoStream { version, encrypted },
-                    sid,
-                    has_handle,
-                )
+                self.part(cx, PartRole::ProtoStream { version, encrypted }, sid, has_handle)
             }
             Layer::Plain => {
                 let name = part_name(&path);
@@ -369,36 +286,19 @@ impl Stream {
                 let number = name.as_ref().and_then(|p| p.number).unwrap_or(0);
                 match sniff_content(&path, head, complete) {
                     Content::AuditLog { array } => {
-                        let raw_in_file =
-                            has_handle && self.depth == 0 && cx.options.read_back_plain_files;
+                        let raw_in_file = has_handle && self.depth == 0 && cx.options.read_back_plain_files;
                         let f = cx.model.file_mut(file);
                         f.kind = FileKind::AuditLog;
                         f.raw_in_file = raw_in_file;
-                        Stage::Audit(AuditReader::new(
-                            cx.options.limits.max_line,
-                            array,
-                            raw_in_file,
-                        ))
+                        Stage::Audit(AuditReader::new(cx.options.limits.max_line, array, raw_in_file))
                     }
                     Content::Gen1SessionLog => self.part(cx, PartRole::Gen1Log, sid, has_handle),
                     Content::Gen1Bytes => self.part(cx, PartRole::Gen1Bytes, sid, has_handle),
                     Content::Gen2Index => self.part(cx, PartRole::Gen2Index, sid, has_handle),
-                    Content::Gen2Events => self.part(
-                        cx,
-                        PartRole::Gen2Events {
-                            first_index: number,
-                        },
-                        sid,
-                        has_handle,
-                    ),
-                    Content::Gen2Chunks => self.part(
-                        cx,
-                        PartRole::Gen2Chunks {
-                            first_offset: number,
-                        },
-                        sid,
-                        has_handle,
-                    ),
+                    Content::Gen2Events => self.part(cx, PartRole::Gen2Events { first_index: number }, sid, has_handle),
+                    Content::Gen2Chunks => {
+                        self.part(cx, PartRole::Gen2Chunks { first_offset: number }, sid, has_handle)
+                    }
                     Content::Gen2Enhanced => self.part(cx, PartRole::Gen2Enhanced, sid, has_handle),
                     Content::Marker | Content::Empty => {
                         cx.model.file_mut(file).kind = FileKind::Empty;
@@ -417,28 +317,13 @@ impl Stream {
     }
 
     /// A recording part: by handle when the host can read the file again, else kept.
-    fn part(
-        &mut self,
-        cx: &mut Cx<'_>,
-        role: PartRole,
-        sid: Option<String>,
-        has_handle: bool,
-    ) -> Stage {
+    fn part(&mut self, cx: &mut Cx<'_>, role: PartRole, sid: Option<String>, has_handle: bool) -> Stage {
         cx.model.file_mut(self.file).kind = FileKind::Recording;
         if has_handle {
-            cx.model.add_recording_part(RecordingPart {
-                file: self.file,
-                sid,
-                role,
-                kept: None,
-            });
+            cx.model.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None });
             Stage::Done
         } else {
-            Stage::Keep {
-                role,
-                sid,
-                bytes: Vec::new(),
-            }
+            Stage::Keep { role, sid, bytes: Vec::new() }
         }
     }
 
@@ -449,20 +334,10 @@ impl Stream {
     }
 }
 
-fn tar_event(
-    cx: &mut Cx<'_>,
-    parent: FileId,
-    depth: u8,
-    entry: &mut Option<Box<Stream>>,
-    ev: TarEvent<'_>,
-) {
+fn tar_event(cx: &mut Cx<'_>, parent: FileId, depth: u8, entry: &mut Option<Box<Stream>>, ev: TarEvent<'_>) {
     match ev {
         TarEvent::Entry { path, size } => {
-            let full = format!(
-                "{}/{}",
-                cx.model.file(parent).path,
-                path.trim_start_matches("./")
-            );
+            let full = format!("{}/{}", cx.model.file(parent).path, path.trim_start_matches("./"));
             let child = cx.model.add_file(FileInfo::new(full, size, Some(parent)));
             *entry = Some(Box::new(Stream::new(child, depth + 1)));
         }
@@ -490,10 +365,7 @@ fn first_entry_is_gen2_part(head: &[u8]) -> bool {
     let name = tar::Header::from_byte_slice(block).path_bytes();
     let name = String::from_utf8_lossy(&name);
     !name.contains('/')
-        && matches!(
-            part_name(&name).map(|p| p.role),
-            Some(NameRole::Index | NameRole::Events | NameRole::Chunks)
-        )
+        && matches!(part_name(&name).map(|p| p.role), Some(NameRole::Index | NameRole::Events | NameRole::Chunks))
 }
 
 /// JSON lines → events, with every line accounted for.
@@ -511,13 +383,7 @@ const MAX_PENDING: usize = 1000;
 
 impl AuditReader {
     fn new(max_line: usize, array: bool, raw_in_file: bool) -> Self {
-        AuditReader {
-            lines: LineSplitter::new(max_line),
-            array,
-            raw_in_file,
-            confirmed: false,
-            pending: Vec::new(),
-        }
+        AuditReader { lines: LineSplitter::new(max_line), array, raw_in_file, confirmed: false, pending: Vec::new() }
     }
 
     fn push(&mut self, cx: &mut Cx<'_>, file: FileId, bytes: &[u8]) {
@@ -536,11 +402,7 @@ impl AuditReader {
                 return;
             }
             f.kind = FileKind::NotRead;
-            let first = self
-                .pending
-                .first()
-                .map(|(place, _, d)| format!("; {place}: {d}"))
-                .unwrap_or_default();
+            let first = self.pending.first().map(|(place, _, d)| format!("; {place}: {d}")).unwrap_or_default();
             let detail = format!("no Teleport audit event in its {} lines{first}", f.lines);
             cx.problem(file, Place::File, ProblemKind::NotAuditLog, detail);
         }
@@ -549,11 +411,7 @@ impl AuditReader {
     fn line(&mut self, cx: &mut Cx<'_>, file: FileId, line: Line<'_>) {
         cx.model.file_mut(file).lines += 1;
         match line {
-            Line::Text {
-                number,
-                offset,
-                bytes,
-            } => {
+            Line::Text { number, offset, bytes } => {
                 let text = trim_line(bytes, self.array);
                 if text.is_empty() {
                     cx.model.file_mut(file).blank_lines += 1;
@@ -572,13 +430,7 @@ impl AuditReader {
             Line::TooLong { number, len, .. } => {
                 let limit = self.lines_limit(cx);
                 let detail = format!("line of {len} bytes is over the {limit} limit: skipped");
-                self.bad(
-                    cx,
-                    file,
-                    Place::Line(number),
-                    ProblemKind::LineTooLong,
-                    detail,
-                );
+                self.bad(cx, file, Place::Line(number), ProblemKind::LineTooLong, detail);
             }
         }
     }
@@ -592,14 +444,7 @@ impl AuditReader {
         }
     }
 
-    fn bad(
-        &mut self,
-        cx: &mut Cx<'_>,
-        file: FileId,
-        place: Place,
-        kind: ProblemKind,
-        detail: String,
-    ) {
+    fn bad(&mut self, cx: &mut Cx<'_>, file: FileId, place: Place, kind: ProblemKind, detail: String) {
         cx.model.file_mut(file).bad_lines += 1;
         if self.confirmed {
             cx.problem(file, place, kind, detail);

@@ -6,11 +6,7 @@
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line<'a> {
     /// A complete line without its `\n` (and without a `\r` before it).
-    Text {
-        number: u64,
-        offset: u64,
-        bytes: &'a [u8],
-    },
+    Text { number: u64, offset: u64, bytes: &'a [u8] },
     /// A line longer than the limit; `len` is its full length.
     TooLong { number: u64, offset: u64, len: u64 },
 }
@@ -30,14 +26,7 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     pub fn new(limit: usize) -> Self {
-        LineSplitter {
-            limit,
-            partial: Vec::new(),
-            overflow: None,
-            next_number: 1,
-            line_start: 0,
-            position: 0,
-        }
+        LineSplitter { limit, partial: Vec::new(), overflow: None, next_number: 1, line_start: 0, position: 0 }
     }
 
     /// Number of complete lines emitted so far.
@@ -103,20 +92,12 @@ impl LineSplitter {
             bytes = rest;
         }
         let (number, offset) = self.advance();
-        emit(Line::Text {
-            number,
-            offset,
-            bytes,
-        });
+        emit(Line::Text { number, offset, bytes });
     }
 
     fn emit_too_long(&mut self, len: u64, emit: &mut impl FnMut(Line<'_>)) {
         let (number, offset) = self.advance();
-        emit(Line::TooLong {
-            number,
-            offset,
-            len,
-        });
+        emit(Line::TooLong { number, offset, len });
     }
 
     fn advance(&mut self) -> (u64, u64) {
@@ -137,16 +118,8 @@ mod tests {
         let mut out = Vec::new();
         let mut emit = |l: Line<'_>| {
             out.push(match l {
-                Line::Text {
-                    number,
-                    offset,
-                    bytes,
-                } => format!("{number}@{offset}:{}", String::from_utf8_lossy(bytes)),
-                Line::TooLong {
-                    number,
-                    offset,
-                    len,
-                } => format!("{number}@{offset}:too long {len}"),
+                Line::Text { number, offset, bytes } => format!("{number}@{offset}:{}", String::from_utf8_lossy(bytes)),
+                Line::TooLong { number, offset, len } => format!("{number}@{offset}:too long {len}"),
             })
         };
         for c in chunks {
@@ -161,11 +134,7 @@ mod tests {
         let text = b"ab\r\ncd\n\nef";
         let want = vec!["1@0:ab", "2@4:cd", "3@7:", "4@8:ef"];
         for cut in 0..text.len() {
-            assert_eq!(
-                split(&[&text[..cut], &text[cut..]], 100),
-                want,
-                "cut at {cut}"
-            );
+            assert_eq!(split(&[&text[..cut], &text[cut..]], 100), want, "cut at {cut}");
         }
         let bytewise: Vec<&[u8]> = text.chunks(1).collect();
         assert_eq!(split(&bytewise, 100), want);
@@ -177,13 +146,7 @@ mod tests {
         text.extend_from_slice(b"\nok\n");
         text.extend(vec![b'y'; 30]);
         let chunks: Vec<&[u8]> = text.chunks(7).collect();
-        assert_eq!(
-            split(&chunks, 20),
-            vec!["1@0:too long 50", "2@51:ok", "3@54:too long 30"]
-        );
-        assert_eq!(
-            split(&[&text], 20),
-            vec!["1@0:too long 50", "2@51:ok", "3@54:too long 30"]
-        );
+        assert_eq!(split(&chunks, 20), vec!["1@0:too long 50", "2@51:ok", "3@54:too long 30"]);
+        assert_eq!(split(&[&text], 20), vec!["1@0:too long 50", "2@51:ok", "3@54:too long 30"]);
     }
 }

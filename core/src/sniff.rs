@@ -75,11 +75,7 @@ pub fn sniff_layer(head: &[u8]) -> Layer {
 }
 
 fn protostream_header(head: &[u8]) -> Option<Layer> {
-    let word = |i: usize| -> Option<u64> {
-        Some(u64::from_be_bytes(
-            head.get(i * 8..i * 8 + 8)?.try_into().ok()?,
-        ))
-    };
+    let word = |i: usize| -> Option<u64> { Some(u64::from_be_bytes(head.get(i * 8..i * 8 + 8)?.try_into().ok()?)) };
     let version = word(0)?;
     // Part and padding sizes bound how plausible the header is: no real part is a terabyte.
     let plausible = |v: u64| v < (1 << 40);
@@ -87,16 +83,10 @@ fn protostream_header(head: &[u8]) -> Option<Layer> {
         return None;
     }
     match version {
-        1 => Some(Layer::ProtoStream {
-            version: 1,
-            encrypted: false,
-        }),
+        1 => Some(Layer::ProtoStream { version: 1, encrypted: false }),
         2 => {
             let flags = *head.get(24)?;
-            Some(Layer::ProtoStream {
-                version: 2,
-                encrypted: flags & 1 == 1,
-            })
+            Some(Layer::ProtoStream { version: 2, encrypted: flags & 1 == 1 })
         }
         _ => None,
     }
@@ -154,11 +144,7 @@ pub fn part_name(path: &str) -> Option<PartName> {
     if sid.is_empty() {
         return None;
     }
-    Some(PartName {
-        sid: sid.to_owned(),
-        role,
-        number,
-    })
+    Some(PartName { sid: sid.to_owned(), role, number })
 }
 
 /// What plain content is, from its first bytes (`complete` when that is the whole content).
@@ -166,11 +152,7 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
     let name = part_name(path);
     let role = name.as_ref().map(|n| n.role);
     if head.is_empty() && complete {
-        return if role == Some(NameRole::Marker) {
-            Content::Marker
-        } else {
-            Content::Empty
-        };
+        return if role == Some(NameRole::Marker) { Content::Marker } else { Content::Empty };
     }
     // Raw terminal output can only be known by its name.
     match role {
@@ -189,21 +171,15 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
     let mut index_lines = 0;
     let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
     // The last piece may be cut by the head's end: only trust it if the file ends there.
-    let usable = if complete {
-        lines.len()
-    } else {
-        lines.len().saturating_sub(1)
-    };
+    let usable = if complete { lines.len() } else { lines.len().saturating_sub(1) };
     for line in lines.into_iter().take(usable).take(200) {
         let line = trim_line(line, array);
         if line.is_empty() {
             continue;
         }
-        let Ok(serde_json::Value::Object(obj)) = serde_json::from_slice::<serde_json::Value>(line)
-        else {
+        let Ok(serde_json::Value::Object(obj)) = serde_json::from_slice::<serde_json::Value>(line) else {
             // A damaged event line still says what the file is; the loader reports the damage.
-            any_event |=
-                line.starts_with(b"{") && memchr::memmem::find(line, b"\"event\"").is_some();
+            any_event |= line.starts_with(b"{") && memchr::memmem::find(line, b"\"event\"").is_some();
             continue;
         };
         any_object = true;
@@ -273,22 +249,10 @@ mod tests {
         let mut ps = vec![0u8; 32];
         ps[7] = 1;
         ps[15] = 100;
-        assert_eq!(
-            sniff_layer(&ps),
-            Layer::ProtoStream {
-                version: 1,
-                encrypted: false
-            }
-        );
+        assert_eq!(sniff_layer(&ps), Layer::ProtoStream { version: 1, encrypted: false });
         ps[7] = 2;
         ps[24] = 1;
-        assert_eq!(
-            sniff_layer(&ps),
-            Layer::ProtoStream {
-                version: 2,
-                encrypted: true
-            }
-        );
+        assert_eq!(sniff_layer(&ps), Layer::ProtoStream { version: 2, encrypted: true });
         ps[7] = 3;
         assert_eq!(sniff_layer(&ps), Layer::Plain);
         let mut tar = vec![0u8; 512];
@@ -299,63 +263,35 @@ mod tests {
 
     #[test]
     fn names_of_recording_parts() {
-        let p =
-            part_name("log/a1/sessions/default/037e2e3e-e6f5-11e9-a7ac-42010a80002b-0.chunks.gz")
-                .unwrap();
+        let p = part_name("log/a1/sessions/default/037e2e3e-e6f5-11e9-a7ac-42010a80002b-0.chunks.gz").unwrap();
         assert_eq!(
             (p.sid.as_str(), p.role, p.number),
-            (
-                "037e2e3e-e6f5-11e9-a7ac-42010a80002b",
-                NameRole::Chunks,
-                Some(0)
-            )
+            ("037e2e3e-e6f5-11e9-a7ac-42010a80002b", NameRole::Chunks, Some(0))
         );
         let p = part_name("s1-5.session.command-events.gz").unwrap();
-        assert_eq!(
-            (p.sid.as_str(), p.role, p.number),
-            ("s1", NameRole::Enhanced, Some(5))
-        );
-        assert_eq!(
-            part_name("x/4bac.session.bytes").unwrap().role,
-            NameRole::SessionBytes
-        );
+        assert_eq!((p.sid.as_str(), p.role, p.number), ("s1", NameRole::Enhanced, Some(5)));
+        assert_eq!(part_name("x/4bac.session.bytes").unwrap().role, NameRole::SessionBytes);
         assert_eq!(part_name("2017-02-03.00:00:00.log"), None);
     }
 
     #[test]
     fn content_from_lines() {
         let audit = b"{\"event\":\"user.login\",\"user\":\"a\"}\n{\"event\":\"auth\"}\n";
-        assert_eq!(
-            sniff_content("2017-02-03.00:00:00.log", audit, true),
-            Content::AuditLog { array: false }
-        );
+        assert_eq!(sniff_content("2017-02-03.00:00:00.log", audit, true), Content::AuditLog { array: false });
         let g1 = b"{\"event\":\"session.start\",\"sid\":\"s\"}\n{\"bytes\":42,\"event\":\"print\",\"ms\":87,\"offset\":0,\"time\":\"2016-05-09T14:57:06.087Z\"}\n";
-        assert_eq!(
-            sniff_content("weird-name", g1, true),
-            Content::Gen1SessionLog
-        );
+        assert_eq!(sniff_content("weird-name", g1, true), Content::Gen1SessionLog);
         let g2 = b"{\"time\":\"2019-10-04T22:19:21.643Z\",\"event\":\"print\",\"bytes\":54,\"ms\":0,\"offset\":0,\"ei\":2,\"ci\":0}\n";
         assert_eq!(sniff_content("weird-name", g2, true), Content::Gen2Events);
-        let idx =
-            b"{\"file_name\":\"s-0.events.gz\",\"type\":\"events\",\"index\":0,\"offset\":0}\n";
+        let idx = b"{\"file_name\":\"s-0.events.gz\",\"type\":\"events\",\"index\":0,\"offset\":0}\n";
         assert_eq!(sniff_content("anything", idx, true), Content::Gen2Index);
-        assert_eq!(
-            sniff_content("s.session.bytes", b"\x1b[1mhi", true),
-            Content::Gen1Bytes
-        );
-        assert_eq!(
-            sniff_content("a.png", b"\x89PNG\r\n\x1a\n\0\0", true),
-            Content::Unknown("binary data, not text")
-        );
+        assert_eq!(sniff_content("s.session.bytes", b"\x1b[1mhi", true), Content::Gen1Bytes);
+        assert_eq!(sniff_content("a.png", b"\x89PNG\r\n\x1a\n\0\0", true), Content::Unknown("binary data, not text"));
         assert_eq!(
             sniff_content("notes.txt", b"hello\nworld\n", true),
             Content::Unknown("text that is not JSON lines")
         );
         assert_eq!(sniff_content("s.completed", b"", true), Content::Marker);
         let arr = b"[\n{\"event\":\"a\"},\n{\"event\":\"b\"}\n]";
-        assert_eq!(
-            sniff_content("export.json", arr, true),
-            Content::AuditLog { array: true }
-        );
+        assert_eq!(sniff_content("export.json", arr, true), Content::AuditLog { array: true });
     }
 }

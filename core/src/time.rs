@@ -76,10 +76,7 @@ fn fast_parse(b: &[u8]) -> Option<Nanos> {
         _ => return None,
     };
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    let days = i64::from(
-        date.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?)
-            .num_days() as i32,
-    );
+    let days = i64::from(date.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32);
     let secs = days * 86_400 + i64::from(hour * 3600 + min * 60 + sec) - offset_secs;
     secs.checked_mul(NANOS_PER_SEC)?.checked_add(frac)
 }
@@ -92,9 +89,7 @@ pub fn format_utc_ms(t: Nanos) -> String {
 
 /// `2024-02-23` (UTC).
 pub fn format_utc_date(t: Nanos) -> String {
-    DateTime::<Utc>::from_timestamp_nanos(t)
-        .format("%Y-%m-%d")
-        .to_string()
+    DateTime::<Utc>::from_timestamp_nanos(t).format("%Y-%m-%d").to_string()
 }
 
 /// `1h 02m 03s`, `4m 05s`, `12.3s`, `450ms`: durations for people.
@@ -123,19 +118,10 @@ mod tests {
     fn parses_every_fraction_teleport_writes() {
         let base = parse_rfc3339("2024-02-23T19:04:02Z").unwrap();
         assert_eq!(base, 1_708_715_042 * NANOS_PER_SEC);
-        assert_eq!(
-            parse_rfc3339("2024-02-23T19:04:02.99Z").unwrap(),
-            base + 990_000_000
-        );
-        assert_eq!(
-            parse_rfc3339("2024-02-23T19:04:02.190681808Z").unwrap(),
-            base + 190_681_808
-        );
+        assert_eq!(parse_rfc3339("2024-02-23T19:04:02.99Z").unwrap(), base + 990_000_000);
+        assert_eq!(parse_rfc3339("2024-02-23T19:04:02.190681808Z").unwrap(), base + 190_681_808);
         assert_eq!(parse_rfc3339("2024-02-23T21:04:02+02:00").unwrap(), base);
-        assert_eq!(
-            parse_rfc3339("2024-02-23T19:04:02.1234567891Z").unwrap(),
-            base + 123_456_789
-        );
+        assert_eq!(parse_rfc3339("2024-02-23T19:04:02.1234567891Z").unwrap(), base + 123_456_789);
     }
 
     #[test]

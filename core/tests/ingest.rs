@@ -58,19 +58,13 @@ fn every_real_example_event_is_kept() {
     let m = load(&[("events.jsonl", &bytes)]);
     assert_eq!(m.events.len(), 165, "all 165 examples kept, none lost");
     assert!(m.problems.is_empty(), "{:?}", m.problems);
-    assert_eq!(
-        m.duplicates, 0,
-        "shared uids with different content are not duplicates"
-    );
+    assert_eq!(m.duplicates, 0, "shared uids with different content are not duplicates");
     let types: std::collections::HashSet<&str> = m.events.iter().map(|e| m.str(e.kind)).collect();
     assert_eq!(types.len(), 97);
     assert_counts_add_up(&m);
     // Every auth attempt the examples hold is in the auth index.
     let auth = m.events.iter().filter(|e| e.is_auth).count();
-    assert!(
-        auth >= 5,
-        "user.login, auth, bot.join, instance.join, recovery_code.used examples"
-    );
+    assert!(auth >= 5, "user.login, auth, bot.join, instance.join, recovery_code.used examples");
 }
 
 #[test]
@@ -110,12 +104,7 @@ fn every_generation_of_line_is_read() {
     assert_eq!(m.events.len(), 6);
     let auth: Vec<_> = m.events.iter().filter(|e| e.is_auth).collect();
     assert_eq!(auth.len(), 3);
-    assert_eq!(
-        auth.iter()
-            .filter(|e| e.outcome == review_core::audit::Outcome::Failure)
-            .count(),
-        2
-    );
+    assert_eq!(auth.iter().filter(|e| e.outcome == review_core::audit::Outcome::Failure).count(), 2);
     assert_eq!(m.str(auth[2].remote), "2001:db8::1");
     let s = m.sessions.get(m.strings.lookup("4bac").unwrap()).unwrap();
     assert_eq!(m.str(s.user), "akontsevoy");
@@ -126,9 +115,7 @@ fn every_generation_of_line_is_read() {
 #[test]
 fn bad_lines_are_reported_with_their_place_and_the_rest_loads() {
     let mut text = Vec::new();
-    text.extend_from_slice(
-        b"{\"event\":\"user.login\",\"user\":\"ok1\",\"time\":\"2024-01-01T00:00:00Z\"}\n",
-    ); // 1
+    text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"ok1\",\"time\":\"2024-01-01T00:00:00Z\"}\n"); // 1
     text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"trunc\n"); // 2 truncated JSON
     text.extend_from_slice(b"{\"event\":\"exec\",\"user\":\"bad\xff\xfe\"}\n"); // 3 invalid UTF-8
     text.extend_from_slice(b"[1,2,3]\n"); // 4 not an object
@@ -153,27 +140,18 @@ fn bad_lines_are_reported_with_their_place_and_the_rest_loads() {
         ]
     );
     let f = &m.files[0];
-    assert_eq!(
-        (f.lines, f.events, f.bad_lines, f.blank_lines),
-        (9, 2, 5, 2)
-    );
+    assert_eq!((f.lines, f.events, f.bad_lines, f.blank_lines), (9, 2, 5, 2));
     assert_counts_add_up(&m);
 }
 
 #[test]
 fn truncated_gzip_keeps_every_line_before_the_cut() {
     let text: String = (0..5000)
-        .map(|i| {
-            format!("{{\"event\":\"exec\",\"uid\":\"u{i}\",\"time\":\"2024-01-01T00:00:00Z\"}}\n")
-        })
+        .map(|i| format!("{{\"event\":\"exec\",\"uid\":\"u{i}\",\"time\":\"2024-01-01T00:00:00Z\"}}\n"))
         .collect();
     let file = gz(text.as_bytes());
     let m = load(&[("2024-01-01.00:00:00.log.gz", &file[..file.len() * 2 / 3])]);
-    let gz_problems: Vec<_> = m
-        .problems
-        .iter()
-        .filter(|p| p.kind == ProblemKind::BadGzip)
-        .collect();
+    let gz_problems: Vec<_> = m.problems.iter().filter(|p| p.kind == ProblemKind::BadGzip).collect();
     assert_eq!(gz_problems.len(), 1, "{:?}", m.problems);
     assert!(gz_problems[0].detail.contains("truncated"));
     assert!(m.events.len() > 1000);
@@ -186,19 +164,14 @@ fn truncated_gzip_keeps_every_line_before_the_cut() {
 
 #[test]
 fn not_an_audit_log_gets_one_message() {
-    let debug_log: String = (0..5000)
-        .map(|i| format!("2024-01-01T00:00:00Z INFO [AUTH] message {i}\n"))
-        .collect();
+    let debug_log: String = (0..5000).map(|i| format!("2024-01-01T00:00:00Z INFO [AUTH] message {i}\n")).collect();
     let m = load(&[
         ("teleport.log", debug_log.as_bytes()),
         ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
         ("notes.txt", b"hello\n"),
     ]);
     assert_eq!(m.problems.len(), 3, "{:?}", m.problems);
-    assert!(m
-        .problems
-        .iter()
-        .all(|p| p.kind == ProblemKind::NotAuditLog && p.place == Place::File));
+    assert!(m.problems.iter().all(|p| p.kind == ProblemKind::NotAuditLog && p.place == Place::File));
     assert!(m.files.iter().all(|f| f.kind == FileKind::NotRead));
     assert!(m.events.is_empty());
 }
@@ -206,9 +179,7 @@ fn not_an_audit_log_gets_one_message() {
 #[test]
 fn a_log_starting_with_garbage_is_still_a_log() {
     let mut text: Vec<u8> = (0..3000)
-        .flat_map(|i| {
-            format!("garbage line {i} that is long enough to fill the head\n").into_bytes()
-        })
+        .flat_map(|i| format!("garbage line {i} that is long enough to fill the head\n").into_bytes())
         .collect();
     text.extend_from_slice(b"{\"event\":\"user.login\",\"user\":\"late\"}\n");
     let m = load(&[("x.log", &text)]);
@@ -216,12 +187,7 @@ fn a_log_starting_with_garbage_is_still_a_log() {
     assert_eq!(m.files[0].kind, FileKind::AuditLog);
     assert_eq!(m.files[0].bad_lines, 3000);
     // Problems held back before the first event are capped, but every line is counted.
-    assert!(
-        m.problems.len() >= 1000
-            && m.problems
-                .iter()
-                .all(|p| p.kind == ProblemKind::InvalidJson)
-    );
+    assert!(m.problems.len() >= 1000 && m.problems.iter().all(|p| p.kind == ProblemKind::InvalidJson));
     assert_counts_add_up(&m);
 }
 
@@ -229,14 +195,8 @@ fn a_log_starting_with_garbage_is_still_a_log() {
 fn ha_duplicates_fold_once_and_are_counted() {
     let a = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02Z\"}\n";
     let b = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02.5Z\"}\n";
-    let m = load(&[
-        ("log/auth-a/2024-01-01.00:00:00.log", a),
-        ("log/auth-b/2024-01-01.00:00:00.log", b),
-    ]);
-    assert_eq!(
-        m.duplicates, 1,
-        "identical line with the same uid folds; a different line with the same uid does not"
-    );
+    let m = load(&[("log/auth-a/2024-01-01.00:00:00.log", a), ("log/auth-b/2024-01-01.00:00:00.log", b)]);
+    assert_eq!(m.duplicates, 1, "identical line with the same uid folds; a different line with the same uid does not");
     assert_eq!(m.events.len(), 3);
     assert_eq!(m.files[1].duplicates, 1);
     assert_counts_add_up(&m);
@@ -244,20 +204,13 @@ fn ha_duplicates_fold_once_and_are_counted() {
 
 #[test]
 fn events_from_many_files_merge_in_time_order() {
-    let a = b"{\"event\":\"e3\",\"time\":\"2024-01-03T00:00:00Z\"}\n{\"event\":\"e1\",\"time\":\"2024-01-01T00:00:00Z\"}\n";
+    let a =
+        b"{\"event\":\"e3\",\"time\":\"2024-01-03T00:00:00Z\"}\n{\"event\":\"e1\",\"time\":\"2024-01-01T00:00:00Z\"}\n";
     let b = b"{\"event\":\"e2\",\"time\":\"2024-01-02T00:00:00Z\"}\n{\"event\":\"e0\"}\n";
     let mut m = load(&[("a.log", a), ("b.log", b)]);
-    let order: Vec<String> = m
-        .by_time()
-        .to_vec()
-        .iter()
-        .map(|&i| m.str(m.events[i as usize].kind).to_owned())
-        .collect();
-    assert_eq!(
-        order,
-        ["e1", "e2", "e3", "e0"],
-        "events without time come last"
-    );
+    let order: Vec<String> =
+        m.by_time().to_vec().iter().map(|&i| m.str(m.events[i as usize].kind).to_owned()).collect();
+    assert_eq!(order, ["e1", "e2", "e3", "e0"], "events without time come last");
 }
 
 #[test]
@@ -272,34 +225,18 @@ fn archives_are_opened_and_entries_named() {
     };
     add("log/auth-1/2024-01-01.00:00:00.log", log);
     add("log/auth-1/2024-01-02.00:00:00.log.gz", &gz(log));
-    add(
-        "log/auth-1/sessions/default/s1-0.chunks.gz",
-        &gz(b"\x1b[1mhello"),
-    );
+    add("log/auth-1/sessions/default/s1-0.chunks.gz", &gz(b"\x1b[1mhello"));
     add("log/README", b"just notes\n");
     let archive = gz(&b.into_inner().unwrap());
     let m = load(&[("backup.tar.gz", &archive)]);
     assert_eq!(m.events.len(), 2);
     let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
-    assert!(
-        paths.contains(&"backup.tar.gz/log/auth-1/2024-01-02.00:00:00.log.gz"),
-        "{paths:?}"
-    );
+    assert!(paths.contains(&"backup.tar.gz/log/auth-1/2024-01-02.00:00:00.log.gz"), "{paths:?}");
     assert_eq!(m.recordings.len(), 1);
     assert_eq!(m.recordings[0].sid.as_deref(), Some("s1"));
-    assert!(
-        m.recordings[0].kept.is_some(),
-        "a part inside an archive is unpacked and kept"
-    );
-    let readme = m
-        .files
-        .iter()
-        .position(|f| f.path.ends_with("README"))
-        .unwrap();
-    assert!(m
-        .problems
-        .iter()
-        .any(|p| p.file as usize == readme && p.kind == ProblemKind::NotAuditLog));
+    assert!(m.recordings[0].kept.is_some(), "a part inside an archive is unpacked and kept");
+    let readme = m.files.iter().position(|f| f.path.ends_with("README")).unwrap();
+    assert!(m.problems.iter().any(|p| p.file as usize == readme && p.kind == ProblemKind::NotAuditLog));
 }
 
 #[test]
@@ -312,9 +249,5 @@ fn recordings_are_listed_not_reported() {
     assert!(m.problems.is_empty(), "{:?}", m.problems);
     assert_eq!(m.recordings.len(), 3);
     assert!(m.files.iter().all(|f| f.kind == FileKind::Recording));
-    assert_eq!(
-        m.sessions.len(),
-        2,
-        "sessions known only from their recordings still appear"
-    );
+    assert_eq!(m.sessions.len(), 2, "sessions known only from their recordings still appear");
 }

@@ -23,21 +23,8 @@ fn model() -> Model {
     ing.finish()
 }
 
-fn req(
-    table: Table,
-    query: &str,
-    key: SortKey,
-    descending: bool,
-    offset: u32,
-    limit: u32,
-) -> TableRequest {
-    TableRequest {
-        table,
-        query: query.into(),
-        sort: Sort { key, descending },
-        offset,
-        limit,
-    }
+fn req(table: Table, query: &str, key: SortKey, descending: bool, offset: u32, limit: u32) -> TableRequest {
+    TableRequest { table, query: query.into(), sort: Sort { key, descending }, offset, limit }
 }
 
 #[test]
@@ -46,46 +33,22 @@ fn auth_table_pages_filters_and_sorts() {
     let mut v = Views::default();
     let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Time, true, 0, 10));
     assert_eq!((p.total, p.unfiltered), (31, 31));
-    let Rows::Events(rows) = &p.rows else {
-        panic!()
-    };
+    let Rows::Events(rows) = &p.rows else { panic!() };
     assert_eq!(rows.len(), 10);
     assert_eq!(rows[0].outcome, Outcome::Success, "newest first");
     let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Time, true, 25, 10));
-    let Rows::Events(rows) = &p.rows else {
-        panic!()
-    };
+    let Rows::Events(rows) = &p.rows else { panic!() };
     assert_eq!(rows.len(), 6, "the last window is short");
-    let p = v.page(
-        &mut m,
-        &req(
-            Table::Auth,
-            "outcome:failure user:u1",
-            SortKey::Time,
-            false,
-            0,
-            100,
-        ),
-    );
+    let p = v.page(&mut m, &req(Table::Auth, "outcome:failure user:u1", SortKey::Time, false, 0, 100));
     assert_eq!(p.total, 10);
     let p = v.page(&mut m, &req(Table::Auth, "", SortKey::Outcome, false, 0, 1));
-    let Rows::Events(rows) = &p.rows else {
-        panic!()
-    };
+    let Rows::Events(rows) = &p.rows else { panic!() };
     assert_eq!(rows[0].outcome, Outcome::Failure, "failures first");
     let p = v.page(&mut m, &req(Table::Auth, "", SortKey::User, true, 0, 1));
-    let Rows::Events(rows) = &p.rows else {
-        panic!()
-    };
+    let Rows::Events(rows) = &p.rows else { panic!() };
     assert_eq!(rows[0].user, "u2");
-    let p = v.page(
-        &mut m,
-        &req(Table::Auth, "user:(", SortKey::Time, true, 0, 1),
-    );
-    assert!(
-        p.error.is_some(),
-        "a bad query says so, and the table stays whole"
-    );
+    let p = v.page(&mut m, &req(Table::Auth, "user:(", SortKey::Time, true, 0, 1));
+    assert!(p.error.is_some(), "a bad query says so, and the table stays whole");
     assert_eq!(p.total, 31);
 }
 
@@ -93,13 +56,8 @@ fn auth_table_pages_filters_and_sorts() {
 fn sessions_with_and_without_end() {
     let mut m = model();
     let mut v = Views::default();
-    let p = v.page(
-        &mut m,
-        &req(Table::Sessions, "", SortKey::Time, false, 0, 10),
-    );
-    let Rows::Sessions(rows) = &p.rows else {
-        panic!()
-    };
+    let p = v.page(&mut m, &req(Table::Sessions, "", SortKey::Time, false, 0, 10));
+    let Rows::Sessions(rows) = &p.rows else { panic!() };
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].sid, "open");
     assert_eq!(rows[0].end, None, "kept, with an unknown end");
@@ -107,10 +65,7 @@ fn sessions_with_and_without_end() {
     assert_eq!(rows[0].node, "web-1");
     assert_eq!(rows[1].node, "id-9", "falls back to server_id");
     assert_eq!(rows[1].duration, Some(90 * 60 * 1_000_000_000));
-    let p = v.page(
-        &mut m,
-        &req(Table::Sessions, "user:u2", SortKey::Time, false, 0, 10),
-    );
+    let p = v.page(&mut m, &req(Table::Sessions, "user:u2", SortKey::Time, false, 0, 10));
     assert_eq!(p.total, 1, "a joiner finds the session");
 }
 
@@ -128,12 +83,39 @@ fn overview_adds_up() {
     assert_eq!(o.users, 3);
     assert_eq!(o.addrs, 1, "ports do not make new addresses");
     let f = &o.files[0];
-    assert_eq!(
-        f.lines,
-        f.events + f.bad_lines + f.blank_lines + f.duplicates
+    assert_eq!(f.lines, f.events + f.bad_lines + f.blank_lines + f.duplicates);
+    assert!(f.note.as_deref().unwrap().contains("nearest midnight"), "02-02 13:00 … 02-03 02:30 in a file named 02-03");
+}
+
+#[test]
+fn a_session_known_only_from_its_recording_shows_who_where_when() {
+    use review_core::model::RecordingSummary;
+    let mut ing = Ingest::new(Options::default());
+    // A ProtoStream file named by its sid, with no audit events for it.
+    ing.add_bytes(
+        "records/4f3c.tar",
+        &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0x1f, 0x8b],
     );
-    assert!(
-        f.note.as_deref().unwrap().contains("nearest midnight"),
-        "02-02 13:00 … 02-03 02:30 in a file named 02-03"
-    );
+    let mut m = ing.finish();
+    m.add_recording_summary(RecordingSummary {
+        sid: Some("4f3c".into()),
+        parts: 1,
+        generation: 3,
+        user: Some("mallory".into()),
+        node: Some("db-7".into()),
+        start: Some(1_700_000_000_000_000_000),
+        end: Some(1_700_000_060_000_000_000),
+        duration_ms: 59_000,
+        ..RecordingSummary::default()
+    });
+    assert!(m.recording_summarized("4f3c", 1));
+    let mut v = Views::default();
+    let p = v.page(&mut m, &req(Table::Sessions, "user:mallory", SortKey::Time, false, 0, 10));
+    let Rows::Sessions(rows) = &p.rows else { panic!() };
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].node.as_str(), rows[0].duration), ("db-7", Some(60_000_000_000)));
+    assert!(matches!(
+        rows[0].recording,
+        review_core::views::RecordingStatus::Loaded { generation: 3, duration_ms: Some(59_000), .. }
+    ));
 }

@@ -52,15 +52,11 @@ impl Backend {
                 Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                     let bytes = Uint8Array::new(&ev.data()).to_vec();
                     let Some(env) = decode::<Response>(&bytes) else {
-                        notify.emit(Response::Error(
-                            "a worker sent a message the page could not read".into(),
-                        ));
+                        notify.emit(Response::Error("a worker sent a message the page could not read".into()));
                         return;
                     };
                     let Some(inner) = weak.upgrade() else { return };
-                    let answer = (env.id != 0)
-                        .then(|| inner.pending.borrow_mut().remove(&env.id))
-                        .flatten();
+                    let answer = (env.id != 0).then(|| inner.pending.borrow_mut().remove(&env.id)).flatten();
                     match answer {
                         Some(answer) => answer(env.body),
                         None => {
@@ -114,12 +110,7 @@ impl Backend {
 
     /// Passes a computed hash to the model (for the overview and exports).
     pub fn set_hash(&self, id: u32, sha256: String) {
-        send(
-            &self.0.model,
-            0,
-            Request::SetHashes(vec![(id, sha256)]),
-            &[],
-        );
+        send(&self.0.model, 0, Request::SetHashes(vec![(id, sha256)]), &[]);
     }
 
     fn hash_started(&self, first_id: u32, count: u32) {

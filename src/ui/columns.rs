@@ -30,13 +30,8 @@ fn text(s: &str) -> Html {
 }
 
 fn addr(cx: &CellCx, host: &str, port: u16) -> Html {
-    let shown = (port != 0).then(|| {
-        if host.contains(':') {
-            format!("[{host}]:{port}")
-        } else {
-            format!("{host}:{port}")
-        }
-    });
+    let shown =
+        (port != 0).then(|| if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") });
     pivot(cx, "addr", host, shown.map(|s| visible(&s)))
 }
 
@@ -299,12 +294,7 @@ pub fn sessions(axis: Html) -> Vec<Col> {
             header: None,
             cell: |r, _| match r {
                 Row::Session(s) => {
-                    let names = s
-                        .participants
-                        .iter()
-                        .map(|p| visible(p))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let names = s.participants.iter().map(|p| visible(p)).collect::<Vec<_>>().join(", ");
                     let joined = s.participants.len() > 1;
                     html! { <span class={classes!(joined.then_some("joined"))} title={names}>{s.participants.len().max(1)}{if joined { " ⇆" } else { "" }}</span> }
                 }
@@ -318,9 +308,12 @@ pub fn sessions(axis: Html) -> Vec<Col> {
             header: None,
             cell: |r, _| match r {
                 Row::Session(s) => match s.recording {
-                    RecordingStatus::Loaded {
-                        encrypted: true, ..
-                    } => html! { <span title="recording loaded, but encrypted">{"🔒"}</span> },
+                    RecordingStatus::Loaded { encrypted: true, .. } => {
+                        html! { <span title="recording loaded, but encrypted">{"🔒"}</span> }
+                    }
+                    RecordingStatus::Loaded { error: Some(ref e), .. } => {
+                        html! { <span class="outcome fail" title={visible(e)}>{"⚠"}</span> }
+                    }
                     RecordingStatus::Loaded { generation, .. } => {
                         html! { <span class="rec" title={format!("recording loaded (generation {generation})")}>{"▶"}</span> }
                     }

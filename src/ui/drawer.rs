@@ -79,19 +79,14 @@ fn event_pane(p: &EventPaneProps) -> Html {
     let r = &d.row;
     let cx = &p.cx;
     let field = |label: &'static str, name: &'static str, value: &str| {
-        (!value.is_empty())
-            .then(|| html! { <><dt>{label}</dt><dd>{pivot(cx, name, value, None)}</dd></> })
+        (!value.is_empty()).then(|| html! { <><dt>{label}</dt><dd>{pivot(cx, name, value, None)}</dd></> })
     };
     let session_link = d.session.map(|index| {
         let dispatch = p.dispatch.clone();
         let onclick = Callback::from(move |_| dispatch.emit(Action::Select(Some(Selected::Session(index)))));
         html! { <><dt>{"Session"}</dt><dd><button class="link" {onclick}>{visible(&r.sid)}</button></dd></> }
     });
-    let json = if *pretty {
-        d.pretty.clone().unwrap_or_else(|| d.raw.clone())
-    } else {
-        d.raw.clone()
-    };
+    let json = if *pretty { d.pretty.clone().unwrap_or_else(|| d.raw.clone()) } else { d.raw.clone() };
     let toggle = {
         let pretty = pretty.clone();
         Callback::from(move |_| pretty.set(!*pretty))
@@ -166,25 +161,25 @@ fn session_pane(p: &SessionPaneProps) -> Html {
             </li>
         }
     });
-    let people = s
-        .participants
-        .iter()
-        .map(|u| html! { <li>{pivot(cx, "user", u, None)}</li> });
+    let people = s.participants.iter().map(|u| html! { <li>{pivot(cx, "user", u, None)}</li> });
     let recording = match &s.recording {
-        RecordingStatus::Loaded {
-            encrypted: true, ..
-        } => html! { <p>{"🔒 Recording loaded, but encrypted — cannot be replayed here."}</p> },
-        RecordingStatus::Loaded {
-            generation, parts, ..
-        } => {
-            html! { <p>{format!("▶ Recording loaded: generation {generation}, {parts} file(s).")}</p> }
+        RecordingStatus::Loaded { encrypted: true, .. } => {
+            html! { <p>{"🔒 Recording loaded, but encrypted — cannot be replayed here."}</p> }
+        }
+        RecordingStatus::Loaded { error: Some(e), .. } => html! { <p class="error">{"⚠ "}{visible(e)}</p> },
+        RecordingStatus::Loaded { generation, parts, duration_ms, .. } => {
+            let length = duration_ms.map(|d| format!(", {}", duration(Some(*d as i64 * 1_000_000)))).unwrap_or_default();
+            html! { <p>{format!("▶ Recording loaded: generation {generation}, {parts} file(s){length}.")}</p> }
         }
         RecordingStatus::UploadedNotLoaded => {
             html! { <p class="muted">{"The audit log says a recording was uploaded; it is not among the loaded files."}</p> }
         }
         RecordingStatus::None => html! { <p class="muted">{"No recording known."}</p> },
     };
-    let files = d.recording_files.iter().map(|(_, path, role)| html! { <li><span class="mono">{visible(path)}</span>{" — "}{role.clone()}</li> });
+    let files = d
+        .recording_files
+        .iter()
+        .map(|(_, path, role)| html! { <li><span class="mono">{visible(path)}</span>{" — "}{role.clone()}</li> });
     html! {
         <>
             <h2>{"Session "}<span class="mono">{visible(&s.sid)}</span></h2>

@@ -10,9 +10,7 @@ pub fn time(t: Option<Nanos>, local: bool) -> String {
     let Some(t) = t else { return "—".into() };
     let utc = DateTime::<Utc>::from_timestamp_nanos(t);
     if local {
-        utc.with_timezone(&Local)
-            .format("%Y-%m-%d %H:%M:%S%.3f")
-            .to_string()
+        utc.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
     } else {
         utc.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
     }

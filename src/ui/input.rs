@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, DataTransfer, File, FilePropertyBag, FileSystemDirectoryEntry, FileSystemEntry,
-    FileSystemFileEntry, HtmlInputElement, Response,
+    Blob, DataTransfer, File, FilePropertyBag, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
+    HtmlInputElement, Response,
 };
 
 /// Files with the paths they were dropped with (`log/auth-1/2024-01-01.00:00:00.log`).
@@ -31,10 +31,7 @@ pub fn entries_of(dt: &DataTransfer) -> (Vec<FileSystemEntry>, Dropped) {
     }
     if entries.is_empty() && plain.is_empty() {
         if let Some(files) = dt.files() {
-            plain = (0..files.length())
-                .filter_map(|i| files.get(i))
-                .map(|f| (f.name(), f))
-                .collect();
+            plain = (0..files.length()).filter_map(|i| files.get(i)).map(|f| (f.name(), f)).collect();
         }
     }
     (entries, plain)
@@ -48,10 +45,9 @@ pub async fn walk(entries: Vec<FileSystemEntry>) -> Result<Dropped, JsValue> {
         if entry.is_file() {
             let file_entry: FileSystemFileEntry = entry.unchecked_into();
             let path = file_entry.full_path().trim_start_matches('/').to_owned();
-            let file = JsFuture::from(Promise::new(&mut |ok, err| {
-                file_entry.file_with_callback_and_callback(&ok, &err)
-            }))
-            .await?;
+            let file =
+                JsFuture::from(Promise::new(&mut |ok, err| file_entry.file_with_callback_and_callback(&ok, &err)))
+                    .await?;
             out.push((path, file.unchecked_into()));
         } else if entry.is_directory() {
             let dir: FileSystemDirectoryEntry = entry.unchecked_into();
@@ -96,9 +92,7 @@ pub fn picked(input: &HtmlInputElement) -> Dropped {
 /// The demo data set shipped with the app (`demo/manifest.json` lists its files).
 pub async fn demo() -> Result<Dropped, String> {
     let manifest = fetch("demo/manifest.json").await?;
-    let text = JsFuture::from(manifest.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
+    let text = JsFuture::from(manifest.text().map_err(describe)?).await.map_err(describe)?;
     let text = text.as_string().unwrap_or_default();
     #[derive(serde::Deserialize)]
     struct Manifest {
@@ -108,24 +102,14 @@ pub async fn demo() -> Result<Dropped, String> {
     struct Entry {
         path: String,
     }
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| format!("demo/manifest.json: {e}"))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| format!("demo/manifest.json: {e}"))?;
     let mut out = Vec::new();
     for entry in manifest.files {
         let response = fetch(&format!("demo/{}", encode_path(&entry.path))).await?;
-        let blob: Blob = JsFuture::from(response.blob().map_err(describe)?)
-            .await
-            .map_err(describe)?
-            .unchecked_into();
-        let name = entry
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or(&entry.path)
-            .to_owned();
+        let blob: Blob = JsFuture::from(response.blob().map_err(describe)?).await.map_err(describe)?.unchecked_into();
+        let name = entry.path.rsplit('/').next().unwrap_or(&entry.path).to_owned();
         let options = FilePropertyBag::new();
-        let file = File::new_with_blob_sequence_and_options(&Array::of1(&blob), &name, &options)
-            .map_err(describe)?;
+        let file = File::new_with_blob_sequence_and_options(&Array::of1(&blob), &name, &options).map_err(describe)?;
         out.push((format!("teleport-demo/{}", entry.path), file));
     }
     Ok(out)
@@ -133,10 +117,7 @@ pub async fn demo() -> Result<Dropped, String> {
 
 async fn fetch(url: &str) -> Result<Response, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(describe)?
-        .unchecked_into();
+    let response: Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?.unchecked_into();
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
@@ -145,10 +126,7 @@ async fn fetch(url: &str) -> Result<Response, String> {
 
 /// Paths hold `:` (Teleport's file names) which are fine in URLs, but not `#`/`?`/`%`.
 fn encode_path(p: &str) -> String {
-    p.split('/')
-        .map(|s| String::from(js_sys::encode_uri_component(s)))
-        .collect::<Vec<_>>()
-        .join("/")
+    p.split('/').map(|s| String::from(js_sys::encode_uri_component(s))).collect::<Vec<_>>().join("/")
 }
 
 fn describe(e: JsValue) -> String {

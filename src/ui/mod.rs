@@ -31,11 +31,7 @@ fn read_location() -> (Option<View>, Option<String>) {
     let hash = gloo::utils::window().location().hash().unwrap_or_default();
     let hash = hash.trim_start_matches('#').trim_start_matches('/');
     let (view, rest) = hash.split_once('?').unwrap_or((hash, ""));
-    let query = rest.strip_prefix("q=").map(|q| {
-        js_sys::decode_uri_component(q)
-            .map(String::from)
-            .unwrap_or_default()
-    });
+    let query = rest.strip_prefix("q=").map(|q| js_sys::decode_uri_component(q).map(String::from).unwrap_or_default());
     (View::from_slug(view), query)
 }
 
@@ -57,11 +53,7 @@ fn write_location(view: View, query: &str) {
 pub fn app() -> Html {
     let state = use_reducer(|| {
         let (view, query) = read_location();
-        AppState {
-            view: view.unwrap_or(View::Overview),
-            query: query.unwrap_or_default(),
-            ..AppState::default()
-        }
+        AppState { view: view.unwrap_or(View::Overview), query: query.unwrap_or_default(), ..AppState::default() }
     });
     let dispatch = {
         let d = state.dispatcher();
@@ -87,16 +79,8 @@ pub fn app() -> Html {
                             fetch_overview(&b, &d);
                         }
                     }
-                    Response::Loaded {
-                        cancelled,
-                        millis,
-                        bytes,
-                    } => {
-                        d.dispatch(Action::Loaded(LoadInfo {
-                            millis,
-                            bytes,
-                            cancelled,
-                        }));
+                    Response::Loaded { cancelled, millis, bytes } => {
+                        d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                     }
                     Response::Hashed { id, sha256 } => {
@@ -119,9 +103,7 @@ pub fn app() -> Html {
     };
 
     // Keep the URL in step with the view and query.
-    use_effect_with((state.view, state.query.clone()), |(v, q)| {
-        write_location(*v, q)
-    });
+    use_effect_with((state.view, state.query.clone()), |(v, q)| write_location(*v, q));
     // Theme: follow the OS unless toggled.
     use_effect_with(state.dark, |dark| {
         if let Some(root) = gloo::utils::document().document_element() {
@@ -202,9 +184,7 @@ pub fn app() -> Html {
                         files.extend(plain);
                         load.emit(files);
                     }
-                    Err(e) => dispatch.emit(Action::Notice(format!(
-                        "Could not read the dropped folder: {e:?}"
-                    ))),
+                    Err(e) => dispatch.emit(Action::Notice(format!("Could not read the dropped folder: {e:?}"))),
                 }
             });
         })
@@ -216,9 +196,7 @@ pub fn app() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match input::demo().await {
                     Ok(files) => load.emit(files),
-                    Err(e) => {
-                        dispatch.emit(Action::Notice(format!("Could not load the demo data: {e}")))
-                    }
+                    Err(e) => dispatch.emit(Action::Notice(format!("Could not load the demo data: {e}"))),
                 }
             });
         })
@@ -236,48 +214,42 @@ pub fn app() -> Html {
     {
         let (dispatch, state) = (dispatch.clone(), state.clone());
         use_effect_with(state.selected.is_some() || state.help, move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                        return;
-                    };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                        .is_some_and(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    match e.key().as_str() {
-                        "/" => {
-                            e.prevent_default();
-                            if let Some(q) = gloo::utils::document()
-                                .get_element_by_id("query")
-                                .and_then(|q| q.dyn_into::<HtmlElement>().ok())
-                            {
-                                let _ = q.focus();
-                            }
-                        }
-                        "?" => dispatch.emit(Action::Help(true)),
-                        "Escape" => {
-                            dispatch.emit(Action::Help(false));
-                            dispatch.emit(Action::Select(None));
-                        }
-                        "t" => dispatch.emit(Action::ToggleTime),
-                        k => {
-                            if let Some(v) = k
-                                .parse::<usize>()
-                                .ok()
-                                .and_then(|n| n.checked_sub(1))
-                                .and_then(|i| View::ALL.get(i))
-                            {
-                                dispatch.emit(Action::Show(*v));
-                            }
+            let listener = gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                match e.key().as_str() {
+                    "/" => {
+                        e.prevent_default();
+                        if let Some(q) = gloo::utils::document()
+                            .get_element_by_id("query")
+                            .and_then(|q| q.dyn_into::<HtmlElement>().ok())
+                        {
+                            let _ = q.focus();
                         }
                     }
-                });
+                    "?" => dispatch.emit(Action::Help(true)),
+                    "Escape" => {
+                        dispatch.emit(Action::Help(false));
+                        dispatch.emit(Action::Select(None));
+                    }
+                    "t" => dispatch.emit(Action::ToggleTime),
+                    k => {
+                        if let Some(v) =
+                            k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| View::ALL.get(i))
+                        {
+                            dispatch.emit(Action::Show(*v));
+                        }
+                    }
+                }
+            });
             let _ = &state;
             move || drop(listener)
         });
@@ -286,25 +258,13 @@ pub fn app() -> Html {
     let pivot = {
         let d = dispatch.clone();
         Callback::from(move |(field, value, exclude): (String, String, bool)| {
-            d.emit(Action::Pivot {
-                field,
-                value,
-                exclude,
-            })
+            d.emit(Action::Pivot { field, value, exclude })
         })
     };
-    let cx = CellCx {
-        local: state.local_time,
-        pivot,
-        span: None,
-    };
+    let cx = CellCx { local: state.local_time, pivot, span: None };
     let snapshot: Rc<AppState> = Rc::new((*state).clone());
     let state = snapshot;
-    let props = |s: &Rc<AppState>| views::ViewProps {
-        state: s.clone(),
-        cx: cx.clone(),
-        dispatch: dispatch.clone(),
-    };
+    let props = |s: &Rc<AppState>| views::ViewProps { state: s.clone(), cx: cx.clone(), dispatch: dispatch.clone() };
     let main = if !state.has_data() {
         html! {
             <section class="empty">
@@ -333,14 +293,9 @@ pub fn app() -> Html {
             View::Recordings => html! { <views::RecordingsView ..props(&state) /> },
         }
     };
-    let shell = shell::ShellProps {
-        state: state.clone(),
-        dispatch: dispatch.clone(),
-    };
-    let with_query = matches!(
-        state.view,
-        View::Auth | View::Events | View::Sessions | View::Problems
-    ) && state.has_data();
+    let shell = shell::ShellProps { state: state.clone(), dispatch: dispatch.clone() };
+    let with_query =
+        matches!(state.view, View::Auth | View::Events | View::Sessions | View::Problems) && state.has_data();
     html! {
         <ContextProvider<Backend> context={backend.clone()}>
             <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>

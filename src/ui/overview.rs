@@ -40,12 +40,7 @@ pub fn overview_view(p: &OverviewProps) -> Html {
         }
     };
     let span = match (o.first, o.last) {
-        (Some(a), Some(b)) => format!(
-            "{} → {} {}",
-            date(Some(a), p.local),
-            date(Some(b), p.local),
-            zone(p.local)
-        ),
+        (Some(a), Some(b)) => format!("{} → {} {}", date(Some(a), p.local), date(Some(b), p.local), zone(p.local)),
         _ => "—".into(),
     };
     let read_total = o.events + o.duplicates + o.bad_lines;
@@ -65,7 +60,9 @@ pub fn overview_view(p: &OverviewProps) -> Html {
             </tr>
         }
     });
-    let kinds = o.problems_by_kind.iter().map(|(k, n)| html! { <li><span class="outcome fail">{"⚠ "}{k.clone()}</span>{": "}{count(u64::from(*n))}</li> });
+    let kinds = o.problems_by_kind.iter().map(
+        |(k, n)| html! { <li><span class="outcome fail">{"⚠ "}{k.clone()}</span>{": "}{count(u64::from(*n))}</li> },
+    );
     let types = o.event_types.iter().take(12).map(|(t, n)| {
         let (d, t2) = (p.dispatch.clone(), t.clone());
         let onclick = Callback::from(move |_| {

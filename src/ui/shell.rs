@@ -28,19 +28,12 @@ pub fn header(p: &HeaderProps) -> Html {
     let summary = s.overview.as_ref().map(|o| {
         let files = o.files.iter().filter(|f| !f.in_archive).count();
         let span = match (o.first, o.last) {
-            (Some(a), Some(b)) => format!(
-                " · {} → {} {}",
-                date(Some(a), s.local_time),
-                date(Some(b), s.local_time),
-                zone(s.local_time)
-            ),
+            (Some(a), Some(b)) => {
+                format!(" · {} → {} {}", date(Some(a), s.local_time), date(Some(b), s.local_time), zone(s.local_time))
+            }
             _ => String::new(),
         };
-        format!(
-            "{} files · {} events{span}",
-            count(files as u64),
-            count(o.events)
-        )
+        format!("{} files · {} events{span}", count(files as u64), count(o.events))
     });
     let d = p.dispatch.clone();
     let toggle_time = Callback::from(move |_| d.emit(Action::ToggleTime));
@@ -106,9 +99,7 @@ pub fn query_bar(p: &ShellProps) -> Html {
     }
     let oninput = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            draft.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let onkeydown = {
         let (draft, d) = (draft.clone(), p.dispatch.clone());
@@ -149,15 +140,8 @@ pub struct ProgressProps {
 #[function_component(LoadProgress)]
 pub fn load_progress(p: &ProgressProps) -> Html {
     let pr = &p.progress;
-    let frac = if pr.bytes_total > 0 {
-        pr.bytes_done as f64 / pr.bytes_total as f64
-    } else {
-        0.0
-    };
-    let eta = pr
-        .eta()
-        .map(|s| format!(" · {s:.0} s left"))
-        .unwrap_or_default();
+    let frac = if pr.bytes_total > 0 { pr.bytes_done as f64 / pr.bytes_total as f64 } else { 0.0 };
+    let eta = pr.eta().map(|s| format!(" · {s:.0} s left")).unwrap_or_default();
     let cancel = p.on_cancel.reform(|_: MouseEvent| ());
     html! {
         <div class="progress" role="status" aria-live="polite">
@@ -187,10 +171,7 @@ pub fn help(p: &ShellProps) -> Html {
         ("/", "focus the query"),
         ("Enter", "apply the query; open the focused row"),
         ("Esc", "close the details, this help, or leave the query"),
-        (
-            "1 … 6",
-            "Overview, Sessions, Auth, Events, Recordings, Problems",
-        ),
+        ("1 … 6", "Overview, Sessions, Auth, Events, Recordings, Problems"),
         ("t", "UTC / local time"),
         ("?", "this help"),
     ];

@@ -17,14 +17,8 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
-        View::Overview,
-        View::Sessions,
-        View::Auth,
-        View::Events,
-        View::Recordings,
-        View::Problems,
-    ];
+    pub const ALL: [View; 6] =
+        [View::Overview, View::Sessions, View::Auth, View::Events, View::Recordings, View::Problems];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -142,19 +136,11 @@ impl Reducible for AppState {
         match action {
             Action::Show(v) => s.view = v,
             Action::Query(q) => s.query = q,
-            Action::Pivot {
-                field,
-                value,
-                exclude,
-            } => {
+            Action::Pivot { field, value, exclude } => {
                 let term = term_text(&field, &value);
                 let term = if exclude { format!("-{term}") } else { term };
                 if !s.query.split_whitespace().any(|t| t == term) {
-                    s.query = if s.query.trim().is_empty() {
-                        term
-                    } else {
-                        format!("{} {term}", s.query.trim_end())
-                    };
+                    s.query = if s.query.trim().is_empty() { term } else { format!("{} {term}", s.query.trim_end()) };
                 }
             }
             Action::Started => {
@@ -188,12 +174,7 @@ impl Reducible for AppState {
             Action::Hashed => s.hashed += 1,
             Action::Cleared => {
                 let keep = (s.local_time, s.dark);
-                s = AppState {
-                    local_time: keep.0,
-                    dark: keep.1,
-                    version: s.version + 1,
-                    ..AppState::default()
-                };
+                s = AppState { local_time: keep.0, dark: keep.1, version: s.version + 1, ..AppState::default() };
             }
         }
         Rc::new(s)

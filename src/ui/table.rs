@@ -3,9 +3,7 @@
 
 use super::backend::Backend;
 use crate::protocol::{Request, Response};
-use review_core::views::{
-    EventRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest,
-};
+use review_core::views::{EventRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest};
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -111,30 +109,18 @@ pub fn virtual_table(props: &TableProps) -> Html {
             let end = (first + visible).min(window.total);
             first < window.offset || end > window.offset + window.rows.len() as u32
         };
-        let (backend, window, latest, in_flight, on_count) = (
-            backend.clone(),
-            window.clone(),
-            latest.clone(),
-            in_flight.clone(),
-            props.on_count.clone(),
-        );
+        let (backend, window, latest, in_flight, on_count) =
+            (backend.clone(), window.clone(), latest.clone(), in_flight.clone(), props.on_count.clone());
         let table = props.table;
         let key_now = key.clone();
         use_effect_with((needs, key.clone(), first / 20), move |(needs, _, _)| {
             *latest.borrow_mut() = Some(key_now.clone());
             let offset = first.saturating_sub(OVERSCAN);
             let limit = visible + 2 * OVERSCAN;
-            let already = *in_flight.borrow() == Some((offset, limit))
-                && window.key.as_ref() == Some(&key_now);
+            let already = *in_flight.borrow() == Some((offset, limit)) && window.key.as_ref() == Some(&key_now);
             if *needs && !already {
                 *in_flight.borrow_mut() = Some((offset, limit));
-                let req = TableRequest {
-                    table,
-                    query: key_now.0.clone(),
-                    sort: key_now.1,
-                    offset,
-                    limit,
-                };
+                let req = TableRequest { table, query: key_now.0.clone(), sort: key_now.1, offset, limit };
                 backend.request(Request::Table(req), move |resp| {
                     *in_flight.borrow_mut() = None;
                     if latest.borrow().as_ref() != Some(&key_now) {
@@ -169,10 +155,7 @@ pub fn virtual_table(props: &TableProps) -> Html {
                 }
             };
             measure();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    measure()
-                });
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
             move || drop(listener)
         });
     }
@@ -197,12 +180,7 @@ pub fn virtual_table(props: &TableProps) -> Html {
         })
     };
 
-    let template = props
-        .cols
-        .iter()
-        .map(|c| c.width)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let template = props.cols.iter().map(|c| c.width).collect::<Vec<_>>().join(" ");
     let grid = format!("grid-template-columns: {template};");
     let header = props.cols.iter().map(|c| {
         let content = c.header.clone().unwrap_or_else(|| html! { {c.title} });

@@ -24,48 +24,24 @@ pub fn bar(s: &SessionRow, cx: &CellCx) -> Html {
     }
     let (l, r) = (left.max(0.0), right.min(100.0));
     let style = format!("left: {l:.3}%; width: max({:.3}%, 3px);", (r - l).max(0.0));
-    let who = if s.user.is_empty() {
-        "?".to_owned()
-    } else {
-        visible(&s.user)
-    };
-    let node = if s.node.is_empty() {
-        "?".to_owned()
-    } else {
-        visible(&s.node)
-    };
+    let who = if s.user.is_empty() { "?".to_owned() } else { visible(&s.user) };
+    let node = if s.node.is_empty() { "?".to_owned() } else { visible(&s.node) };
     let title = format!(
         "{who} on {node}\n{} → {}\n{}{}",
         time(Some(start), cx.local),
-        if open {
-            "no end logged".to_owned()
-        } else {
-            time(Some(end), cx.local)
-        },
-        if open {
-            "open or end unknown".to_owned()
-        } else {
-            duration(s.duration)
-        },
+        if open { "no end logged".to_owned() } else { time(Some(end), cx.local) },
+        if open { "open or end unknown".to_owned() } else { duration(s.duration) },
         if s.participants.len() > 1 {
             format!(
                 " · {} people: {}",
                 s.participants.len(),
-                s.participants
-                    .iter()
-                    .map(|p| visible(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                s.participants.iter().map(|p| visible(p)).collect::<Vec<_>>().join(", ")
             )
         } else {
             String::new()
         },
     );
-    let class = classes!(
-        "bar",
-        open.then_some("open"),
-        (s.participants.len() > 1).then_some("shared")
-    );
+    let class = classes!("bar", open.then_some("open"), (s.participants.len() > 1).then_some("shared"));
     html! { <div class="track"><div {class} {style} title={title.clone()} role="img" aria-label={title} /></div> }
 }
 
@@ -90,11 +66,7 @@ fn step(span: i64) -> i64 {
         91 * 86_400,
         365 * 86_400,
     ];
-    STEPS
-        .iter()
-        .map(|s| s * NS_PER_SEC)
-        .find(|s| span / s <= 6)
-        .unwrap_or(365 * 86_400 * NS_PER_SEC * 10)
+    STEPS.iter().map(|s| s * NS_PER_SEC).find(|s| span / s <= 6).unwrap_or(365 * 86_400 * NS_PER_SEC * 10)
 }
 
 #[derive(Properties, PartialEq)]
@@ -121,9 +93,7 @@ pub fn axis(p: &AxisProps) -> Html {
             } else {
                 time(Some(t), p.local)[11..16].to_owned()
             };
-            ticks.push(
-                html! { <span class="tick" style={format!("left: {pos:.2}%")}>{label}</span> },
-            );
+            ticks.push(html! { <span class="tick" style={format!("left: {pos:.2}%")}>{label}</span> });
         }
         t += st;
     }
@@ -174,11 +144,7 @@ pub fn axis(p: &AxisProps) -> Html {
         Callback::from(move |_: MouseEvent| zoom.emit(None))
     };
     let selection = brush.map(|(a, b)| {
-        let style = format!(
-            "left: {:.2}%; width: {:.2}%",
-            a.min(b) * 100.0,
-            (a - b).abs() * 100.0
-        );
+        let style = format!("left: {:.2}%; width: {:.2}%", a.min(b) * 100.0, (a - b).abs() * 100.0);
         html! { <div class="brush" {style} /> }
     });
     html! {
@@ -196,12 +162,7 @@ mod tests {
 
     #[test]
     fn steps_give_a_handful_of_ticks() {
-        for span in [
-            10 * NS_PER_SEC,
-            3600 * NS_PER_SEC,
-            86_400 * NS_PER_SEC,
-            400 * 86_400 * NS_PER_SEC,
-        ] {
+        for span in [10 * NS_PER_SEC, 3600 * NS_PER_SEC, 86_400 * NS_PER_SEC, 400 * 86_400 * NS_PER_SEC] {
             let n = span / step(span);
             assert!((1..=6).contains(&n), "{span}: {n}");
         }

@@ -68,21 +68,12 @@ pub fn auth_view(p: &ViewProps) -> Html {
     // Controls read their value from the query and write it back: one filter, two ways to edit it.
     let set = |field: &'static str, op: Op| {
         let (d, q) = (p.dispatch.clone(), q.clone());
-        move |v: String| {
-            d.emit(Action::Query(with_term(
-                &q,
-                field,
-                op,
-                Some(v.trim()).filter(|v| !v.is_empty()),
-            )))
-        }
+        move |v: String| d.emit(Action::Query(with_term(&q, field, op, Some(v.trim()).filter(|v| !v.is_empty()))))
     };
     let input = |label: &'static str, field: &'static str, op: Op, placeholder: &'static str| {
         let value = term_value(q, field, op).unwrap_or_default();
         let set = set(field, op);
-        let onchange = Callback::from(move |e: Event| {
-            set(e.target_unchecked_into::<HtmlInputElement>().value())
-        });
+        let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()));
         html! { <label>{label}<input type="text" {value} {placeholder} {onchange} /></label> }
     };
     let outcome = term_value(q, "outcome", Op::Is).unwrap_or_default();
@@ -132,25 +123,17 @@ pub fn events_view(p: &ViewProps) -> Html {
 pub fn sessions_view(p: &ViewProps) -> Html {
     let (counts, on_count) = use_count();
     let zoom = use_state(|| None::<(i64, i64)>);
-    let full = p
-        .state
-        .overview
-        .as_ref()
-        .and_then(|o| Some((o.first?, o.last?)))
-        .map(|(a, b)| (a, b.max(a + 1_000_000_000)));
+    let full =
+        p.state.overview.as_ref().and_then(|o| Some((o.first?, o.last?))).map(|(a, b)| (a, b.max(a + 1_000_000_000)));
     let span = zoom.or(full);
     let on_zoom = {
         let zoom = zoom.clone();
         Callback::from(move |z| zoom.set(z))
     };
-    let axis = span
-        .map(|s| html! { <Axis span={s} local={p.cx.local} on_zoom={on_zoom.clone()} /> })
-        .unwrap_or_default();
+    let axis =
+        span.map(|s| html! { <Axis span={s} local={p.cx.local} on_zoom={on_zoom.clone()} /> }).unwrap_or_default();
     let cols = use_memo((span, p.cx.local), move |_| columns::sessions(axis));
-    let cx = CellCx {
-        span,
-        ..p.cx.clone()
-    };
+    let cx = CellCx { span, ..p.cx.clone() };
     let zoom_by = |factor: f64| {
         let (zoom, span) = (zoom.clone(), span);
         Callback::from(move |_| {
@@ -208,11 +191,7 @@ pub fn recordings_view(p: &ViewProps) -> Html {
     let Some(o) = &p.state.overview else {
         return html! {};
     };
-    let files: Vec<_> = o
-        .files
-        .iter()
-        .filter(|f| f.kind == review_core::model::FileKind::Recording)
-        .collect();
+    let files: Vec<_> = o.files.iter().filter(|f| f.kind == review_core::model::FileKind::Recording).collect();
     let rows = files.iter().map(|f| html! { <tr><td class="path">{visible(&f.path)}</td><td class="num">{super::format::bytes(f.size)}</td></tr> });
     html! {
         <section class="view overview">

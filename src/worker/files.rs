@@ -10,20 +10,14 @@ use web_sys::{Blob, FileReaderSync};
 pub const SLICE: u64 = 2 << 20;
 
 pub async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
-    let part = blob
-        .slice_with_f64_and_f64(start as f64, end as f64)
-        .map_err(describe)?;
-    let buffer = JsFuture::from(part.array_buffer())
-        .await
-        .map_err(describe)?;
+    let part = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(describe)?;
+    let buffer = JsFuture::from(part.array_buffer()).await.map_err(describe)?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 /// One raw line, read back by offset (dedicated workers may read synchronously).
 pub fn read_back(blob: &Blob, offset: u64, len: u32) -> Result<Vec<u8>, String> {
-    let part = blob
-        .slice_with_f64_and_f64(offset as f64, (offset + u64::from(len)) as f64)
-        .map_err(describe)?;
+    let part = blob.slice_with_f64_and_f64(offset as f64, (offset + u64::from(len)) as f64).map_err(describe)?;
     let reader = FileReaderSync::new().map_err(describe)?;
     let buffer = reader.read_as_array_buffer(&part).map_err(describe)?;
     Ok(Uint8Array::new(&buffer).to_vec())

@@ -26,10 +26,7 @@ pub async fn hash_files(ids: Vec<FileId>, handles: Vec<Blob>) {
             offset = end;
         }
         let body = match failed {
-            None => Response::Hashed {
-                id: file,
-                sha256: hex(&hasher.finalize()),
-            },
+            None => Response::Hashed { id: file, sha256: hex(&hasher.finalize()) },
             Some(e) => Response::Error(format!("could not hash file {file}: {e}")),
         };
         post(0, body);

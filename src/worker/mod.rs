@@ -4,6 +4,7 @@
 
 mod files;
 mod hashing;
+mod recordings;
 
 use crate::protocol::{decode, encode, Progress, Request, Response};
 use files::{read_back, read_slice, SLICE};
@@ -29,10 +30,7 @@ struct State {
 impl State {
     fn new() -> Self {
         State {
-            ingest: Ingest::new(Options {
-                read_back_plain_files: true,
-                ..Options::default()
-            }),
+            ingest: Ingest::new(Options { read_back_plain_files: true, ..Options::default() }),
             views: Views::default(),
             handles: HashMap::new(),
             loading: false,
@@ -69,16 +67,10 @@ pub fn start() {
         let data = ev.data();
         let parts: Array = data.unchecked_into();
         let bytes = Uint8Array::new(&parts.get(0)).to_vec();
-        let handles: Vec<Blob> = Array::from(&parts.get(1))
-            .iter()
-            .map(|f| f.unchecked_into())
-            .collect();
+        let handles: Vec<Blob> = Array::from(&parts.get(1)).iter().map(|f| f.unchecked_into()).collect();
         match decode::<Request>(&bytes) {
             Some(env) => handle(env.id, env.body, handles),
-            None => post(
-                0,
-                Response::Error("the worker received a message it could not read".into()),
-            ),
+            None => post(0, Response::Error("the worker received a message it could not read".into())),
         }
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -88,9 +80,7 @@ pub fn start() {
 fn handle(id: u32, req: Request, handles: Vec<Blob>) {
     match req {
         Request::Load { paths } => wasm_bindgen_futures::spawn_local(load(paths, handles)),
-        Request::Hash { ids } => {
-            wasm_bindgen_futures::spawn_local(hashing::hash_files(ids, handles))
-        }
+        Request::Hash { ids } => wasm_bindgen_futures::spawn_local(hashing::hash_files(ids, handles)),
         Request::Cancel => with_state(|s| s.cancel = s.loading),
         Request::Clear => {
             with_state(|s| *s = State::new());
@@ -108,15 +98,9 @@ fn handle(id: u32, req: Request, handles: Vec<Blob>) {
         Request::Session(index) => {
             let detail = with_state(|s| {
                 s.ingest.model.ensure_sorted();
-                (index < s.ingest.model.sessions.len() as u32)
-                    .then(|| SessionDetail::new(&s.ingest.model, index))
+                (index < s.ingest.model.sessions.len() as u32).then(|| SessionDetail::new(&s.ingest.model, index))
             });
-            post(
-                id,
-                detail.map_or(Response::Error(format!("no session {index}")), |d| {
-                    Response::Session(Box::new(d))
-                }),
-            );
+            post(id, detail.map_or(Response::Error(format!("no session {index}")), |d| Response::Session(Box::new(d))));
         }
         Request::SetHashes(hashes) => with_state(|s| {
             for (file, hash) in hashes {
@@ -164,20 +148,10 @@ async fn load(paths: Vec<String>, handles: Vec<Blob>) {
             .collect()
     });
     if let Some((first, _)) = files.first() {
-        post(
-            0,
-            Response::Started {
-                first_id: *first,
-                count: files.len() as u32,
-            },
-        );
+        post(0, Response::Started { first_id: *first, count: files.len() as u32 });
     }
     let total: u64 = files.iter().map(|(_, b)| b.size() as u64).sum();
-    let mut progress = Progress {
-        bytes_total: total,
-        files_total: files.len() as u32,
-        ..Progress::default()
-    };
+    let mut progress = Progress { bytes_total: total, files_total: files.len() as u32, ..Progress::default() };
     let mut last_post = 0.0;
     let mut cancelled = false;
     for (file, blob) in &files {
@@ -219,19 +193,19 @@ async fn load(paths: Vec<String>, handles: Vec<Blob>) {
         for f in leftover {
             s.ingest.close(f);
         }
+    });
+    if !cancelled {
+        progress.current = "recordings".into();
+        report(&mut progress, started);
+        recordings::summarize_all().await;
+    }
+    with_state(|s| {
         s.ingest.model.ensure_sorted();
         s.loading = false;
         s.cancel = false;
     });
     report(&mut progress, started);
-    post(
-        0,
-        Response::Loaded {
-            cancelled,
-            millis: now() - started,
-            bytes: progress.bytes_done,
-        },
-    );
+    post(0, Response::Loaded { cancelled, millis: now() - started, bytes: progress.bytes_done });
 }
 
 fn report(progress: &mut Progress, started: f64) {

@@ -114,22 +114,10 @@ mod tests {
     #[test]
     fn meaning_comes_from_event_first() {
         // T1002I meant user.update in 4.0 and user.create from 4.3: the event decides.
-        assert_eq!(
-            event_description("user.update", Some("T1002I")),
-            "User updated"
-        );
-        assert_eq!(
-            event_description("user.create", Some("T1002I")),
-            "User created"
-        );
-        assert_eq!(
-            event_description("user.login", Some("T1000W")),
-            "User login failed"
-        );
-        assert_eq!(
-            event_description("brand.new", Some("TXX01E")),
-            "brand.new (failed)"
-        );
+        assert_eq!(event_description("user.update", Some("T1002I")), "User updated");
+        assert_eq!(event_description("user.create", Some("T1002I")), "User created");
+        assert_eq!(event_description("user.login", Some("T1000W")), "User login failed");
+        assert_eq!(event_description("brand.new", Some("TXX01E")), "brand.new (failed)");
         assert_eq!(event_description("brand.new", None), "brand.new");
     }
 }

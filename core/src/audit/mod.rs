@@ -26,11 +26,6 @@ pub fn is_auth_attempt(event: &str) -> bool {
 pub fn is_session_lifecycle(event: &str) -> bool {
     matches!(
         event,
-        "session.start"
-            | "session.join"
-            | "session.leave"
-            | "session.end"
-            | "session.upload"
-            | "session.data"
+        "session.start" | "session.join" | "session.leave" | "session.end" | "session.upload" | "session.data"
     )
 }

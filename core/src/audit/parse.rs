@@ -11,19 +11,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// Whether an event records something that went right or wrong.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// The event carries no success or failure (most events).
     #[default]
@@ -79,11 +67,7 @@ impl ParsedEvent<'_> {
             return Outcome::Failure;
         }
         if let Some(ok) = self.success {
-            return if ok {
-                Outcome::Success
-            } else {
-                Outcome::Failure
-            };
+            return if ok { Outcome::Success } else { Outcome::Failure };
         }
         match self.code.as_deref().and_then(|c| c.bytes().last()) {
             Some(b'W' | b'E') => Outcome::Failure,
@@ -94,14 +78,9 @@ impl ParsedEvent<'_> {
 
     /// The node a session or command ran on: hostname, falling back to id, then address.
     pub fn node(&self) -> Option<&str> {
-        [
-            &self.server_hostname,
-            &self.server_id,
-            &self.server_addr,
-            &self.addr_local,
-        ]
-        .into_iter()
-        .find_map(|f| f.as_deref().filter(|s| !s.is_empty()))
+        [&self.server_hostname, &self.server_id, &self.server_addr, &self.addr_local]
+            .into_iter()
+            .find_map(|f| f.as_deref().filter(|s| !s.is_empty()))
     }
 }
 
@@ -114,10 +93,7 @@ pub struct LineError {
 
 impl LineError {
     fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        LineError {
-            kind,
-            detail: detail.into(),
-        }
+        LineError { kind, detail: detail.into() }
     }
 }
 
@@ -181,38 +157,22 @@ struct Wire<'a> {
 /// Parses one line (without its newline). Blank lines are the caller's business.
 pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
     let text = std::str::from_utf8(line).map_err(|e| {
-        LineError::new(
-            ProblemKind::InvalidUtf8,
-            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
-        )
+        LineError::new(ProblemKind::InvalidUtf8, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
     })?;
     let first = text.trim_start().as_bytes().first().copied();
     if first != Some(b'{') {
         // Tell what it is, so that "not an object" is not mistaken for truncation.
         return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            Ok(_) => LineError::new(
-                ProblemKind::NotAnObject,
-                format!("a JSON {}, not an object", json_kind(first)),
-            ),
+            Ok(_) => LineError::new(ProblemKind::NotAnObject, format!("a JSON {}, not an object", json_kind(first))),
             Err(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
         });
     }
-    let wire: Wire<'_> = serde_json::from_str(text)
-        .map_err(|e| LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)))?;
+    let wire: Wire<'_> =
+        serde_json::from_str(text).map_err(|e| LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)))?;
     let event = match wire.event.map(strict_string) {
         Some(Some(e)) if !e.is_empty() => e,
-        Some(_) => {
-            return Err(LineError::new(
-                ProblemKind::MissingEvent,
-                "\"event\" is not a non-empty string",
-            ))
-        }
-        None => {
-            return Err(LineError::new(
-                ProblemKind::MissingEvent,
-                "object has no \"event\" field",
-            ))
-        }
+        Some(_) => return Err(LineError::new(ProblemKind::MissingEvent, "\"event\" is not a non-empty string")),
+        None => return Err(LineError::new(ProblemKind::MissingEvent, "object has no \"event\" field")),
     };
     Ok(ParsedEvent {
         event,
@@ -221,9 +181,7 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         uid: wire.uid.and_then(string),
         ei: wire.ei.and_then(integer),
         cluster: wire.cluster_name.and_then(string),
-        user: wire
-            .user
-            .and_then(|u| string(u).or_else(|| nested(u, "user"))),
+        user: wire.user.and_then(|u| string(u).or_else(|| nested(u, "user"))),
         login: wire.login.and_then(string),
         sid: wire.sid.and_then(string),
         server_id: wire.server_id.and_then(string),
@@ -236,20 +194,11 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         message: wire.message.and_then(string),
         size: wire.size.and_then(string),
         proto: wire.proto.and_then(string),
-        success: wire
-            .success
-            .and_then(boolean)
-            .or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
+        success: wire.success.and_then(boolean).or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
         interactive: wire.interactive.and_then(boolean),
         participants: wire.participants.map(strings).unwrap_or_default(),
-        session_start: wire
-            .session_start
-            .and_then(string)
-            .and_then(|t| parse_rfc3339(&t)),
-        session_stop: wire
-            .session_stop
-            .and_then(string)
-            .and_then(|t| parse_rfc3339(&t)),
+        session_start: wire.session_start.and_then(string).and_then(|t| parse_rfc3339(&t)),
+        session_stop: wire.session_stop.and_then(string).and_then(|t| parse_rfc3339(&t)),
     })
 }
 
@@ -352,22 +301,10 @@ mod tests {
     #[test]
     fn outcome_follows_event_then_success_then_code() {
         let o = |l: &[u8]| parse_line(l).unwrap().outcome();
-        assert_eq!(
-            o(br#"{"event":"auth","user":"x","success":true}"#),
-            Outcome::Failure
-        );
-        assert_eq!(
-            o(br#"{"event":"user.login","success":"false"}"#),
-            Outcome::Failure
-        );
-        assert_eq!(
-            o(br#"{"event":"user.login","code":"T1000W"}"#),
-            Outcome::Failure
-        );
-        assert_eq!(
-            o(br#"{"event":"user.login","code":"T1001I"}"#),
-            Outcome::Success
-        );
+        assert_eq!(o(br#"{"event":"auth","user":"x","success":true}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","success":"false"}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","code":"T1000W"}"#), Outcome::Failure);
+        assert_eq!(o(br#"{"event":"user.login","code":"T1001I"}"#), Outcome::Success);
         assert_eq!(o(br#"{"event":"exec","code":"T3002E"}"#), Outcome::Failure);
         assert_eq!(o(br#"{"event":"exec","code":"T3002I"}"#), Outcome::None);
     }
@@ -375,36 +312,29 @@ mod tests {
     #[test]
     fn bad_lines_say_why() {
         let kind = |l: &[u8]| parse_line(l).unwrap_err().kind;
-        assert_eq!(
-            kind(br#"{"event":"user.login","user":"al"#),
-            ProblemKind::InvalidJson
-        );
+        assert_eq!(kind(br#"{"event":"user.login","user":"al"#), ProblemKind::InvalidJson);
         assert_eq!(kind(b"[1,2]"), ProblemKind::NotAnObject);
         assert_eq!(kind(b"\"event\""), ProblemKind::NotAnObject);
         assert_eq!(kind(br#"{"user":"x"}"#), ProblemKind::MissingEvent);
         assert_eq!(kind(br#"{"event":7}"#), ProblemKind::MissingEvent);
         assert_eq!(kind(b"{\"event\":\"a\xff\"}"), ProblemKind::InvalidUtf8);
-        assert_eq!(
-            kind(br#"{"event":"a","event":"b"}"#),
-            ProblemKind::InvalidJson
-        );
+        assert_eq!(kind(br#"{"event":"a","event":"b"}"#), ProblemKind::InvalidJson);
         let e = parse_line(br#"{"event":"x", oops}"#).unwrap_err();
         assert!(e.detail.contains("column 15"), "{}", e.detail);
     }
 
     #[test]
     fn nested_user_and_status_are_read() {
-        let e = parse_line(br#"{"event":"device","code":"TV004I","status":{"success":false},"user":{"user":"lisa"}}"#).unwrap();
+        let e = parse_line(br#"{"event":"device","code":"TV004I","status":{"success":false},"user":{"user":"lisa"}}"#)
+            .unwrap();
         assert_eq!(e.user.as_deref(), Some("lisa"));
         assert_eq!(e.outcome(), Outcome::Failure);
     }
 
     #[test]
     fn odd_field_types_do_not_cost_the_event() {
-        let e = parse_line(
-            br#"{"event":"x","time":12,"user":{"a":1},"ei":"7","code":3007,"participants":"nope"}"#,
-        )
-        .unwrap();
+        let e = parse_line(br#"{"event":"x","time":12,"user":{"a":1},"ei":"7","code":3007,"participants":"nope"}"#)
+            .unwrap();
         assert_eq!(e.time, None);
         assert_eq!(e.user, None);
         assert_eq!(e.ei, Some(7));

@@ -17,11 +17,7 @@ pub struct GzipPush {
 
 impl Default for GzipPush {
     fn default() -> Self {
-        GzipPush {
-            decoder: MultiGzDecoder::new(Vec::new()),
-            consumed: 0,
-            failed: false,
-        }
+        GzipPush { decoder: MultiGzDecoder::new(Vec::new()), consumed: 0, failed: false }
     }
 }
 
@@ -66,7 +62,10 @@ impl GzipPush {
         self.drain(out);
         result.map_err(|_| {
             self.failed = true;
-            format!("gzip data ends early or is damaged at its end (after byte {}): the file is truncated", self.consumed)
+            format!(
+                "gzip data ends early or is damaged at its end (after byte {}): the file is truncated",
+                self.consumed
+            )
         })
     }
 
@@ -90,10 +89,7 @@ pub fn gunzip_all(input: &[u8]) -> (Vec<u8>, Option<String>) {
     let mut out = Vec::new();
     let mut gz = GzipPush::new();
     let mut sink = |b: &[u8]| out.extend_from_slice(b);
-    let err = gz
-        .push(input, &mut sink)
-        .err()
-        .or_else(|| gz.finish(&mut sink).err());
+    let err = gz.push(input, &mut sink).err().or_else(|| gz.finish(&mut sink).err());
     (out, err)
 }
 
@@ -120,28 +116,21 @@ mod tests {
             let mut gzp = GzipPush::new();
             let mut out = Vec::new();
             for c in file.chunks(piece) {
-                gzp.push(c, &mut |b: &[u8]| out.extend_from_slice(b))
-                    .unwrap();
+                gzp.push(c, &mut |b: &[u8]| out.extend_from_slice(b)).unwrap();
             }
-            gzp.finish(&mut |b: &[u8]| out.extend_from_slice(b))
-                .unwrap();
+            gzp.finish(&mut |b: &[u8]| out.extend_from_slice(b)).unwrap();
             assert_eq!(out, b"first\nsecond\nthird member\n");
         }
     }
 
     #[test]
     fn truncated_gzip_keeps_what_came_before_and_says_so() {
-        let data: Vec<u8> = (0..20_000u32)
-            .flat_map(|i| format!("line {i}\n").into_bytes())
-            .collect();
+        let data: Vec<u8> = (0..20_000u32).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
         let file = gz(&data);
         let cut = &file[..file.len() / 2];
         let (out, err) = gunzip_all(cut);
         assert!(err.unwrap().contains("truncated"));
-        assert!(
-            out.len() > data.len() / 4,
-            "most of the data before the cut survives"
-        );
+        assert!(out.len() > data.len() / 4, "most of the data before the cut survives");
         assert_eq!(out, data[..out.len()]);
     }
 

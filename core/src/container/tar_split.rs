@@ -51,14 +51,7 @@ pub struct TarSplitter {
 
 impl Default for TarSplitter {
     fn default() -> Self {
-        TarSplitter {
-            state: State::Header,
-            block: [0; BLOCK],
-            filled: 0,
-            position: 0,
-            next_path: None,
-            current: None,
-        }
+        TarSplitter { state: State::Header, block: [0; BLOCK], filled: 0, position: 0, next_path: None, current: None }
     }
 }
 
@@ -67,11 +60,7 @@ impl TarSplitter {
         Self::default()
     }
 
-    pub fn push(
-        &mut self,
-        mut input: &[u8],
-        emit: &mut impl FnMut(TarEvent<'_>),
-    ) -> Result<(), String> {
+    pub fn push(&mut self, mut input: &[u8], emit: &mut impl FnMut(TarEvent<'_>)) -> Result<(), String> {
         while !input.is_empty() {
             match &mut self.state {
                 State::Done | State::Failed => return Ok(()),
@@ -86,11 +75,7 @@ impl TarSplitter {
                         self.header(emit)?;
                     }
                 }
-                State::Body {
-                    remaining,
-                    pad,
-                    body,
-                } => {
+                State::Body { remaining, pad, body } => {
                     let take = (*remaining).min(input.len() as u64) as usize;
                     let (data, rest) = input.split_at(take);
                     match body {
@@ -105,11 +90,7 @@ impl TarSplitter {
                         let pad = *pad;
                         let body = std::mem::replace(body, Body::Skip);
                         self.end_body(body, emit);
-                        self.state = if pad > 0 {
-                            State::Padding(pad)
-                        } else {
-                            State::Header
-                        };
+                        self.state = if pad > 0 { State::Padding(pad) } else { State::Header };
                     }
                 }
                 State::Padding(left) => {
@@ -129,26 +110,15 @@ impl TarSplitter {
     /// Ends the archive; an error means it stopped inside an entry or a header.
     pub fn finish(&mut self, emit: &mut impl FnMut(TarEvent<'_>)) -> Result<(), String> {
         match std::mem::replace(&mut self.state, State::Done) {
-            State::Body {
-                remaining,
-                body: Body::File,
-                ..
-            } => {
+            State::Body { remaining, body: Body::File, .. } => {
                 let (path, size) = self.current.take().unwrap_or_default();
                 emit(TarEvent::End);
-                Err(format!(
-                    "tar entry {path:?} is cut short: {} of {size} bytes present",
-                    size - remaining
-                ))
+                Err(format!("tar entry {path:?} is cut short: {} of {size} bytes present", size - remaining))
             }
-            State::Body { .. } => Err(format!(
-                "tar archive ends inside a header entry at byte {}",
-                self.position
-            )),
-            State::Header if self.filled > 0 => Err(format!(
-                "tar archive ends inside a header at byte {}",
-                self.position
-            )),
+            State::Body { .. } => Err(format!("tar archive ends inside a header entry at byte {}", self.position)),
+            State::Header if self.filled > 0 => {
+                Err(format!("tar archive ends inside a header at byte {}", self.position))
+            }
             _ => Ok(()),
         }
     }
@@ -161,26 +131,13 @@ impl TarSplitter {
         }
         let block = self.block;
         let header = Header::from_byte_slice(&block);
-        let stored = header
-            .cksum()
-            .map_err(|_| self.fail(format!("not a tar header at byte {at}")))?;
-        let computed: u32 = block
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| {
-                if (148..156).contains(&i) {
-                    32
-                } else {
-                    u32::from(b)
-                }
-            })
-            .sum();
+        let stored = header.cksum().map_err(|_| self.fail(format!("not a tar header at byte {at}")))?;
+        let computed: u32 =
+            block.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
         if stored != computed {
             return Err(self.fail(format!("tar header checksum mismatch at byte {at}")));
         }
-        let size = header
-            .entry_size()
-            .map_err(|_| self.fail(format!("bad entry size in tar header at byte {at}")))?;
+        let size = header.entry_size().map_err(|_| self.fail(format!("bad entry size in tar header at byte {at}")))?;
         let kind = header.entry_type();
         let body = if kind.is_gnu_longname() || kind.is_pax_local_extensions() {
             if size > MAX_META {
@@ -191,18 +148,10 @@ impl TarSplitter {
             } else {
                 Body::Pax(Vec::new())
             }
-        } else if kind.is_file()
-            || kind == tar::EntryType::Continuous
-            || kind == tar::EntryType::GNUSparse
-        {
-            let path = self
-                .next_path
-                .take()
-                .unwrap_or_else(|| String::from_utf8_lossy(&header.path_bytes()).into_owned());
-            emit(TarEvent::Entry {
-                path: path.clone(),
-                size,
-            });
+        } else if kind.is_file() || kind == tar::EntryType::Continuous || kind == tar::EntryType::GNUSparse {
+            let path =
+                self.next_path.take().unwrap_or_else(|| String::from_utf8_lossy(&header.path_bytes()).into_owned());
+            emit(TarEvent::Entry { path: path.clone(), size });
             self.current = Some((path, size));
             Body::File
         } else {
@@ -214,11 +163,7 @@ impl TarSplitter {
             self.end_body(body, emit);
             self.state = State::Header;
         } else {
-            self.state = State::Body {
-                remaining: size,
-                pad,
-                body,
-            };
+            self.state = State::Body { remaining: size, pad, body };
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ mod sessions;
 mod strings;
 
 pub use raw::RawRef;
-pub use recordings::{PartRole, RecordingPart};
+pub use recordings::{PartRole, RecordingPart, RecordingSummary};
 pub use sessions::{Session, Sessions};
 pub use strings::{Strings, Sym};
 
@@ -126,6 +126,8 @@ pub struct Model {
     pub problems: Vec<Problem>,
     pub sessions: Sessions,
     pub recordings: Vec<RecordingPart>,
+    /// What decoded recordings said, by session id.
+    pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
     /// Duplicate events folded (same `uid`, identical line).
     pub duplicates: u64,
     seen: HashSet<u128>,
@@ -189,12 +191,7 @@ impl Model {
             sid: s.intern_opt(e.sid.as_deref()),
             cluster: s.intern_opt(e.cluster.as_deref()),
             method: s.intern_opt(e.method.as_deref()),
-            message: s.intern_opt(
-                e.error
-                    .as_deref()
-                    .filter(|m| !m.is_empty())
-                    .or(e.message.as_deref()),
-            ),
+            message: s.intern_opt(e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref())),
             file,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             remote_port: port.unwrap_or(0),
@@ -251,11 +248,7 @@ impl Model {
             let e = &events[i as usize];
             (e.time, e.file, e.line)
         });
-        self.auth_by_time = order
-            .iter()
-            .copied()
-            .filter(|&i| events[i as usize].is_auth)
-            .collect();
+        self.auth_by_time = order.iter().copied().filter(|&i| events[i as usize].is_auth).collect();
         self.by_time = order;
         self.sorted_len = events.len();
         for s in &mut self.sessions.list {
@@ -275,6 +268,63 @@ impl Model {
             }
         }
         span
+    }
+
+    /// Folds what a decoded recording says into its session: fields the audit log did not give
+    /// are filled in, so a session known only from its recording still shows who, where, when.
+    pub fn add_recording_summary(&mut self, summary: RecordingSummary) {
+        let Some(sid) = summary.sid.as_deref().filter(|s| !s.is_empty()) else { return };
+        let sym = self.strings.intern(sid);
+        let strings = &mut self.strings;
+        let s = self.sessions.entry(sym, NO_TIME);
+        let mut fill = |slot: &mut Sym, value: &Option<String>| {
+            if slot.is_none() {
+                *slot = strings.intern_opt(value.as_deref());
+            }
+        };
+        fill(&mut s.user, &summary.user);
+        fill(&mut s.login, &summary.login);
+        fill(&mut s.node, &summary.node.clone().or_else(|| summary.server_id.clone()));
+        fill(&mut s.server_id, &summary.server_id);
+        fill(&mut s.remote, &summary.remote);
+        fill(&mut s.cluster, &summary.cluster);
+        if s.start.is_none() {
+            s.start = summary.start;
+        }
+        if s.end.is_none() {
+            s.end = summary.end;
+        }
+        for p in &summary.participants {
+            let p = strings.intern(p);
+            if !s.participants.contains(&p) {
+                s.participants.push(p);
+            }
+        }
+        for t in [summary.start, summary.end].into_iter().flatten() {
+            if s.first_seen == NO_TIME || t < s.first_seen {
+                s.first_seen = t;
+            }
+            if s.last_seen == NO_TIME || t > s.last_seen {
+                s.last_seen = t;
+            }
+        }
+        self.recording_summaries.insert(sym, summary);
+    }
+
+    /// A part named without its session id, once its own events have told it.
+    pub fn assign_recording_sid(&mut self, part: usize, sid: &str) {
+        let Some(p) = self.recordings.get_mut(part) else { return };
+        if p.sid.is_some() || sid.is_empty() {
+            return;
+        }
+        p.sid = Some(sid.to_owned());
+        let sym = self.strings.intern(sid);
+        self.sessions.entry(sym, NO_TIME).recording_parts += 1;
+    }
+
+    /// Whether the recording of `sid` was summarized from this many parts already.
+    pub fn recording_summarized(&self, sid: &str, parts: u32) -> bool {
+        self.strings.lookup(sid).and_then(|sym| self.recording_summaries.get(&sym)).is_some_and(|r| r.parts == parts)
     }
 
     pub(crate) fn add_recording_part(&mut self, part: RecordingPart) {

@@ -12,10 +12,7 @@ pub struct RawRef {
 
 impl RawRef {
     pub fn in_file(offset: u64, len: usize) -> Self {
-        RawRef {
-            offset,
-            len: len as u32,
-        }
+        RawRef { offset, len: len as u32 }
     }
 }
 
@@ -26,10 +23,7 @@ pub(crate) struct RawArena {
 
 impl RawArena {
     pub fn keep(&mut self, bytes: &[u8]) -> RawRef {
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= bytes.len());
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= bytes.len());
         if !fits {
             self.chunks.push(Vec::with_capacity(CHUNK.max(bytes.len())));
         }
@@ -37,10 +31,7 @@ impl RawArena {
         let chunk = &mut self.chunks[index];
         let offset = (index as u64) << 32 | chunk.len() as u64;
         chunk.extend_from_slice(bytes);
-        RawRef {
-            offset,
-            len: bytes.len() as u32,
-        }
+        RawRef { offset, len: bytes.len() as u32 }
     }
 
     pub fn get(&self, r: RawRef) -> Option<&[u8]> {

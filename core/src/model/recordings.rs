@@ -42,9 +42,7 @@ impl PartRole {
             PartRole::Gen2Chunks { .. } => "chunks (gen 2)",
             PartRole::Gen2Enhanced => "enhanced events (gen 2)",
             PartRole::Gen2Tar => "tarball (gen 2)",
-            PartRole::ProtoStream {
-                encrypted: true, ..
-            } => "ProtoStream, encrypted (gen 3)",
+            PartRole::ProtoStream { encrypted: true, .. } => "ProtoStream, encrypted (gen 3)",
             PartRole::ProtoStream { .. } => "ProtoStream (gen 3)",
         }
     }
@@ -59,4 +57,30 @@ pub struct RecordingPart {
     pub role: PartRole,
     #[serde(skip)]
     pub kept: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+/// What a decoded recording says about its session, for sessions known only (or better) from
+/// their recordings. Filled in by the host after decoding; the core does not decode recordings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingSummary {
+    pub sid: Option<String>,
+    /// How many part files it was decoded from.
+    pub parts: u32,
+    pub generation: u8,
+    pub user: Option<String>,
+    pub login: Option<String>,
+    pub node: Option<String>,
+    pub server_id: Option<String>,
+    pub remote: Option<String>,
+    pub cluster: Option<String>,
+    pub start: Option<crate::time::Nanos>,
+    pub end: Option<crate::time::Nanos>,
+    pub participants: Vec<String>,
+    /// Milliseconds of terminal activity.
+    pub duration_ms: u64,
+    pub prints: u64,
+    /// Why it cannot be replayed (encrypted, unreadable), if so.
+    pub error: Option<String>,
+    /// Problems met while decoding what could be decoded.
+    pub problems: Vec<String>,
 }

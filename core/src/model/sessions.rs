@@ -79,25 +79,14 @@ impl Sessions {
         let next = self.list.len() as u32;
         let i = *self.by_sid.entry(sid).or_insert(next);
         if i == next {
-            self.list.push(Session {
-                sid,
-                first_seen: time,
-                last_seen: time,
-                ..Session::default()
-            });
+            self.list.push(Session { sid, first_seen: time, last_seen: time, ..Session::default() });
         }
         &mut self.list[i as usize]
     }
 
     /// Folds one event into its session. Order-independent: the result is the same whatever
     /// order files and lines arrive in.
-    pub(crate) fn add(
-        &mut self,
-        id: EventId,
-        e: &ParsedEvent<'_>,
-        time: Option<Nanos>,
-        strings: &mut Strings,
-    ) {
+    pub(crate) fn add(&mut self, id: EventId, e: &ParsedEvent<'_>, time: Option<Nanos>, strings: &mut Strings) {
         let Some(sid) = e.sid.as_deref().filter(|s| !s.is_empty()) else {
             return;
         };
@@ -118,8 +107,7 @@ impl Sessions {
         match &*e.event {
             "session.start" => {
                 // With several start events (HA duplicates, clock skew), the earliest wins.
-                let earlier =
-                    !s.start_from_event || time.is_some_and(|t| s.start.is_none_or(|st| t < st));
+                let earlier = !s.start_from_event || time.is_some_and(|t| s.start.is_none_or(|st| t < st));
                 if earlier {
                     s.start_from_event = true;
                     s.start = time.or(s.start);

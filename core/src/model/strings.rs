@@ -4,19 +4,7 @@
 use foldhash::HashMap;
 
 /// An interned string. `Sym::NONE` (0) stands for an absent value.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Sym(pub u32);
 
 impl Sym {
@@ -38,10 +26,7 @@ pub struct Strings {
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings {
-            map: HashMap::default(),
-            all: vec!["".into()],
-        }
+        Strings { map: HashMap::default(), all: vec!["".into()] }
     }
 }
 
@@ -85,11 +70,7 @@ impl Strings {
 
     /// Every symbol with its string, for dictionary scans by queries.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
-        self.all
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(i, s)| (Sym(i as u32), &**s))
+        self.all.iter().enumerate().skip(1).map(|(i, s)| (Sym(i as u32), &**s))
     }
 
     /// A rank for each symbol in string order, so that sorting by a column sorts by text.

@@ -43,14 +43,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("user", "Teleport user"),
     ("login", "OS login"),
     ("node", "node hostname, server id or address (alias: host)"),
-    (
-        "addr",
-        "remote address; accepts CIDR, e.g. 10.0.0.0/8 (aliases: ip, addr.remote)",
-    ),
-    (
-        "event",
-        "event type, e.g. user.login or session.* (alias: type)",
-    ),
+    ("addr", "remote address; accepts CIDR, e.g. 10.0.0.0/8 (aliases: ip, addr.remote)"),
+    ("event", "event type, e.g. user.login or session.* (alias: type)"),
     ("code", "event code, e.g. T1000W"),
     ("outcome", "success or failure"),
     ("success", "true or false"),
@@ -58,10 +52,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("error", "error or message text (alias: message)"),
     ("sid", "session id (alias: session)"),
     ("cluster", "cluster name"),
-    (
-        "time",
-        "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23",
-    ),
+    ("time", "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23"),
     ("file", "source file path"),
 ];
 
@@ -127,9 +118,7 @@ impl SymSet {
     }
 
     fn has(&self, sym: Sym) -> bool {
-        self.0
-            .get(sym.index() / 64)
-            .is_some_and(|w| w & (1 << (sym.index() % 64)) != 0)
+        self.0.get(sym.index() / 64).is_some_and(|w| w & (1 << (sym.index() % 64)) != 0)
     }
 }
 
@@ -160,19 +149,13 @@ pub struct Filter {
 
 impl Filter {
     pub fn all() -> Self {
-        Filter {
-            node: Node::All,
-            text: String::new(),
-        }
+        Filter { node: Node::All, text: String::new() }
     }
 
     /// Parses and compiles `text` against the loaded strings.
     pub fn new(text: &str, model: &Model) -> Result<Self, ParseError> {
         let expr = parse(text)?;
-        Ok(Filter {
-            node: compile(&expr, model)?,
-            text: text.to_owned(),
-        })
+        Ok(Filter { node: compile(&expr, model)?, text: text.to_owned() })
     }
 
     pub fn is_all(&self) -> bool {
@@ -205,27 +188,19 @@ fn event(n: &Node, e: &Event) -> bool {
 }
 
 fn session(n: &Node, s: &Session, m: &Model) -> bool {
-    let any_event = |n: &Node| {
-        s.events
-            .iter()
-            .any(|&id| m.events.get(id as usize).is_some_and(|e| event(n, e)))
-    };
+    let any_event = |n: &Node| s.events.iter().any(|&id| m.events.get(id as usize).is_some_and(|e| event(n, e)));
     match n {
         Node::All => true,
         Node::And(v) => v.iter().all(|n| session(n, s, m)),
         Node::Or(v) => v.iter().any(|n| session(n, s, m)),
         Node::Not(n) => !session(n, s, m),
-        Node::In(Column::User, set) => {
-            set.has(s.user) || s.participants.iter().any(|&p| set.has(p))
-        }
+        Node::In(Column::User, set) => set.has(s.user) || s.participants.iter().any(|&p| set.has(p)),
         Node::In(c, set) => match c.of_session(s) {
             Some(sym) => set.has(sym),
             None => any_event(n),
         },
         Node::Any(set) => {
-            FREE_TEXT
-                .iter()
-                .any(|c| c.of_session(s).is_some_and(|sym| set.has(sym)))
+            FREE_TEXT.iter().any(|c| c.of_session(s).is_some_and(|sym| set.has(sym)))
                 || s.participants.iter().any(|&p| set.has(p))
                 || any_event(n)
         }
@@ -250,27 +225,19 @@ fn compile(e: &Expr, m: &Model) -> Result<Node, ParseError> {
 }
 
 fn err(t: &Term, message: String) -> ParseError {
-    ParseError {
-        pos: t.pos,
-        message,
-    }
+    ParseError { pos: t.pos, message }
 }
 
 fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
     let Some(field) = t.field.as_deref() else {
         let needle = t.value.to_lowercase();
-        return Ok(Node::Any(SymSet::build(m, |s| {
-            contains_ignore_case(s, &needle)
-        })));
+        return Ok(Node::Any(SymSet::build(m, |s| contains_ignore_case(s, &needle))));
     };
     if field == "time" {
         return time_term(t);
     }
     if t.op != Op::Is {
-        return Err(err(
-            t,
-            format!("'{field}' takes ':' — only time has >, >=, <, <="),
-        ));
+        return Err(err(t, format!("'{field}' takes ':' — only time has >, >=, <, <=")));
     }
     if let Some(c) = column_of(field) {
         if c == Column::Addr {
@@ -307,17 +274,17 @@ fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
         }
         _ => {
             let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
-            Err(err(
-                t,
-                format!("unknown field '{field}'; fields are {}", known.join(", ")),
-            ))
+            Err(err(t, format!("unknown field '{field}'; fields are {}", known.join(", "))))
         }
     }
 }
 
 fn time_term(t: &Term) -> Result<Node, ParseError> {
     let Some((start, end)) = time_span(&t.value) else {
-        return Err(err(t, format!("expected a UTC time like 2024-02-23, 2024-02-23T10:00Z or an RFC 3339 time, found {:?}", t.value)));
+        return Err(err(
+            t,
+            format!("expected a UTC time like 2024-02-23, 2024-02-23T10:00Z or an RFC 3339 time, found {:?}", t.value),
+        ));
     };
     let (lo, hi) = match t.op {
         Op::Is => (start, end),
@@ -337,20 +304,9 @@ pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
         let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt()?;
         return Some((start, start + 86_400 * NANOS_PER_SEC));
     }
-    let body = v
-        .strip_suffix('Z')
-        .or_else(|| v.strip_suffix('z'))
-        .unwrap_or(v);
-    for (fmt, len) in [
-        ("%Y-%m-%dT%H:%M", 60),
-        ("%Y-%m-%dT%H", 3600),
-        ("%Y-%m-%d %H:%M", 60),
-    ] {
-        let full = if len == 3600 {
-            format!("{body}:00")
-        } else {
-            body.to_owned()
-        };
+    let body = v.strip_suffix('Z').or_else(|| v.strip_suffix('z')).unwrap_or(v);
+    for (fmt, len) in [("%Y-%m-%dT%H:%M", 60), ("%Y-%m-%dT%H", 3600), ("%Y-%m-%d %H:%M", 60)] {
+        let full = if len == 3600 { format!("{body}:00") } else { body.to_owned() };
         let f = if len == 3600 { "%Y-%m-%dT%H:%M" } else { fmt };
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&full, f) {
             let start = t.and_utc().timestamp_nanos_opt()?;
@@ -363,11 +319,7 @@ pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
         format!("{v}Z")
     };
     let t = parse_rfc3339(&with_zone)?;
-    let span = if with_zone.contains('.') {
-        1
-    } else {
-        NANOS_PER_SEC
-    };
+    let span = if with_zone.contains('.') { 1 } else { NANOS_PER_SEC };
     Some((t, t + span))
 }
 
@@ -391,10 +343,7 @@ struct Glob {
 impl Glob {
     fn new(p: &str) -> Self {
         let lower = p.to_lowercase();
-        Glob {
-            wild: lower.contains('*'),
-            parts: lower.split('*').map(str::to_owned).collect(),
-        }
+        Glob { wild: lower.contains('*'), parts: lower.split('*').map(str::to_owned).collect() }
     }
 
     fn matches(&self, s: &str) -> bool {
@@ -437,11 +386,9 @@ impl Cidr {
             return false;
         };
         match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(
-                u128::from(u32::from(n)) << 96,
-                u128::from(u32::from(a)) << 96,
-                self.bits,
-            ),
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                prefix_eq(u128::from(u32::from(n)) << 96, u128::from(u32::from(a)) << 96, self.bits)
+            }
             (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), self.bits),
             _ => false,
         }
@@ -525,10 +472,7 @@ mod tests {
         let e = Filter::new("user:x colour:red", &m).unwrap_err();
         assert_eq!(e.pos, 7);
         assert!(e.message.contains("unknown field 'colour'"));
-        assert!(Filter::new("time>=yesterday", &m)
-            .unwrap_err()
-            .message
-            .contains("expected a UTC time"));
+        assert!(Filter::new("time>=yesterday", &m).unwrap_err().message.contains("expected a UTC time"));
         assert!(Filter::new("user>=a", &m).is_err());
     }
 }

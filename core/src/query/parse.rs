@@ -76,21 +76,14 @@ impl std::error::Error for ParseError {}
 
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let tokens = lex(text)?;
-    let mut p = Parser {
-        tokens,
-        at: 0,
-        end: text.len(),
-    };
+    let mut p = Parser { tokens, at: 0, end: text.len() };
     if p.tokens.is_empty() {
         return Ok(Expr::All);
     }
     let e = p.or()?;
     match p.peek() {
         None => Ok(e),
-        Some(t) => Err(ParseError {
-            pos: t.pos,
-            message: format!("unexpected {}", t.kind.describe()),
-        }),
+        Some(t) => Err(ParseError { pos: t.pos, message: format!("unexpected {}", t.kind.describe()) }),
     }
 }
 
@@ -144,47 +137,27 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
         let pos = i;
         match c {
             b'(' => {
-                out.push(Token {
-                    pos,
-                    kind: Kind::LParen,
-                });
+                out.push(Token { pos, kind: Kind::LParen });
                 i += 1;
             }
             b')' => {
-                out.push(Token {
-                    pos,
-                    kind: Kind::RParen,
-                });
+                out.push(Token { pos, kind: Kind::RParen });
                 i += 1;
             }
             // At the start of a token, `-x` negates (inside a word, `a-b` stays a word).
             b'-' if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) => {
-                out.push(Token {
-                    pos,
-                    kind: Kind::Minus,
-                });
+                out.push(Token { pos, kind: Kind::Minus });
                 i += 1;
             }
             b'"' => {
                 let (value, next) = quoted(text, i)?;
-                out.push(Token {
-                    pos,
-                    kind: Kind::Word {
-                        field: None,
-                        op: Op::Is,
-                        value,
-                        quoted: true,
-                    },
-                });
+                out.push(Token { pos, kind: Kind::Word { field: None, op: Op::Is, value, quoted: true } });
                 i = next;
             }
             _ => {
                 // A bare word runs to whitespace or a parenthesis; `field<op>` may precede a quote.
                 let start = i;
-                while i < b.len()
-                    && !b[i].is_ascii_whitespace()
-                    && !matches!(b[i], b'(' | b')' | b'"')
-                {
+                while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'(' | b')' | b'"') {
                     if let Some((op, len)) = operator(&b[i..]) {
                         let field = &text[start..i];
                         if !field.is_empty() && is_field_name(field) {
@@ -194,10 +167,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                                 (v, true, n)
                             } else {
                                 let vs = i;
-                                while i < b.len()
-                                    && !b[i].is_ascii_whitespace()
-                                    && !matches!(b[i], b'(' | b')')
-                                {
+                                while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'(' | b')') {
                                     i += 1;
                                 }
                                 (text[vs..i].to_owned(), false, i)
@@ -205,10 +175,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                             if value.is_empty() && !quoted_value {
                                 return Err(ParseError {
                                     pos: next,
-                                    message: format!(
-                                        "expected a value after '{field}{}'",
-                                        op.text()
-                                    ),
+                                    message: format!("expected a value after '{field}{}'", op.text()),
                                 });
                             }
                             out.push(Token {
@@ -234,12 +201,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                     "AND" | "&&" => Kind::And,
                     "OR" | "||" => Kind::Or,
                     "NOT" => Kind::Not,
-                    _ => Kind::Word {
-                        field: None,
-                        op: Op::Is,
-                        value: word.to_owned(),
-                        quoted: false,
-                    },
+                    _ => Kind::Word { field: None, op: Op::Is, value: word.to_owned(), quoted: false },
                 };
                 out.push(Token { pos, kind });
             }
@@ -260,8 +222,7 @@ fn operator(b: &[u8]) -> Option<(Op, usize)> {
 }
 
 fn is_field_name(s: &str) -> bool {
-    s.bytes()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+    s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
         && s.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
@@ -279,10 +240,7 @@ fn quoted(text: &str, start: usize) -> Result<(String, usize), ParseError> {
             _ => value.push(c),
         }
     }
-    Err(ParseError {
-        pos: start,
-        message: "unterminated quote: expected a closing '\"'".into(),
-    })
+    Err(ParseError { pos: start, message: "unterminated quote: expected a closing '\"'".into() })
 }
 
 struct Parser {
@@ -302,11 +260,7 @@ impl Parser {
             self.at += 1;
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::All)
-        } else {
-            Expr::Or(parts)
-        })
+        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Expr::All) } else { Expr::Or(parts) })
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
@@ -321,11 +275,7 @@ impl Parser {
                 Some(_) => parts.push(self.unary()?),
             }
         }
-        Ok(if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::All)
-        } else {
-            Expr::And(parts)
-        })
+        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Expr::All) } else { Expr::And(parts) })
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
@@ -339,23 +289,12 @@ impl Parser {
         match t.kind {
             Kind::Not | Kind::Minus => Ok(Expr::Not(Box::new(self.unary()?))),
             Kind::LParen => {
-                if matches!(
-                    self.peek(),
-                    Some(Token {
-                        kind: Kind::RParen,
-                        ..
-                    })
-                ) {
-                    return Err(ParseError {
-                        pos: t.pos + 1,
-                        message: "expected a term inside '( )'".into(),
-                    });
+                if matches!(self.peek(), Some(Token { kind: Kind::RParen, .. })) {
+                    return Err(ParseError { pos: t.pos + 1, message: "expected a term inside '( )'".into() });
                 }
                 let e = self.or()?;
                 match self.peek() {
-                    Some(Token {
-                        kind: Kind::RParen, ..
-                    }) => {
+                    Some(Token { kind: Kind::RParen, .. }) => {
                         self.at += 1;
                         Ok(e)
                     }
@@ -369,14 +308,7 @@ impl Parser {
                     }),
                 }
             }
-            Kind::Word {
-                field, op, value, ..
-            } => Ok(Expr::Term(Term {
-                field,
-                op,
-                value,
-                pos: t.pos,
-            })),
+            Kind::Word { field, op, value, .. } => Ok(Expr::Term(Term { field, op, value, pos: t.pos })),
             other => Err(ParseError {
                 pos: t.pos,
                 message: format!("expected a term, '(' or NOT, found {}", other.describe()),
@@ -395,20 +327,13 @@ impl fmt::Display for Expr {
                 Expr::Term(_) | Expr::Not(_) => write!(f, "-{e}"),
                 _ => write!(f, "-({e})"),
             },
-            Expr::And(parts) => join(f, parts, " ", |e| {
-                matches!(e, Expr::Or(_) | Expr::And(_) | Expr::All)
-            }),
+            Expr::And(parts) => join(f, parts, " ", |e| matches!(e, Expr::Or(_) | Expr::And(_) | Expr::All)),
             Expr::Or(parts) => join(f, parts, " OR ", |e| matches!(e, Expr::Or(_) | Expr::All)),
         }
     }
 }
 
-fn join(
-    f: &mut fmt::Formatter<'_>,
-    parts: &[Expr],
-    sep: &str,
-    needs_parens: impl Fn(&Expr) -> bool,
-) -> fmt::Result {
+fn join(f: &mut fmt::Formatter<'_>, parts: &[Expr], sep: &str, needs_parens: impl Fn(&Expr) -> bool) -> fmt::Result {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             f.write_str(sep)?;
@@ -437,8 +362,7 @@ fn write_value(f: &mut fmt::Formatter<'_>, v: &str, free: bool) -> fmt::Result {
     let risky = v.is_empty()
         || keyword
         || v.starts_with('-')
-        || v.bytes()
-            .any(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b'\\'))
+        || v.bytes().any(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b'\\'))
         || (free && v.bytes().any(|c| matches!(c, b':' | b'<' | b'>')));
     if !risky {
         return f.write_str(v);
@@ -455,13 +379,7 @@ fn write_value(f: &mut fmt::Formatter<'_>, v: &str, free: bool) -> fmt::Result {
 
 /// A `field:value` term as query text, e.g. for click-to-filter.
 pub fn term_text(field: &str, value: &str) -> String {
-    Term {
-        field: Some(field.to_owned()),
-        op: Op::Is,
-        value: value.to_owned(),
-        pos: 0,
-    }
-    .to_string()
+    Term { field: Some(field.to_owned()), op: Op::Is, value: value.to_owned(), pos: 0 }.to_string()
 }
 
 #[cfg(test)]
@@ -469,32 +387,19 @@ mod tests {
     use super::*;
 
     fn t(field: Option<&str>, op: Op, v: &str) -> Expr {
-        Expr::Term(Term {
-            field: field.map(str::to_owned),
-            op,
-            value: v.to_owned(),
-            pos: 0,
-        })
+        Expr::Term(Term { field: field.map(str::to_owned), op, value: v.to_owned(), pos: 0 })
     }
 
     #[test]
     fn precedence_and_implicit_and() {
-        let e =
-            parse("user:alice failed OR -addr:10.0.0.0/8 AND (event:user.login OR code:T1000W)")
-                .unwrap();
+        let e = parse("user:alice failed OR -addr:10.0.0.0/8 AND (event:user.login OR code:T1000W)").unwrap();
         assert_eq!(
             e,
             Expr::Or(vec![
-                Expr::And(vec![
-                    t(Some("user"), Op::Is, "alice"),
-                    t(None, Op::Is, "failed")
-                ]),
+                Expr::And(vec![t(Some("user"), Op::Is, "alice"), t(None, Op::Is, "failed")]),
                 Expr::And(vec![
                     Expr::Not(Box::new(t(Some("addr"), Op::Is, "10.0.0.0/8"))),
-                    Expr::Or(vec![
-                        t(Some("event"), Op::Is, "user.login"),
-                        t(Some("code"), Op::Is, "T1000W")
-                    ]),
+                    Expr::Or(vec![t(Some("event"), Op::Is, "user.login"), t(Some("code"), Op::Is, "T1000W")]),
                 ]),
             ])
         );
@@ -502,19 +407,10 @@ mod tests {
 
     #[test]
     fn comparisons_quotes_and_keywords() {
-        assert_eq!(
-            parse("time>=2024-02-23T10:00Z").unwrap(),
-            t(Some("time"), Op::Ge, "2024-02-23T10:00Z")
-        );
-        assert_eq!(
-            parse(r#"user:"<img src=x>""#).unwrap(),
-            t(Some("user"), Op::Is, "<img src=x>")
-        );
+        assert_eq!(parse("time>=2024-02-23T10:00Z").unwrap(), t(Some("time"), Op::Ge, "2024-02-23T10:00Z"));
+        assert_eq!(parse(r#"user:"<img src=x>""#).unwrap(), t(Some("user"), Op::Is, "<img src=x>"));
         assert_eq!(parse(r#""OR""#).unwrap(), t(None, Op::Is, "OR"));
-        assert_eq!(
-            parse("NOT success:false").unwrap(),
-            Expr::Not(Box::new(t(Some("success"), Op::Is, "false")))
-        );
+        assert_eq!(parse("NOT success:false").unwrap(), Expr::Not(Box::new(t(Some("success"), Op::Is, "false"))));
         assert_eq!(parse("  ").unwrap(), Expr::All);
         assert_eq!(parse("a-b").unwrap(), t(None, Op::Is, "a-b"));
         assert_eq!(parse("http://x").unwrap(), t(Some("http"), Op::Is, "//x"));
@@ -552,16 +448,10 @@ mod tests {
 /// `value` is `None`), leaving every other part as written. Used by filter controls, so that a
 /// control and the typed query are one and the same filter.
 pub fn with_term(query: &str, field: &str, op: Op, value: Option<&str>) -> String {
-    let new_term = value.filter(|v| !v.is_empty()).map(|v| {
-        Expr::Term(Term {
-            field: Some(field.to_owned()),
-            op,
-            value: v.to_owned(),
-            pos: 0,
-        })
-    });
-    let same =
-        |e: &Expr| matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op);
+    let new_term = value
+        .filter(|v| !v.is_empty())
+        .map(|v| Expr::Term(Term { field: Some(field.to_owned()), op, value: v.to_owned(), pos: 0 }));
+    let same = |e: &Expr| matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op);
     let parts: Vec<Expr> = match parse(query) {
         Ok(Expr::All) => Vec::new(),
         Ok(Expr::And(v)) => v.into_iter().filter(|e| !same(e)).collect(),
@@ -570,13 +460,7 @@ pub fn with_term(query: &str, field: &str, op: Op, value: Option<&str>) -> Strin
         Ok(e) => vec![e],
         // A query that does not parse is kept as typed; the control's term goes after it.
         Err(_) => {
-            return [
-                query.trim(),
-                &new_term.map(|t| t.to_string()).unwrap_or_default(),
-            ]
-            .join(" ")
-            .trim()
-            .to_owned()
+            return [query.trim(), &new_term.map(|t| t.to_string()).unwrap_or_default()].join(" ").trim().to_owned()
         }
     };
     let mut parts = parts;
@@ -607,27 +491,15 @@ mod control_tests {
     #[test]
     fn controls_replace_only_their_term() {
         assert_eq!(with_term("", "user", Op::Is, Some("alice")), "user:alice");
-        assert_eq!(
-            with_term("user:bob failed", "user", Op::Is, Some("alice")),
-            "failed user:alice"
-        );
+        assert_eq!(with_term("user:bob failed", "user", Op::Is, Some("alice")), "failed user:alice");
         assert_eq!(with_term("user:bob failed", "user", Op::Is, None), "failed");
-        assert_eq!(
-            with_term("a OR b", "outcome", Op::Is, Some("failure")),
-            "(a OR b) outcome:failure"
-        );
+        assert_eq!(with_term("a OR b", "outcome", Op::Is, Some("failure")), "(a OR b) outcome:failure");
         assert_eq!(
             with_term("time>=2024-01-01 x", "time", Op::Lt, Some("2024-02-01")),
             "time>=2024-01-01 x time<2024-02-01"
         );
-        assert_eq!(
-            with_term("(unclosed", "user", Op::Is, Some("a")),
-            "(unclosed user:a"
-        );
-        assert_eq!(
-            term_value("x user:\"a b\"", "user", Op::Is).as_deref(),
-            Some("a b")
-        );
+        assert_eq!(with_term("(unclosed", "user", Op::Is, Some("a")), "(unclosed user:a");
+        assert_eq!(term_value("x user:\"a b\"", "user", Op::Is).as_deref(), Some("a b"));
         assert_eq!(term_value("x OR user:a", "user", Op::Is), None);
     }
 }

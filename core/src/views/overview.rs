@@ -125,16 +125,9 @@ impl Overview {
             events: m.events.len() as u64,
             duplicates: m.duplicates,
             bad_lines: m.files.iter().map(|f| f.bad_lines).sum(),
-            unread_files: m
-                .files
-                .iter()
-                .filter(|f| f.kind == FileKind::NotRead)
-                .count() as u32,
+            unread_files: m.files.iter().filter(|f| f.kind == FileKind::NotRead).count() as u32,
             problems: m.problems.len() as u32,
-            problems_by_kind: by_kind
-                .into_iter()
-                .map(|(k, n)| (k.label().to_owned(), n))
-                .collect(),
+            problems_by_kind: by_kind.into_iter().map(|(k, n)| (k.label().to_owned(), n)).collect(),
             first: span.map(|s| s.0),
             last: span.map(|s| s.1),
             events_without_time: m.events.iter().filter(|e| e.time == NO_TIME).count() as u64,
@@ -144,17 +137,9 @@ impl Overview {
             sessions: m.sessions.len() as u32,
             open_sessions: m.sessions.list.iter().filter(|s| s.end.is_none()).count() as u32,
             auth_attempts: auth.len() as u32,
-            auth_failures: auth
-                .iter()
-                .filter(|e| e.outcome == crate::audit::Outcome::Failure)
-                .count() as u32,
+            auth_failures: auth.iter().filter(|e| e.outcome == crate::audit::Outcome::Failure).count() as u32,
             recordings: m.recordings.len() as u32,
-            recorded_sessions: m
-                .sessions
-                .list
-                .iter()
-                .filter(|s| s.recording_parts > 0)
-                .count() as u32,
+            recorded_sessions: m.sessions.list.iter().filter(|s| s.recording_parts > 0).count() as u32,
             event_types: types,
         }
     }
@@ -164,14 +149,8 @@ impl Overview {
 /// D holds D−1 12:00 to D 12:00. Say so when a file's content shows it, so that nobody thinks half
 /// a day is missing.
 fn naming_note(name: &str, first: Option<Nanos>, last: Option<Nanos>) -> Option<String> {
-    let stem = name
-        .strip_suffix(".gz")
-        .unwrap_or(name)
-        .strip_suffix(".log")?;
-    let day = NaiveDateTime::parse_from_str(stem, "%Y-%m-%d.%H:%M:%S")
-        .ok()?
-        .and_utc()
-        .timestamp_nanos_opt()?;
+    let stem = name.strip_suffix(".gz").unwrap_or(name).strip_suffix(".log")?;
+    let day = NaiveDateTime::parse_from_str(stem, "%Y-%m-%d.%H:%M:%S").ok()?.and_utc().timestamp_nanos_opt()?;
     let (first, last) = (first?, last?);
     let half = 12 * 3600 * NANOS_PER_SEC;
     (first < day && first >= day - half && last <= day + half).then(|| {

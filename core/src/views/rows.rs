@@ -39,8 +39,7 @@ impl EventRow {
             time: (e.time != NO_TIME).then_some(e.time),
             event: m.str(e.kind).to_owned(),
             code: code.to_owned(),
-            title: event_description(m.str(e.kind), (!code.is_empty()).then_some(code))
-                .into_owned(),
+            title: event_description(m.str(e.kind), (!code.is_empty()).then_some(code)).into_owned(),
             user: m.str(e.user).to_owned(),
             login: m.str(e.login).to_owned(),
             node: m.str(e.node).to_owned(),
@@ -64,12 +63,8 @@ pub enum RecordingStatus {
     None,
     /// The audit log says a recording was uploaded, but it is not among the loaded files.
     UploadedNotLoaded,
-    /// Parts of the recording were loaded.
-    Loaded {
-        generation: u8,
-        parts: u32,
-        encrypted: bool,
-    },
+    /// Parts of the recording were loaded; `error` says why it cannot be replayed, if so.
+    Loaded { generation: u8, parts: u32, encrypted: bool, duration_ms: Option<u64>, error: Option<String> },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -118,11 +113,7 @@ impl SessionRow {
             end: s.end,
             last_seen: (s.last_seen != NO_TIME).then_some(s.last_seen),
             duration: s.duration(),
-            participants: s
-                .participants
-                .iter()
-                .map(|&p| m.str(p).to_owned())
-                .collect(),
+            participants: s.participants.iter().map(|&p| m.str(p).to_owned()).collect(),
             joins: s.joins,
             interactive: s.interactive,
             terminal_size: m.str(s.terminal_size).to_owned(),
@@ -134,31 +125,18 @@ impl SessionRow {
 
 fn recording_status(m: &Model, s: &Session) -> RecordingStatus {
     if s.recording_parts == 0 {
-        return if s.uploaded {
-            RecordingStatus::UploadedNotLoaded
-        } else {
-            RecordingStatus::None
-        };
+        return if s.uploaded { RecordingStatus::UploadedNotLoaded } else { RecordingStatus::None };
     }
     let sid = m.str(s.sid);
-    let parts: Vec<PartRole> = m
-        .recordings
-        .iter()
-        .filter(|p| p.sid.as_deref() == Some(sid))
-        .map(|p| p.role)
-        .collect();
+    let parts: Vec<PartRole> = m.recordings.iter().filter(|p| p.sid.as_deref() == Some(sid)).map(|p| p.role).collect();
+    let summary = m.recording_summaries.get(&s.sid);
+    let generation = summary.map(|r| r.generation).filter(|&g| g > 0);
     RecordingStatus::Loaded {
-        generation: parts.iter().map(|r| r.generation()).max().unwrap_or(0),
-        parts: parts.len() as u32,
-        encrypted: parts.iter().any(|r| {
-            matches!(
-                r,
-                PartRole::ProtoStream {
-                    encrypted: true,
-                    ..
-                }
-            )
-        }),
+        generation: generation.unwrap_or_else(|| parts.iter().map(|r| r.generation()).max().unwrap_or(0)),
+        parts: parts.len().max(1) as u32,
+        encrypted: parts.iter().any(|r| matches!(r, PartRole::ProtoStream { encrypted: true, .. })),
+        duration_ms: summary.filter(|r| r.error.is_none()).map(|r| r.duration_ms),
+        error: summary.and_then(|r| r.error.clone()),
     }
 }
 
@@ -202,23 +180,12 @@ impl EventDetail {
     pub fn new(m: &Model, id: EventId, raw: &[u8]) -> Self {
         let row = EventRow::new(m, id);
         let raw = String::from_utf8_lossy(raw).into_owned();
-        let pretty = serde_json::from_str::<serde_json::Value>(&raw)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok());
+        let pretty =
+            serde_json::from_str::<serde_json::Value>(&raw).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
         let place = format!("{}:{}", row.file, row.line);
         let e = &m.events[id as usize];
-        let session = if e.sid.is_none() {
-            None
-        } else {
-            m.sessions.index_of(e.sid)
-        };
-        EventDetail {
-            row,
-            raw,
-            pretty,
-            place,
-            session,
-        }
+        let session = if e.sid.is_none() { None } else { m.sessions.index_of(e.sid) };
+        EventDetail { row, raw, pretty, place, session }
     }
 }
 
@@ -242,13 +209,7 @@ impl SessionDetail {
                 .recordings
                 .iter()
                 .filter(|p| p.sid.as_deref() == Some(sid))
-                .map(|p| {
-                    (
-                        p.file,
-                        m.file(p.file).path.clone(),
-                        p.role.label().to_owned(),
-                    )
-                })
+                .map(|p| (p.file, m.file(p.file).path.clone(), p.role.label().to_owned()))
                 .collect(),
         }
     }

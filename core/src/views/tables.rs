@@ -45,10 +45,7 @@ pub struct Sort {
 
 impl Default for Sort {
     fn default() -> Self {
-        Sort {
-            key: SortKey::Time,
-            descending: true,
-        }
+        Sort { key: SortKey::Time, descending: true }
     }
 }
 
@@ -121,10 +118,7 @@ impl Views {
             let filter = match Filter::new(&req.query, m) {
                 Ok(f) => f,
                 Err(e) => {
-                    error = Some(QueryError {
-                        pos: e.pos,
-                        message: e.message,
-                    });
+                    error = Some(QueryError { pos: e.pos, message: e.message });
                     Filter::all()
                 }
             };
@@ -154,18 +148,11 @@ impl Views {
         let end = start.saturating_add(req.limit as usize).min(c.ids.len());
         let window = &c.ids[start..end];
         let rows = match req.table {
-            Table::Events | Table::Auth => {
-                Rows::Events(window.iter().map(|&id| EventRow::new(m, id)).collect())
+            Table::Events | Table::Auth => Rows::Events(window.iter().map(|&id| EventRow::new(m, id)).collect()),
+            Table::Sessions => Rows::Sessions(window.iter().map(|&i| SessionRow::new(m, i)).collect()),
+            Table::Problems => {
+                Rows::Problems(window.iter().map(|&i| ProblemRow::new(m, &m.problems[i as usize])).collect())
             }
-            Table::Sessions => {
-                Rows::Sessions(window.iter().map(|&i| SessionRow::new(m, i)).collect())
-            }
-            Table::Problems => Rows::Problems(
-                window
-                    .iter()
-                    .map(|&i| ProblemRow::new(m, &m.problems[i as usize]))
-                    .collect(),
-            ),
         };
         Page {
             table: req.table,
@@ -187,18 +174,11 @@ impl Views {
         let (by_time, auth_by_time) = m.sorted();
         match table {
             Table::Events | Table::Auth => {
-                let base = if table == Table::Auth {
-                    auth_by_time
-                } else {
-                    by_time
-                };
+                let base = if table == Table::Auth { auth_by_time } else { by_time };
                 let mut ids: Vec<u32> = if filter.is_all() {
                     base.to_vec()
                 } else {
-                    base.iter()
-                        .copied()
-                        .filter(|&id| filter.matches_event(&m.events[id as usize]))
-                        .collect()
+                    base.iter().copied().filter(|&id| filter.matches_event(&m.events[id as usize])).collect()
                 };
                 // `ids` is in time order; a stable sort by another key keeps time order within it.
                 let key = |e: &Event| -> u64 {
@@ -227,9 +207,8 @@ impl Views {
             }
             Table::Sessions => {
                 let all = m.sessions.list.len() as u32;
-                let mut ids: Vec<u32> = (0..all)
-                    .filter(|&i| filter.matches_session(&m.sessions.list[i as usize], m))
-                    .collect();
+                let mut ids: Vec<u32> =
+                    (0..all).filter(|&i| filter.matches_session(&m.sessions.list[i as usize], m)).collect();
                 let key = |s: &Session| -> (u64, i64) {
                     let start = s.start_or_first();
                     let k = match sort.key {
