@@ -168,7 +168,7 @@ fn session_pane(p: &SessionPaneProps) -> Html {
         }
         RecordingStatus::Loaded { error: Some(e), .. } => html! { <p class="error">{"⚠ "}{visible(e)}</p> },
         RecordingStatus::Loaded { generation, parts, duration_ms, .. } => {
-            let length = duration_ms.map(|d| format!(", {}", duration(Some(*d as i64 * 1_000_000)))).unwrap_or_default();
+            let length = duration_ms.map(|d| format!(", {}", duration(Some(d as i64 * 1_000_000)))).unwrap_or_default();
             html! { <p>{format!("▶ Recording loaded: generation {generation}, {parts} file(s){length}.")}</p> }
         }
         RecordingStatus::UploadedNotLoaded => {
