@@ -17,7 +17,6 @@ use crate::time::Nanos;
 use foldhash::HashSet;
 use raw::RawArena;
 use serde::{Deserialize, Serialize};
-use std::hash::{BuildHasher, Hasher};
 
 /// Index of an event in [`Model::events`] (arrival order).
 pub type EventId = u32;
@@ -337,17 +336,14 @@ impl Model {
     }
 }
 
-/// Identity of an event for folding duplicates: its uid and its exact line. Two independent
-/// 64-bit hashes make an accidental collision (which would hide an event) practically impossible.
+/// Identity of an event for folding duplicates: its uid and its exact line, as one 128-bit
+/// XXH3 hash, so that an accidental collision (which would hide an event) is practically impossible.
 fn dedup_key(uid: &str, line: &[u8]) -> u128 {
-    let hash = |seed: u64| {
-        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
-        h.write(uid.as_bytes());
-        h.write_u8(0xff);
-        h.write(line);
-        h.finish()
-    };
-    (u128::from(hash(0x9e37_79b9_7f4a_7c15)) << 64) | u128::from(hash(0xc2b2_ae3d_27d4_eb4f))
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    h.update(uid.as_bytes());
+    h.update(&[0xff]);
+    h.update(line);
+    h.digest128()
 }
 
 /// `10.0.0.1:5000` → (`10.0.0.1`, 5000); `[::1]:22` → (`::1`, 22); bare hosts keep no port.

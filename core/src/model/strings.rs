@@ -1,7 +1,9 @@
 //! Interned strings: every user, node, address, type… is stored once and referred to by a
 //! [`Sym`], which keeps rows small and turns filters into integer comparisons.
 
-use foldhash::HashMap;
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// An interned string. `Sym::NONE` (0) stands for an absent value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -19,14 +21,16 @@ impl Sym {
     }
 }
 
+/// Each string is stored once; the table holds only symbols and finds them by hash.
 pub struct Strings {
-    map: HashMap<Box<str>, Sym>,
+    table: HashTable<Sym>,
     all: Vec<Box<str>>,
+    hasher: FixedState,
 }
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { map: HashMap::default(), all: vec!["".into()] }
+        Strings { table: HashTable::new(), all: vec!["".into()], hasher: FixedState::with_seed(0x5157_7a1d) }
     }
 }
 
@@ -35,12 +39,15 @@ impl Strings {
         if s.is_empty() {
             return Sym::NONE;
         }
-        if let Some(&sym) = self.map.get(s) {
+        let hash = self.hasher.hash_one(s);
+        let all = &self.all;
+        if let Some(&sym) = self.table.find(hash, |&sym| &*all[sym.index()] == s) {
             return sym;
         }
         let sym = Sym(self.all.len() as u32);
         self.all.push(s.into());
-        self.map.insert(s.into(), sym);
+        let (all, hasher) = (&self.all, &self.hasher);
+        self.table.insert_unique(hash, sym, |&sym| hasher.hash_one(&*all[sym.index()]));
         sym
     }
 
@@ -53,7 +60,8 @@ impl Strings {
         if s.is_empty() {
             return Some(Sym::NONE);
         }
-        self.map.get(s).copied()
+        let all = &self.all;
+        self.table.find(self.hasher.hash_one(s), |&sym| &*all[sym.index()] == s).copied()
     }
 
     pub fn get(&self, sym: Sym) -> &str {
