@@ -49,7 +49,7 @@ pub fn overview_view(p: &OverviewProps) -> Html {
         let sha = f.sha256.clone().unwrap_or_else(|| if f.in_archive { "(inside an archive)".into() } else { "hashing…".into() });
         html! {
             <tr class={classes!(bad.then_some("failed"))}>
-                <td class="path" title={visible(&f.path)}>{visible(&f.path)}{ for f.note.as_ref().map(|n| html! { <div class="note">{"ⓘ "}{n.clone()}</div> }) }</td>
+                <td class="path" title={visible(&f.path)}>{visible(&f.path)}{ for f.note.as_ref().map(|n| html! { <div class="note"><strong>{"Note: "}</strong>{n.clone()}</div> }) }</td>
                 <td>{kind(f)}{if f.compressed { " (gzip)" } else { "" }}</td>
                 <td class="num">{bytes(f.size)}</td>
                 <td class="num">{count(f.events)}</td>

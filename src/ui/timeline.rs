@@ -47,7 +47,8 @@ pub fn bar(s: &SessionRow, cx: &CellCx) -> Html {
 
 /// A tick step that gives a handful of labels across `span` nanoseconds.
 fn step(span: i64) -> i64 {
-    const STEPS: [i64; 17] = [
+    const DAY: i64 = 86_400;
+    const STEPS: [i64; 21] = [
         1,
         5,
         15,
@@ -59,14 +60,18 @@ fn step(span: i64) -> i64 {
         3 * 3600,
         6 * 3600,
         12 * 3600,
-        86_400,
-        2 * 86_400,
-        7 * 86_400,
-        30 * 86_400,
-        91 * 86_400,
-        365 * 86_400,
+        DAY,
+        2 * DAY,
+        7 * DAY,
+        14 * DAY,
+        30 * DAY,
+        91 * DAY,
+        182 * DAY,
+        365 * DAY,
+        2 * 365 * DAY,
+        5 * 365 * DAY,
     ];
-    STEPS.iter().map(|s| s * NS_PER_SEC).find(|s| span / s <= 6).unwrap_or(365 * 86_400 * NS_PER_SEC * 10)
+    STEPS.iter().map(|s| s * NS_PER_SEC).find(|s| span / s <= 7).unwrap_or(20 * 365 * DAY * NS_PER_SEC)
 }
 
 #[derive(Properties, PartialEq)]
@@ -162,9 +167,15 @@ mod tests {
 
     #[test]
     fn steps_give_a_handful_of_ticks() {
-        for span in [10 * NS_PER_SEC, 3600 * NS_PER_SEC, 86_400 * NS_PER_SEC, 400 * 86_400 * NS_PER_SEC] {
+        for span in [
+            10 * NS_PER_SEC,
+            3600 * NS_PER_SEC,
+            86_400 * NS_PER_SEC,
+            400 * 86_400 * NS_PER_SEC,
+            7 * 365 * 86_400 * NS_PER_SEC,
+        ] {
             let n = span / step(span);
-            assert!((1..=6).contains(&n), "{span}: {n}");
+            assert!((2..=7).contains(&n), "{span}: {n}");
         }
     }
 }
