@@ -1,6 +1,7 @@
 //! teleport-review: the browser app. A thin layer over the core crates: the worker runs the
 //! core off the main thread; the UI asks it for what to show.
 
+pub mod axis;
 pub mod protocol;
 pub mod text;
 
