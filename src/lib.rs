@@ -2,6 +2,7 @@
 //! core off the main thread; the UI asks it for what to show.
 
 pub mod axis;
+pub mod palette;
 pub mod protocol;
 pub mod text;
 

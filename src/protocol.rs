@@ -3,7 +3,12 @@
 
 use review_core::problem::FileId;
 use review_core::views::{EventDetail, Overview, Page, SessionDetail, TableRequest};
+use review_recording::{Millis, SessionEvent};
+use review_replay::{Clock, IndexStats, Row, ScreenUpdate, SearchOptions, SearchResults, TermSize};
 use serde::{Deserialize, Serialize};
+
+/// Idle gaps longer than this play as this long, unless the player is switched to real time.
+pub const DEFAULT_IDLE_CAP: Millis = 2000;
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +31,31 @@ pub enum Request {
     },
     /// Hashes computed elsewhere, for the model's file list (exports, overview).
     SetHashes(Vec<(FileId, String)>),
+    /// Decode and index the recording of a session (by index) for replay.
+    OpenRecording {
+        session: u32,
+    },
+    /// The screen of the open recording at a time; `full` redraws every row.
+    Screen {
+        at: Millis,
+        full: bool,
+    },
+    /// The open recording's clock with idle gaps capped at `idle_cap` (None: real time).
+    Clock {
+        idle_cap: Option<Millis>,
+    },
+    Search {
+        pattern: String,
+        options: SearchOptions,
+    },
+    /// Rows that had left the screen by `at`: how many, and those in `start..end`.
+    Scrollback {
+        at: Millis,
+        start: u32,
+        end: u32,
+    },
+    Transcript,
+    CloseRecording,
 }
 
 /// Worker → page.
@@ -51,8 +81,49 @@ pub enum Response {
         id: FileId,
         sha256: String,
     },
+    Recording(Box<RecordingInfo>),
+    Screen(Box<ScreenUpdate>),
+    Clock(Box<Clock>),
+    Search(Box<SearchResults>),
+    Scrollback {
+        total: u32,
+        start: u32,
+        lines: Vec<ScrollbackLine>,
+    },
+    Transcript(String),
     Cleared,
     Error(String),
+}
+
+/// An opened recording, as the player needs it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordingInfo {
+    pub session: u32,
+    pub sid: String,
+    pub generation: u8,
+    /// Recording time of the end.
+    pub duration: Millis,
+    pub size: TermSize,
+    /// Wall-clock time of recording time 0.
+    pub start_time: Option<i64>,
+    pub prints: u32,
+    /// Session events on the recording's clock (joins, resizes, enhanced commands…), for markers.
+    pub events: Vec<SessionEvent>,
+    /// What could not be decoded, with where.
+    pub problems: Vec<String>,
+    /// The clock with the default idle cap.
+    pub clock: Clock,
+    pub stats: IndexStats,
+    /// Time spent decoding and indexing, in the worker.
+    pub open_millis: f64,
+}
+
+/// A row that had left the screen, with when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScrollbackLine {
+    pub at: Millis,
+    pub row: Row,
+    pub wrapped: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@ use super::format::{duration, time, visible};
 use super::table::{pivot, CellCx, Col, Row};
 use super::timeline;
 use review_core::audit::Outcome;
-use review_core::views::{RecordingStatus, SortKey};
+use review_core::views::{RecordingStatus, SessionRow, SortKey};
 use yew::prelude::*;
 
 fn outcome(o: Outcome) -> Html {
@@ -33,6 +33,123 @@ fn addr(cx: &CellCx, host: &str, port: u16) -> Html {
     let shown =
         (port != 0).then(|| if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") });
     pivot(cx, "addr", host, shown.map(|s| visible(&s)))
+}
+
+/// ▶ plays the session's recording; other states say why there is nothing to play.
+fn recording_cell(s: &SessionRow, cx: &CellCx) -> Html {
+    match &s.recording {
+        RecordingStatus::Loaded { encrypted: true, .. } => {
+            html! { <span title="recording loaded, but encrypted: it cannot be replayed here">{"🔒"}</span> }
+        }
+        RecordingStatus::Loaded { error: Some(e), .. } => {
+            html! { <span class="outcome fail" title={visible(e)}>{"⚠"}</span> }
+        }
+        RecordingStatus::Loaded { generation, .. } => {
+            let (play, index) = (cx.play.clone(), s.index);
+            let onclick = Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                play.emit(index);
+            });
+            let title = format!("Play the recording (generation {generation})");
+            html! { <button class="play-rec" {onclick} {title} aria-label="Play recording">{"▶"}</button> }
+        }
+        RecordingStatus::UploadedNotLoaded => {
+            html! { <span class="muted" title="the log says a recording was uploaded; it is not among the loaded files">{"○"}</span> }
+        }
+        RecordingStatus::None => html! { <span class="muted">{"—"}</span> },
+    }
+}
+
+/// Sessions with recording files: what there is to replay.
+pub fn recordings() -> Vec<Col> {
+    vec![
+        Col {
+            title: "",
+            sort: Some(SortKey::Recording),
+            width: "3em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => recording_cell(s, cx),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Start",
+            sort: Some(SortKey::Time),
+            width: "15em",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => html! { <span class="mono">{time(s.start, cx.local)}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "User",
+            sort: Some(SortKey::User),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "user", &s.user, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Login",
+            sort: Some(SortKey::Login),
+            width: "minmax(5em, 0.6fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "login", &s.login, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Node",
+            sort: Some(SortKey::Node),
+            width: "minmax(7em, 1fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::Session(s) => pivot(cx, "node", &s.node, None),
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Length",
+            sort: None,
+            width: "7em",
+            header: None,
+            cell: |r, _| match &r {
+                Row::Session(SessionRow {
+                    recording: RecordingStatus::Loaded { duration_ms: Some(d), .. }, ..
+                }) => {
+                    html! { <span class="mono">{duration(Some(*d as i64 * 1_000_000))}</span> }
+                }
+                _ => html! { <span class="muted">{"—"}</span> },
+            },
+        },
+        Col {
+            title: "Recording",
+            sort: None,
+            width: "minmax(10em, 2fr)",
+            header: None,
+            cell: |r, _| match &r {
+                Row::Session(SessionRow {
+                    recording: RecordingStatus::Loaded { generation, parts, encrypted, error, .. },
+                    ..
+                }) => {
+                    let what = format!("generation {generation}, {parts} file{}", if *parts == 1 { "" } else { "s" });
+                    match (encrypted, error) {
+                        (true, _) => html! { <span>{what}{" · encrypted — cannot be replayed here"}</span> },
+                        (_, Some(e)) => {
+                            html! { <span class="outcome fail" title={visible(e)}>{what}{" · ⚠ "}{visible(e)}</span> }
+                        }
+                        _ => html! { <span>{what}</span> },
+                    }
+                }
+                _ => html! {},
+            },
+        },
+    ]
 }
 
 pub fn auth() -> Vec<Col> {
@@ -306,22 +423,8 @@ pub fn sessions(axis: Html) -> Vec<Col> {
             sort: Some(SortKey::Recording),
             width: "3.5em",
             header: None,
-            cell: |r, _| match r {
-                Row::Session(s) => match s.recording {
-                    RecordingStatus::Loaded { encrypted: true, .. } => {
-                        html! { <span title="recording loaded, but encrypted">{"🔒"}</span> }
-                    }
-                    RecordingStatus::Loaded { error: Some(ref e), .. } => {
-                        html! { <span class="outcome fail" title={visible(e)}>{"⚠"}</span> }
-                    }
-                    RecordingStatus::Loaded { generation, .. } => {
-                        html! { <span class="rec" title={format!("recording loaded (generation {generation})")}>{"▶"}</span> }
-                    }
-                    RecordingStatus::UploadedNotLoaded => {
-                        html! { <span class="muted" title="the log says a recording was uploaded; it is not among the loaded files">{"○"}</span> }
-                    }
-                    RecordingStatus::None => html! { <span class="muted">{"—"}</span> },
-                },
+            cell: |r, cx| match r {
+                Row::Session(s) => recording_cell(s, cx),
                 _ => html! {},
             },
         },

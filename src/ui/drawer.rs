@@ -169,7 +169,9 @@ fn session_pane(p: &SessionPaneProps) -> Html {
         RecordingStatus::Loaded { error: Some(e), .. } => html! { <p class="error">{"⚠ "}{visible(e)}</p> },
         RecordingStatus::Loaded { generation, parts, duration_ms, .. } => {
             let length = duration_ms.map(|d| format!(", {}", duration(Some(d as i64 * 1_000_000)))).unwrap_or_default();
-            html! { <p>{format!("▶ Recording loaded: generation {generation}, {parts} file(s){length}.")}</p> }
+            let (d, index) = (p.dispatch.clone(), s.index);
+            let onclick = Callback::from(move |_| d.emit(Action::Play(index)));
+            html! { <p><button class="primary" {onclick}>{"▶ Play recording"}</button>{format!(" generation {generation}, {parts} file(s){length}")}</p> }
         }
         RecordingStatus::UploadedNotLoaded => {
             html! { <p class="muted">{"The audit log says a recording was uploaded; it is not among the loaded files."}</p> }

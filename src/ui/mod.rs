@@ -7,9 +7,11 @@ mod drawer;
 mod format;
 mod input;
 mod overview;
+mod player;
 mod shell;
 mod state;
 mod table;
+mod terminal;
 mod timeline;
 mod views;
 
@@ -261,11 +263,17 @@ pub fn app() -> Html {
             d.emit(Action::Pivot { field, value, exclude })
         })
     };
-    let cx = CellCx { local: state.local_time, pivot, span: None };
+    let play = {
+        let d = dispatch.clone();
+        Callback::from(move |session| d.emit(Action::Play(session)))
+    };
+    let cx = CellCx { local: state.local_time, pivot, span: None, play };
     let snapshot: Rc<AppState> = Rc::new((*state).clone());
     let state = snapshot;
     let props = |s: &Rc<AppState>| views::ViewProps { state: s.clone(), cx: cx.clone(), dispatch: dispatch.clone() };
-    let main = if !state.has_data() {
+    let main = if let Some(session) = state.playing {
+        html! { <player::PlayerView {session} local={state.local_time} dispatch={dispatch.clone()} /> }
+    } else if !state.has_data() {
         html! {
             <section class="empty">
                 <h2>{"Drop Teleport files here"}</h2>

@@ -69,7 +69,7 @@ pub fn rail(p: &ShellProps) -> Html {
             View::Sessions => u64::from(o.sessions),
             View::Auth => u64::from(o.auth_attempts),
             View::Events => o.events,
-            View::Recordings => u64::from(o.recordings),
+            View::Recordings => u64::from(o.recorded_sessions),
             View::Problems => u64::from(o.problems),
         })
     };

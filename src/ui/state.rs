@@ -78,6 +78,8 @@ pub struct AppState {
     pub help: bool,
     pub notices: Vec<String>,
     pub hashed: u32,
+    /// The session whose recording is being replayed.
+    pub playing: Option<u32>,
 }
 
 impl Default for AppState {
@@ -95,6 +97,7 @@ impl Default for AppState {
             help: false,
             notices: Vec::new(),
             hashed: 0,
+            playing: None,
         }
     }
 }
@@ -126,6 +129,9 @@ pub enum Action {
     DismissNotice(usize),
     Hashed,
     Cleared,
+    /// Replays a session's recording, with the session's details beside it.
+    Play(u32),
+    ClosePlayer,
 }
 
 impl Reducible for AppState {
@@ -172,6 +178,11 @@ impl Reducible for AppState {
                 }
             }
             Action::Hashed => s.hashed += 1,
+            Action::Play(session) => {
+                s.playing = Some(session);
+                s.selected = Some(Selected::Session(session));
+            }
+            Action::ClosePlayer => s.playing = None,
             Action::Cleared => {
                 let keep = (s.local_time, s.dark);
                 s = AppState { local_time: keep.0, dark: keep.1, version: s.version + 1, ..AppState::default() };

@@ -38,6 +38,8 @@ pub struct CellCx {
     pub pivot: Callback<(String, String, bool)>,
     /// The visible time window, for timeline columns.
     pub span: Option<(i64, i64)>,
+    /// Replays a session's recording (by session index).
+    pub play: Callback<u32>,
 }
 
 pub struct Col {

@@ -2,7 +2,7 @@
 //! query applied, a count of matching rows, and (for auth) filter controls that edit the query.
 
 use super::columns;
-use super::format::{count, visible};
+use super::format::count;
 use super::state::{Action, AppState, Selected};
 use super::table::{CellCx, VirtualTable};
 use super::timeline::Axis;
@@ -188,15 +188,21 @@ pub fn problems_view(p: &ViewProps) -> Html {
 
 #[function_component(RecordingsView)]
 pub fn recordings_view(p: &ViewProps) -> Html {
-    let Some(o) = &p.state.overview else {
-        return html! {};
+    let cols = use_memo((), |_| columns::recordings());
+    let (counts, on_count) = use_count();
+    let selected = match p.state.selected {
+        Some(Selected::Session(i)) => Some(i),
+        _ => None,
     };
-    let files: Vec<_> = o.files.iter().filter(|f| f.kind == review_core::model::FileKind::Recording).collect();
-    let rows = files.iter().map(|f| html! { <tr><td class="path">{visible(&f.path)}</td><td class="num">{super::format::bytes(f.size)}</td></tr> });
+    let on_open = {
+        let d = p.dispatch.clone();
+        Callback::from(move |i| d.emit(Action::Select(Some(Selected::Session(i)))))
+    };
     html! {
-        <section class="view overview">
-            <p>{format!("{} recording files found, for {} sessions. Sessions with a recording are marked ▶ in Sessions.", files.len(), o.recorded_sessions)}</p>
-            <div class="files-wrap"><table class="files"><thead><tr><th>{"File"}</th><th class="num">{"Size"}</th></tr></thead><tbody>{ for rows }</tbody></table></div>
+        <section class="view">
+            <div class="filters">{ count_line(&counts, "recorded sessions") }<span class="muted">{"▶ replays a session; 🔒 encrypted recordings cannot be replayed outside the Teleport auth server."}</span></div>
+            <VirtualTable table={Table::Recordings} query={p.state.query.clone()} version={p.state.version} cols={cols}
+                default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()} {selected} {on_open} {on_count} label="Recorded sessions" />
         </section>
     }
 }

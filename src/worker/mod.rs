@@ -4,6 +4,7 @@
 
 mod files;
 mod hashing;
+mod player;
 mod recordings;
 
 use crate::protocol::{decode, encode, Progress, Request, Response};
@@ -25,6 +26,8 @@ struct State {
     handles: HashMap<FileId, Blob>,
     loading: bool,
     cancel: bool,
+    /// The recording being replayed, if any.
+    player: Option<review_replay::Player>,
 }
 
 impl State {
@@ -35,6 +38,7 @@ impl State {
             handles: HashMap::new(),
             loading: false,
             cancel: false,
+            player: None,
         }
     }
 }
@@ -102,6 +106,13 @@ fn handle(id: u32, req: Request, handles: Vec<Blob>) {
             });
             post(id, detail.map_or(Response::Error(format!("no session {index}")), |d| Response::Session(Box::new(d))));
         }
+        Request::OpenRecording { session } => wasm_bindgen_futures::spawn_local(player::open(id, session)),
+        Request::CloseRecording => with_state(|s| s.player = None),
+        req @ (Request::Screen { .. }
+        | Request::Clock { .. }
+        | Request::Search { .. }
+        | Request::Scrollback { .. }
+        | Request::Transcript) => post(id, player::answer(req)),
         Request::SetHashes(hashes) => with_state(|s| {
             for (file, hash) in hashes {
                 if let Some(f) = s.ingest.model.files.get_mut(file as usize) {

@@ -1,19 +1,23 @@
 //! The app's built-in demo data set: one organisation ("acme") across four Teleport
-//! generations, with planted incidents and a few hostile strings. Deterministic (fixed seed).
+//! generations, with planted incidents, a few hostile strings, and session recordings.
+//! Deterministic (fixed seed).
 //!
-//! | directory | version | what it shows |
-//! |---|---|---|
-//! | `acme-2017-teleport-2.3/` | 2.3 | top-level day files with nearest-midnight names, sorted keys, no uid/code, `"success":"false"` strings |
-//! | `acme-2019-teleport-4.0-ha/<auth-a>/`, `<auth-b>/` | 4.0 | two HA auth servers, a quarter of events in both (same uid, same line), first code table |
-//! | `acme-2021-teleport-6.2/<auth>/` | 6.2 | proto key order, `ei` everywhere, `cluster_name`, kube and database access |
-//! | `acme-2024-teleport-15/<auth>/` | 15 | the planted incidents, unmodelled event types, one rotated file gzipped as two members |
+//! | directory | version | what it shows | recordings |
+//! |---|---|---|---|
+//! | `acme-2017-teleport-2.3/` | 2.3 | top-level day files with nearest-midnight names, sorted keys, no uid/code, `"success":"false"` strings | gen 1 in `sessions/default/` |
+//! | `acme-2019-teleport-4.0-ha/<auth-a>/`, `<auth-b>/` | 4.0 | two HA auth servers, a quarter of events in both (same uid, same line), first code table | gen 2 in `<auth-a>/sessions/default/` |
+//! | `acme-2021-teleport-6.2/<auth>/` | 6.2 | proto key order, `ei` everywhere, `cluster_name`, kube and database access | ProtoStream in `records/`, one cut short |
+//! | `acme-2024-teleport-15/<auth>/` | 15 | the planted incidents, unmodelled event types, one rotated file gzipped as two members | ProtoStream in `records/`, one encrypted |
 //!
-//! Planted incidents are listed by [`DemoSet::planted`] (see [`crate::scenario::incidents`]).
+//! Planted incidents are listed by [`DemoSet::planted`] (see [`crate::scenario::incidents`]);
+//! session recordings, in each era's generation and place, by [`DemoSet::recordings`] (see
+//! [`crate::recordings`]).
 //! Hostile strings appear only here: the web-login user name `<img src=x onerror=alert(1)>`,
 //! an SSH login starting with the ANSI escapes `ESC[2J ESC[31m`, and a 300-character hostname.
 
 use crate::era::{Era, EraOutput};
 use crate::layout::{gzip, GzPolicy, HaPolicy, OutFile, Stats};
+use crate::recordings::{self, DemoRecording};
 use crate::rng::Rng;
 use crate::scenario::incidents::{self, Planted};
 use crate::scenario::org::Org;
@@ -38,12 +42,16 @@ pub struct DemoEra {
     pub crashed: Vec<u128>,
     /// Where this version kept session recordings, relative to the output directory.
     pub recordings_dir: String,
+    pub cluster_name: String,
 }
 
 pub struct DemoSet {
+    /// Audit logs and recordings, everything the manifest lists.
     pub files: Vec<OutFile>,
     pub eras: Vec<DemoEra>,
     pub planted: Vec<Planted>,
+    /// Which sessions have recordings, and where.
+    pub recordings: Vec<DemoRecording>,
 }
 
 fn day(y: i64, m: u32, d: u32) -> i64 {
@@ -119,7 +127,7 @@ pub fn build() -> DemoSet {
         intensity: 0.6,
     };
 
-    let mut set = DemoSet { files: Vec::new(), eras: Vec::new(), planted: Vec::new() };
+    let mut set = DemoSet { files: Vec::new(), eras: Vec::new(), planted: Vec::new(), recordings: Vec::new() };
     for (i, era) in eras.drain(..).enumerate() {
         let out = era.run(&org, &rng.fork(i as u64), GzPolicy::NONE, |_| Vec::new());
         set.push(&era, out);
@@ -143,7 +151,7 @@ pub fn build() -> DemoSet {
     gzip_one(&mut out, "2024-03-12.00:00:00.log", 2);
     set.push(&modern, out);
 
-    add_recordings(&mut set);
+    add_recordings(&mut set, &rng.fork(0x7ec));
     set
 }
 
@@ -171,16 +179,13 @@ fn gzip_one(out: &mut EraOutput, name: &str, members: usize) {
     }
 }
 
-/// Where recordings go.
-///
-/// RECORDINGS: session recordings are not written yet. They are to be added here with
-/// `review_recording::encode`: for each era, pick sessions from `era.sessions` (each sketch has
-/// the sid, user, login, node, start/end, terminal size and typed commands matching the audit
-/// log) and push the encoded files into `set.files` under `era.recordings_dir`, in the
-/// generation that version wrote (2.3: `<sid>.session.log` + `.session.bytes`; 4.0:
-/// `<sid>.index` + `-0.events.gz` + `-0.chunks.gz` or a tarball; 6.2 and 15: ProtoStream
-/// `<sid>.tar`). The manifest lists whatever is in `set.files` when written.
-fn add_recordings(_set: &mut DemoSet) {}
+/// Recordings of a selection of sessions (see [`crate::recordings`]), after the logs, so the
+/// manifest lists them too.
+fn add_recordings(set: &mut DemoSet, rng: &Rng) {
+    let (mut files, list) = recordings::build(&set.eras, rng);
+    set.files.append(&mut files);
+    set.recordings = list;
+}
 
 impl DemoSet {
     fn push(&mut self, era: &Era, out: EraOutput) {
@@ -194,7 +199,18 @@ impl DemoSet {
             sessions: out.sessions,
             crashed: out.crashed,
             recordings_dir,
+            cluster_name: era.cluster_name.clone(),
         });
+    }
+
+    /// True for the files of a recording (everything else is an audit log).
+    pub fn is_recording(&self, path: &str) -> bool {
+        self.recordings.iter().any(|r| r.paths.iter().any(|p| p == path))
+    }
+
+    /// The audit log files only.
+    pub fn log_files(&self) -> Vec<OutFile> {
+        self.files.iter().filter(|f| !self.is_recording(&f.path)).cloned().collect()
     }
 
     /// Totals over all eras.

@@ -5,6 +5,7 @@
 //!   (key order, fields, time precision, codes, `ei`);
 //! - [`layout`]: day files, nearest-midnight names, per-auth-server and HA directories, gzip;
 //! - [`scenario`]: a seeded simulation of an organisation using Teleport, with planted incidents;
+//! - [`recordings`]: session recordings for the demo that agree with its logs;
 //! - [`demo`]: the app's built-in demo data set; [`bulk`]: big mixed-version sets for benchmarks.
 //!
 //! Everything is deterministic: the same seed gives the same bytes.
@@ -16,6 +17,7 @@ pub mod era;
 pub mod event;
 pub mod json;
 pub mod layout;
+pub mod recordings;
 pub mod render;
 pub mod rng;
 pub mod scenario;

@@ -14,7 +14,8 @@ synth — writes Teleport audit logs of every generation (1.3 … 17)
 USAGE:
     synth demo <outdir>
         The app's built-in demo data set (deterministic): four Teleport generations of one
-        organisation with planted incidents, plus manifest.json listing every file.
+        organisation with planted incidents, session recordings of a selection of sessions in
+        each generation's format, plus manifest.json listing every file.
 
     synth logs --size <SIZE> [--seed <N>] [--gz-fraction <F>] [--threads <N>] <outdir>
         Mixed-version audit logs of about SIZE bytes on disk (e.g. 100MB, 1GB, 512MiB) for
@@ -66,6 +67,16 @@ fn demo_cmd(out: &Path) -> Result<(), String> {
     ));
     for p in &set.planted {
         say(format!("  planted {}", p.summary()));
+    }
+    let recorded: Vec<&synth::OutFile> = set.files.iter().filter(|f| set.is_recording(&f.path)).collect();
+    say(format!(
+        "  and {} recordings: {} files, {} bytes",
+        set.recordings.len(),
+        recorded.len(),
+        recorded.iter().map(|f| f.bytes.len()).sum::<usize>()
+    ));
+    for r in &set.recordings {
+        say(format!("  recording {}", r.summary()));
     }
     Ok(())
 }

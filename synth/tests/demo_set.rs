@@ -8,8 +8,9 @@ use synth::demo::{self, DemoSet};
 use synth::layout::gzip_members;
 use synth::Version;
 
+/// The audit log lines under `root` (recordings left out).
 fn lines_under(set: &DemoSet, root: &str) -> Vec<Line> {
-    let files: Vec<_> = set.files.iter().filter(|f| f.path.starts_with(root)).cloned().collect();
+    let files: Vec<_> = set.log_files().into_iter().filter(|f| f.path.starts_with(root)).collect();
     lines_of(&files)
 }
 
@@ -31,17 +32,22 @@ fn composition_and_manifest() {
         assert!(!file.path.starts_with('/') && !file.path.contains(".."));
     }
 
-    // 2017: top-level files; 2019: two auth server directories; one gzip of two members in 2024.
+    // Audit logs: 2017 top-level files; 2019 two auth server directories; one gzip of two
+    // members in 2024. (Recordings are in their own directories, see demo_recordings.rs.)
+    let logs = set.log_files();
+    assert!(logs.len() < set.files.len(), "recordings are listed too");
+    let total: usize = set.files.iter().map(|f| f.bytes.len()).sum();
+    assert!(total < 4_000_000, "the whole demo stays under 4 MB: {total}");
     let dirs = |root: &str| {
         let mut d: Vec<&str> =
-            set.files.iter().filter(|f| f.path.starts_with(root)).map(|f| f.path.rsplit_once('/').unwrap().0).collect();
+            logs.iter().filter(|f| f.path.starts_with(root)).map(|f| f.path.rsplit_once('/').unwrap().0).collect();
         d.dedup();
         d.len()
     };
     assert_eq!(dirs("acme-2017-teleport-2.3/"), 1);
-    assert!(set.files.iter().filter(|f| f.path.starts_with("acme-2017")).all(|f| f.path.matches('/').count() == 1));
+    assert!(logs.iter().filter(|f| f.path.starts_with("acme-2017")).all(|f| f.path.matches('/').count() == 1));
     assert_eq!(dirs("acme-2019-teleport-4.0-ha/"), 2);
-    let gz: Vec<_> = set.files.iter().filter(|f| f.path.ends_with(".gz")).collect();
+    let gz: Vec<_> = logs.iter().filter(|f| f.path.ends_with(".gz")).collect();
     assert_eq!(gz.len(), 1);
     assert!(gz[0].path.starts_with("acme-2024-teleport-15/"));
     assert_eq!(gzip_members(&gz[0].bytes), 2);
@@ -148,7 +154,7 @@ fn hostile_strings_and_unmodelled_types() {
     assert!(lines.iter().any(|l| l.str("server_hostname").is_some_and(|h| h.chars().count() == 300)));
     // Only the demo's 2024 era has them.
     for other in ["acme-2017", "acme-2019", "acme-2021"] {
-        let raw: String = set.files.iter().filter(|f| f.path.starts_with(other)).map(text_of).collect();
+        let raw: String = set.log_files().iter().filter(|f| f.path.starts_with(other)).map(text_of).collect();
         assert!(!raw.contains("\\u003cimg") && !raw.contains("\\u001b"), "{other}");
     }
     let known = [

@@ -14,13 +14,20 @@ fn load(files: &[OutFile]) -> Model {
     ing.finish()
 }
 
-fn assert_loads_cleanly(files: &[OutFile], stats: &Stats, crashed: &[String]) -> Model {
+/// Loads `files`; those `is_recording` names must be read as recordings, the rest as logs.
+fn assert_loads_cleanly(
+    files: &[OutFile],
+    stats: &Stats,
+    crashed: &[String],
+    is_recording: impl Fn(&str) -> bool,
+) -> Model {
     let model = load(files);
     let problems: Vec<String> =
         model.problems.iter().take(5).map(|p| format!("{p:?} in {}", model.files[p.file as usize].path)).collect();
     assert!(problems.is_empty(), "problems: {problems:#?}");
     for f in &model.files {
-        assert_eq!(f.kind, FileKind::AuditLog, "{} read as {:?}", f.path, f.kind);
+        let kind = if is_recording(&f.path) { FileKind::Recording } else { FileKind::AuditLog };
+        assert_eq!(f.kind, kind, "{} read as {:?}", f.path, f.kind);
         assert!(f.counts_add_up(), "{}", f.path);
     }
     assert_eq!(model.events.len() as u64, stats.events, "distinct events");
@@ -49,8 +56,15 @@ fn demo_set_loads_with_zero_problems() {
     let set = demo::build();
     let crashed: Vec<String> = set.eras.iter().flat_map(|e| e.crashed.iter().map(|&s| json::uuid_string(s))).collect();
     assert!(!crashed.is_empty(), "the demo has sessions that never ended");
-    let model = assert_loads_cleanly(&set.files, &set.stats(), &crashed);
+    let model = assert_loads_cleanly(&set.files, &set.stats(), &crashed, |path| set.is_recording(path));
     assert!(model.duplicates > 0, "the 4.0 HA pair wrote copies");
+    // Every recording's parts are filed under its session, which the log knows.
+    for r in &set.recordings {
+        let session = model.sessions.list.iter().find(|s| model.str(s.sid) == r.sid);
+        let session = session.unwrap_or_else(|| panic!("{}: no session {} in the log", r.label, r.sid));
+        assert_eq!(session.recording_parts as usize, r.paths.len(), "{}", r.label);
+        assert_eq!(model.str(session.user), r.user, "{}", r.label);
+    }
 }
 
 #[test]
@@ -67,6 +81,7 @@ fn five_megabyte_logs_load_with_zero_problems() {
     assert!((4_000_000..6_500_000).contains(&on_disk), "about 5 MB, got {on_disk}");
     assert!(files.iter().any(|f| f.path.ends_with(".gz")));
     let model = load(&files);
+    assert!(model.files.iter().all(|f| f.kind == FileKind::AuditLog));
     assert!(model.problems.is_empty(), "{:?}", &model.problems[..model.problems.len().min(3)]);
     assert_eq!(model.events.len() as u64, report.stats.events);
     assert_eq!(model.duplicates, report.stats.duplicates());

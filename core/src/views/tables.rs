@@ -13,6 +13,8 @@ pub enum Table {
     Events,
     Auth,
     Sessions,
+    /// Sessions with recording files among the loaded ones.
+    Recordings,
     Problems,
 }
 
@@ -149,7 +151,9 @@ impl Views {
         let window = &c.ids[start..end];
         let rows = match req.table {
             Table::Events | Table::Auth => Rows::Events(window.iter().map(|&id| EventRow::new(m, id)).collect()),
-            Table::Sessions => Rows::Sessions(window.iter().map(|&i| SessionRow::new(m, i)).collect()),
+            Table::Sessions | Table::Recordings => {
+                Rows::Sessions(window.iter().map(|&i| SessionRow::new(m, i)).collect())
+            }
             Table::Problems => {
                 Rows::Problems(window.iter().map(|&i| ProblemRow::new(m, &m.problems[i as usize])).collect())
             }
@@ -205,10 +209,16 @@ impl Views {
                 }
                 (ids, base.len() as u32)
             }
-            Table::Sessions => {
-                let all = m.sessions.list.len() as u32;
-                let mut ids: Vec<u32> =
-                    (0..all).filter(|&i| filter.matches_session(&m.sessions.list[i as usize], m)).collect();
+            Table::Sessions | Table::Recordings => {
+                let recorded_only = table == Table::Recordings;
+                let keep = |s: &Session| !recorded_only || s.recording_parts > 0;
+                let all = m.sessions.list.iter().filter(|s| keep(s)).count() as u32;
+                let mut ids: Vec<u32> = (0..m.sessions.list.len() as u32)
+                    .filter(|&i| {
+                        let s = &m.sessions.list[i as usize];
+                        keep(s) && filter.matches_session(s, m)
+                    })
+                    .collect();
                 let key = |s: &Session| -> (u64, i64) {
                     let start = s.start_or_first();
                     let k = match sort.key {

@@ -33,6 +33,9 @@ pub struct SessionSketch {
     pub joiner: Option<String>,
     /// Enhanced recording was on: `session.command`/`session.network` events exist.
     pub enhanced: bool,
+    /// The session's stream events exactly as logged (start, resizes, join/leave, enhanced
+    /// events, end), in time order: a recording replays these at the same times.
+    pub stream: Vec<Event>,
 }
 
 /// The simulation's state for one stretch of time of one cluster.

@@ -193,6 +193,7 @@ pub fn shell(sim: &mut Sim<'_>, plan: Shell) -> Nanos {
     }
 
     number_stream(sim, &mut stream);
+    let logged = if sim.keep_sketches { stream.clone() } else { Vec::new() };
     sim.events.append(&mut stream);
     if plan.crash {
         sim.crashed.push(sid);
@@ -227,6 +228,7 @@ pub fn shell(sim: &mut Sim<'_>, plan: Shell) -> Nanos {
             commands: plan.commands.iter().map(|(o, c)| (t0 + o, c.clone())).collect(),
             joiner,
             enhanced,
+            stream: logged,
         });
     }
     t_end

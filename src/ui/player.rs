@@ -1,0 +1,738 @@
+//! The player: a recording replayed from the worker, one screen update at a time. Playback runs
+//! on animation frames; at most one screen request is in flight, and the newest wanted moment is
+//! asked for next, so a slow frame never queues up work. Seeks, steps and searches all end in a
+//! screen request for a recording time.
+
+use super::backend::Backend;
+use super::format::{time, visible};
+use super::state::{Action, Selected};
+use super::terminal;
+use crate::protocol::{RecordingInfo, Request, Response, ScrollbackLine};
+use review_recording::{EventKind, Millis, SessionEvent};
+use review_replay::{Clock, ScreenUpdate, SearchOptions, SearchResults};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+use crate::protocol::DEFAULT_IDLE_CAP as IDLE_CAP;
+/// Scrollback rows fetched at a time.
+const SCROLLBACK_PAGE: u32 = 400;
+
+/// Playback state shared with the animation-frame loop (outside Yew's state: it changes every
+/// frame).
+struct Engine {
+    clock: Option<Rc<Clock>>,
+    /// Position in display time (idle gaps capped).
+    pos: Millis,
+    playing: bool,
+    speed: f64,
+    last_frame: Option<f64>,
+    in_flight: Option<(Millis, f64)>,
+    /// A recording time wanted while another request was in flight.
+    wanted: Option<(Millis, bool)>,
+    /// Recording time of the screen drawn.
+    shown: Millis,
+    /// Time from asking for a screen to having drawn it, in ms (newest last).
+    latencies: Vec<f64>,
+    frame: Option<gloo::render::AnimationFrame>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            clock: None,
+            pos: 0,
+            playing: false,
+            speed: 1.0,
+            last_frame: None,
+            in_flight: None,
+            wanted: None,
+            shown: 0,
+            latencies: Vec::new(),
+            frame: None,
+        }
+    }
+}
+
+impl Engine {
+    fn display_duration(&self) -> Millis {
+        self.clock.as_ref().map_or(0, |c| c.display_duration())
+    }
+
+    fn to_recording(&self, display: Millis) -> Millis {
+        self.clock.as_ref().map_or(display, |c| c.to_recording(display))
+    }
+
+    fn to_display(&self, at: Millis) -> Millis {
+        self.clock.as_ref().map_or(at, |c| c.to_display(at))
+    }
+}
+
+type Shared = Rc<RefCell<Engine>>;
+
+fn now() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Asks for the screen at recording time `at` (or queues it behind the request in flight).
+fn show(engine: &Shared, backend: &Backend, term: &NodeRef, at: Millis, full: bool) {
+    {
+        let mut e = engine.borrow_mut();
+        if e.in_flight.is_some() {
+            let full = full || e.wanted.is_some_and(|(_, f)| f);
+            e.wanted = Some((at, full));
+            return;
+        }
+        e.in_flight = Some((at, now()));
+    }
+    let (engine2, backend2, term2) = (engine.clone(), backend.clone(), term.clone());
+    backend.request(Request::Screen { at, full }, move |r| {
+        if let (Response::Screen(update), Some(el)) = (r, term2.cast::<HtmlElement>()) {
+            terminal::apply(&el, &update);
+            mark_drawn(&el, &update);
+        }
+        let next = {
+            let mut e = engine2.borrow_mut();
+            if let Some((at, asked)) = e.in_flight.take() {
+                e.shown = at;
+                let took = now() - asked;
+                e.latencies.push(took);
+                if e.latencies.len() > 1000 {
+                    e.latencies.remove(0);
+                }
+            }
+            e.wanted.take()
+        };
+        if let Some((at, full)) = next {
+            show(&engine2, &backend2, &term2, at, full);
+        }
+    });
+}
+
+/// Leaves the last draw's time on the element, for tests and the in-browser benchmark.
+fn mark_drawn(el: &HtmlElement, update: &ScreenUpdate) {
+    let _ = el.set_attribute("data-at", &update.at.to_string());
+}
+
+fn clock_text(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlayerProps {
+    pub session: u32,
+    pub local: bool,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(PlayerView)]
+pub fn player_view(p: &PlayerProps) -> Html {
+    let backend = use_context::<Backend>().expect("backend");
+    let info = use_state(|| None::<Result<Rc<RecordingInfo>, String>>);
+    let engine: Shared = use_mut_ref(Engine::default);
+    let redraw = use_force_update();
+    let term = use_node_ref();
+    let frame = use_node_ref();
+    let root = use_node_ref();
+    let idle_capped = use_state(|| true);
+    let search = use_state(|| None::<Result<Rc<SearchResults>, String>>);
+    let scrollback = use_state(|| None::<(u32, Rc<Vec<ScrollbackLine>>)>);
+    let panel = use_state(|| "search");
+    let seekbar_ref = use_node_ref();
+    let dragging = use_state(|| false);
+
+    // Open the recording; close it when leaving.
+    {
+        let (backend, info, engine, term, frame, redraw) =
+            (backend.clone(), info.clone(), engine.clone(), term.clone(), frame.clone(), redraw.clone());
+        use_effect_with(p.session, move |&session| {
+            info.set(None);
+            *engine.borrow_mut() = Engine::default();
+            let b = backend.clone();
+            backend.request(Request::OpenRecording { session }, move |r| match r {
+                Response::Recording(ri) => {
+                    let ri: Rc<RecordingInfo> = Rc::new(*ri);
+                    engine.borrow_mut().clock = Some(Rc::new(ri.clock.clone()));
+                    if let (Some(t), Some(f)) = (term.cast::<HtmlElement>(), frame.cast::<HtmlElement>()) {
+                        terminal::fit(&t, &f, ri.size);
+                    }
+                    info.set(Some(Ok(ri)));
+                    show(&engine, &b, &term, 0, true);
+                    redraw.force_update();
+                }
+                Response::Error(e) => info.set(Some(Err(e))),
+                _ => {}
+            });
+            let b = backend.clone();
+            move || b.request(Request::CloseRecording, |_| {})
+        });
+    }
+
+    // Playback: advance the display position every animation frame.
+    let start_loop = {
+        let (engine, backend, term, redraw) = (engine.clone(), backend.clone(), term.clone(), redraw.clone());
+        Rc::new(move || {
+            fn tick(
+                ts: f64,
+                engine: Shared,
+                backend: Backend,
+                term: NodeRef,
+                redraw: UseForceUpdateHandle,
+                last_redraw: f64,
+            ) {
+                let (target, playing, stop) = {
+                    let mut e = engine.borrow_mut();
+                    if !e.playing {
+                        e.frame = None;
+                        return;
+                    }
+                    let dt = e.last_frame.map_or(0.0, |l| (ts - l).max(0.0));
+                    e.last_frame = Some(ts);
+                    let end = e.display_duration();
+                    e.pos = (e.pos + (dt * e.speed) as Millis).min(end);
+                    let stop = e.pos >= end;
+                    if stop {
+                        e.playing = false;
+                    }
+                    (e.to_recording(e.pos), e.playing, stop)
+                };
+                show(&engine, &backend, &term, target, false);
+                let mut last = last_redraw;
+                if ts - last_redraw > 100.0 || stop {
+                    redraw.force_update();
+                    last = ts;
+                }
+                if playing {
+                    let (e2, b2, t2, r2) = (engine.clone(), backend.clone(), term.clone(), redraw.clone());
+                    let handle = gloo::render::request_animation_frame(move |ts| tick(ts, e2, b2, t2, r2, last));
+                    engine.borrow_mut().frame = Some(handle);
+                }
+            }
+            let (e2, b2, t2, r2) = (engine.clone(), backend.clone(), term.clone(), redraw.clone());
+            let handle = gloo::render::request_animation_frame(move |ts| tick(ts, e2, b2, t2, r2, 0.0));
+            engine.borrow_mut().frame = Some(handle);
+        })
+    };
+
+    // Moves the display position and shows that moment.
+    let seek_display = {
+        let (engine, backend, term, redraw) = (engine.clone(), backend.clone(), term.clone(), redraw.clone());
+        Rc::new(move |display: Millis| {
+            let at = {
+                let mut e = engine.borrow_mut();
+                e.pos = display.min(e.display_duration());
+                e.last_frame = None;
+                e.to_recording(e.pos)
+            };
+            show(&engine, &backend, &term, at, false);
+            redraw.force_update();
+        })
+    };
+    let seek_recording = {
+        let (engine, seek_display) = (engine.clone(), seek_display.clone());
+        Rc::new(move |at: Millis| {
+            let d = engine.borrow().to_display(at);
+            seek_display(d)
+        })
+    };
+    let toggle_play = {
+        let (engine, start_loop, redraw, seek_display) =
+            (engine.clone(), start_loop.clone(), redraw.clone(), seek_display.clone());
+        Rc::new(move || {
+            let start = {
+                let mut e = engine.borrow_mut();
+                if e.playing {
+                    e.playing = false;
+                    e.frame = None;
+                    false
+                } else {
+                    if e.pos >= e.display_duration() {
+                        e.pos = 0;
+                    }
+                    e.playing = true;
+                    e.last_frame = None;
+                    true
+                }
+            };
+            if start {
+                let pos = engine.borrow().pos;
+                seek_display(pos);
+                start_loop();
+            }
+            redraw.force_update();
+        })
+    };
+    let step = {
+        let (engine, seek_recording) = (engine.clone(), seek_recording.clone());
+        Rc::new(move |forward: bool| {
+            let target = {
+                let e = engine.borrow();
+                let at = e.to_recording(e.pos);
+                e.clock.as_ref().and_then(|c| if forward { c.next_frame(at) } else { c.previous_frame(at) })
+            };
+            if let Some(t) = target {
+                engine.borrow_mut().playing = false;
+                seek_recording(t);
+            }
+        })
+    };
+    let skip_idle = {
+        let (engine, seek_recording) = (engine.clone(), seek_recording.clone());
+        Rc::new(move || {
+            let target = {
+                let e = engine.borrow();
+                let at = e.to_recording(e.pos);
+                e.clock.as_ref().and_then(|c| c.next_activity(at))
+            };
+            if let Some(t) = target {
+                seek_recording(t);
+            }
+        })
+    };
+    let fullscreen = {
+        let root = root.clone();
+        Rc::new(move || {
+            let doc = gloo::utils::document();
+            if doc.fullscreen_element().is_some() {
+                doc.exit_fullscreen();
+            } else if let Some(el) = root.cast::<web_sys::Element>() {
+                let _ = el.request_fullscreen();
+            }
+        })
+    };
+
+    // Keyboard: space, ←/→ 5 s, shift+←/→ 10 %, ,/. step, 0–9, f.
+    {
+        let (engine, toggle_play, seek_display, step, fullscreen, dispatch) = (
+            engine.clone(),
+            toggle_play.clone(),
+            seek_display.clone(),
+            step.clone(),
+            fullscreen.clone(),
+            p.dispatch.clone(),
+        );
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |ev| {
+                let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let (pos, dur) = {
+                    let e = engine.borrow();
+                    (e.pos, e.display_duration())
+                };
+                let jump = |d: i64| seek_display((pos as i64 + d).clamp(0, dur as i64) as Millis);
+                match e.key().as_str() {
+                    " " => toggle_play(),
+                    "ArrowLeft" if e.shift_key() => jump(-(dur as i64) / 10),
+                    "ArrowRight" if e.shift_key() => jump(dur as i64 / 10),
+                    "ArrowLeft" => jump(-5000),
+                    "ArrowRight" => jump(5000),
+                    "," => step(false),
+                    "." => step(true),
+                    "f" => fullscreen(),
+                    "Escape" => dispatch.emit(Action::ClosePlayer),
+                    k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() => {
+                        seek_display(dur * Millis::from(k.as_bytes()[0] - b'0') / 10)
+                    }
+                    _ => return,
+                }
+                e.prevent_default();
+            });
+            move || drop(listener)
+        });
+    }
+    // Refit the terminal when the window changes size.
+    {
+        let (term, frame, info) = (term.clone(), frame.clone(), info.clone());
+        use_effect_with(info.as_ref().and_then(|i| i.as_ref().ok().map(|i| i.size)), move |size| {
+            let size = *size;
+            let refit = move || {
+                if let (Some(t), Some(f), Some(s)) = (term.cast::<HtmlElement>(), frame.cast::<HtmlElement>(), size) {
+                    terminal::fit(&t, &f, s);
+                }
+            };
+            refit();
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| refit());
+            let _ = &info;
+            move || drop(listener)
+        });
+    }
+
+    let back = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::ClosePlayer))
+    };
+    let ri = match &*info {
+        None => {
+            return html! { <section class="player"><button onclick={back}>{"← Back"}</button><p class="muted" role="status">{"Decoding and indexing the recording…"}</p></section> }
+        }
+        Some(Err(e)) => {
+            return html! {
+                <section class="player">
+                    <button onclick={back}>{"← Back"}</button>
+                    <p class="error player-error" role="alert">{"⚠ "}{visible(e)}</p>
+                </section>
+            }
+        }
+        Some(Ok(ri)) => ri.clone(),
+    };
+
+    let e = engine.borrow();
+    let dur = e.display_duration().max(1);
+    let pos = e.pos;
+    let at = e.to_recording(pos);
+    let playing = e.playing;
+    let speed = e.speed;
+    let marker = |ev: &SessionEvent| -> Html {
+        let left = e.to_display(ev.at) as f64 / dur as f64 * 100.0;
+        let kind = match &ev.kind {
+            EventKind::Join { .. } | EventKind::Leave { .. } => "join",
+            EventKind::Resize { .. } => "resize",
+            EventKind::Command { .. } => "command",
+            EventKind::Network { denied: true, .. } => "denied",
+            EventKind::Network { .. } | EventKind::Disk { .. } => "enhanced",
+            _ => "other",
+        };
+        html! { <span class={classes!("mark", kind)} style={format!("left: {left:.3}%")} title={format!("{} {}", clock_text(e.to_display(ev.at)), visible(&ev.summary))} /> }
+    };
+    let markers: Html = ri
+        .events
+        .iter()
+        .filter(|ev| !matches!(ev.kind, EventKind::Start | EventKind::End | EventKind::Other))
+        .take(2000)
+        .map(marker)
+        .collect();
+    let hit_marks: Html = match &*search {
+        Some(Ok(r)) => r.hits.iter().take(2000).map(|h| html! { <span class="mark hit" style={format!("left: {:.3}%", e.to_display(h.at) as f64 / dur as f64 * 100.0)} /> }).collect(),
+        _ => Html::default(),
+    };
+    drop(e);
+
+    let frac_of = {
+        let seekbar_ref = seekbar_ref.clone();
+        move |ev: &MouseEvent| -> Option<f64> {
+            let el: web_sys::Element = seekbar_ref.cast::<HtmlElement>()?.into();
+            let r = el.get_bounding_client_rect();
+            Some(((f64::from(ev.client_x()) - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0))
+        }
+    };
+    let on_seek_down = {
+        let (sd, frac_of, dragging) = (seek_display.clone(), frac_of.clone(), dragging.clone());
+        Callback::from(move |ev: MouseEvent| {
+            if let Some(f) = frac_of(&ev) {
+                dragging.set(true);
+                sd((f * dur as f64) as Millis);
+            }
+        })
+    };
+    let on_seek_move = {
+        let (sd, frac_of, dragging) = (seek_display.clone(), frac_of.clone(), dragging.clone());
+        Callback::from(move |ev: MouseEvent| {
+            if *dragging {
+                if let Some(f) = frac_of(&ev) {
+                    sd((f * dur as f64) as Millis);
+                }
+            }
+        })
+    };
+    let on_seek_up = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: MouseEvent| dragging.set(false))
+    };
+    let on_seek_key = {
+        let sd = seek_display.clone();
+        Callback::from(move |ev: KeyboardEvent| match ev.key().as_str() {
+            "Home" => sd(0),
+            "End" => sd(dur),
+            _ => {}
+        })
+    };
+    let on_speed = {
+        let (engine, redraw) = (engine.clone(), redraw.clone());
+        Callback::from(move |ev: Event| {
+            let v: f64 = ev.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(1.0);
+            engine.borrow_mut().speed = v;
+            redraw.force_update();
+        })
+    };
+    let on_idle = {
+        let (engine, backend, idle_capped, redraw) =
+            (engine.clone(), backend.clone(), idle_capped.clone(), redraw.clone());
+        Callback::from(move |_| {
+            let cap = if *idle_capped { None } else { Some(IDLE_CAP) };
+            idle_capped.set(!*idle_capped);
+            let (engine, redraw) = (engine.clone(), redraw.clone());
+            backend.request(Request::Clock { idle_cap: cap }, move |r| {
+                if let Response::Clock(c) = r {
+                    let mut e = engine.borrow_mut();
+                    let at = e.to_recording(e.pos);
+                    e.clock = Some(Rc::new(*c));
+                    e.pos = e.to_display(at);
+                    drop(e);
+                    redraw.force_update();
+                }
+            });
+        })
+    };
+    let on_search = {
+        let (backend, search) = (backend.clone(), search.clone());
+        Callback::from(move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let form: web_sys::HtmlFormElement = ev.target_unchecked_into();
+            let field = |name: &str| {
+                form.elements().named_item(name).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            };
+            let pattern = field("pattern").map(|i| i.value()).unwrap_or_default();
+            let regex = field("regex").is_some_and(|i| i.checked());
+            let case_sensitive = field("case").is_some_and(|i| i.checked());
+            if pattern.is_empty() {
+                search.set(None);
+                return;
+            }
+            let search = search.clone();
+            backend.request(Request::Search { pattern, options: SearchOptions { regex, case_sensitive } }, move |r| {
+                match r {
+                    Response::Search(s) => search.set(Some(Ok(Rc::new(*s)))),
+                    Response::Error(e) => search.set(Some(Err(e))),
+                    _ => {}
+                }
+            });
+        })
+    };
+    let load_scrollback = {
+        let (backend, scrollback, engine) = (backend.clone(), scrollback.clone(), engine.clone());
+        Rc::new(move || {
+            let at = engine.borrow().shown;
+            let (backend2, scrollback) = (backend.clone(), scrollback.clone());
+            let have = scrollback.as_ref().map_or(0, |(_, l)| l.len() as u32);
+            backend.request(Request::Scrollback { at, start: 0, end: 0 }, move |r| {
+                if let Response::Scrollback { total, .. } = r {
+                    let end = total.saturating_sub(have);
+                    let start = end.saturating_sub(SCROLLBACK_PAGE);
+                    let older = scrollback.as_ref().map(|(_, l)| l.clone());
+                    backend2.request(Request::Scrollback { at, start, end }, move |r| {
+                        if let Response::Scrollback { total, lines, .. } = r {
+                            let mut all = lines;
+                            if let Some(older) = older {
+                                all.extend(older.iter().cloned());
+                            }
+                            scrollback.set(Some((total, Rc::new(all))));
+                        }
+                    });
+                }
+            });
+        })
+    };
+    let on_scrollback = {
+        let ls = load_scrollback.clone();
+        Callback::from(move |_: MouseEvent| ls())
+    };
+    let close_scrollback = {
+        let scrollback = scrollback.clone();
+        Callback::from(move |_| scrollback.set(None))
+    };
+    let download = {
+        let (backend, sid) = (backend.clone(), ri.sid.clone());
+        Callback::from(move |_| {
+            let sid = sid.clone();
+            backend.request(Request::Transcript, move |r| {
+                if let Response::Transcript(text) = r {
+                    save_text(&format!("transcript-{sid}.txt"), &text);
+                }
+            });
+        })
+    };
+
+    let (tp, sk, st, fs) = (toggle_play.clone(), skip_idle.clone(), step.clone(), fullscreen.clone());
+    let wall = ri.start_time.map(|t0| time(Some(t0 + at as i64 * 1_000_000), p.local));
+    let hits = match &*search {
+        None => Html::default(),
+        Some(Err(e)) => html! { <p class="error">{visible(e)}</p> },
+        Some(Ok(r)) => {
+            let list = r.hits.iter().take(500).map(|h| {
+                let sr = seek_recording.clone();
+                let t = h.at;
+                let onclick = Callback::from(move |_| sr(t));
+                let (a, b) = (h.highlight.0.min(h.preview.len()), h.highlight.1.min(h.preview.len()));
+                let (before, hit, after) = (h.preview.get(..a).unwrap_or(""), h.preview.get(a..b).unwrap_or(""), h.preview.get(b..).unwrap_or(""));
+                html! { <li><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{visible(before)}<mark>{visible(hit)}</mark>{visible(after)}</button></li> }
+            });
+            html! { <><p class="count">{format!("{} hits{}", r.hits.len(), if r.truncated { " (more not shown)" } else { "" })}</p><ol class="hits">{ for list }</ol></> }
+        }
+    };
+    let commands: Vec<&SessionEvent> = ri
+        .events
+        .iter()
+        .filter(|ev| {
+            matches!(
+                ev.kind,
+                EventKind::Command { .. }
+                    | EventKind::Network { .. }
+                    | EventKind::Join { .. }
+                    | EventKind::Leave { .. }
+            )
+        })
+        .collect();
+    let command_list = commands.iter().map(|ev| {
+        let sr = seek_recording.clone();
+        let t = ev.at;
+        let onclick = Callback::from(move |_| sr(t));
+        let denied = matches!(ev.kind, EventKind::Network { denied: true, .. });
+        html! { <li class={classes!(denied.then_some("failed"))}><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{if denied { "⛔ " } else { "" }}{visible(&ev.summary)}</button></li> }
+    });
+    let tab = |name: &'static str, label: String| {
+        let current = *panel == name;
+        let set = panel.clone();
+        let onclick = Callback::from(move |_| set.set(name));
+        html! { <button role="tab" aria-selected={current.to_string()} class={classes!(current.then_some("current"))} {onclick}>{label}</button> }
+    };
+    let to_session = {
+        let (d, s) = (p.dispatch.clone(), p.session);
+        Callback::from(move |_| d.emit(Action::Select(Some(Selected::Session(s)))))
+    };
+    let sb = scrollback.as_ref().map(|(total, lines)| html! { <Scrollback total={*total} lines={lines.clone()} on_more={on_scrollback.clone()} on_close={close_scrollback.clone()} /> });
+    html! {
+        <section class="player" ref={root}>
+            <div class="player-head">
+                <button onclick={back} title="Back (Esc)">{"← Back"}</button>
+                <h2>{"Recording "}<button class="link mono" onclick={to_session}>{visible(&ri.sid)}</button></h2>
+                <span class="muted">{format!("generation {} · {} prints · {}×{} · opened in {:.0} ms", ri.generation, ri.prints, ri.size.cols, ri.size.rows, ri.open_millis)}</span>
+            </div>
+            if !ri.problems.is_empty() {
+                <ul class="notices">{ for ri.problems.iter().map(|pr| html! { <li role="alert">{"⚠ "}{visible(pr)}</li> }) }</ul>
+            }
+            <div class="player-body">
+                <div class="player-main">
+                    if let Some(sb) = sb { {sb} }
+                    <div class="term-frame" ref={frame} onwheel={ {
+                        let (ls, playing) = (load_scrollback.clone(), playing);
+                        let open = scrollback.is_some();
+                        // Scrolling up over the paused terminal opens the scrollback.
+                        Callback::from(move |ev: WheelEvent| if ev.delta_y() < 0.0 && !playing && !open { ls() })
+                    } }>
+                        <TermSurface node={term.clone()} />
+                    </div>
+                    <div class="seekbar" ref={seekbar_ref} role="slider" tabindex="0" aria-label="Position" aria-valuemin="0" aria-valuemax={dur.to_string()} aria-valuenow={pos.to_string()} aria-valuetext={clock_text(pos)}
+                        onmousedown={on_seek_down} onmousemove={on_seek_move} onmouseup={on_seek_up.clone()} onmouseleave={on_seek_up} onkeydown={on_seek_key}>
+                        <div class="played" style={format!("width: {:.3}%", pos as f64 / dur as f64 * 100.0)} />
+                        { markers }
+                        { hit_marks }
+                    </div>
+                    <div class="controls" role="toolbar" aria-label="Player controls">
+                        <button class="primary play" onclick={Callback::from(move |_| tp())} title="Play / pause (space)">{if playing { "⏸ Pause" } else { "▶ Play" }}</button>
+                        <button onclick={ { let st = st.clone(); Callback::from(move |_| st(false)) } } title="Previous frame (,)">{"⏮"}</button>
+                        <button onclick={Callback::from(move |_| st(true))} title="Next frame (.)">{"⏭"}</button>
+                        <span class="mono time" aria-live="off">{format!("{} / {}", clock_text(pos), clock_text(dur))}</span>
+                        if let Some(w) = wall { <span class="mono muted" title="Wall-clock time at this moment">{w}{" "}{super::format::zone(p.local)}</span> }
+                        <label>{"Speed "}
+                            <select onchange={on_speed} aria-label="Speed">
+                                { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={(*s - speed).abs() < 1e-9}>{format!("{s}×")}</option> }) }
+                            </select>
+                        </label>
+                        <label title="Idle gaps longer than 2 s play as 2 s"><input type="checkbox" checked={*idle_capped} onchange={on_idle} />{" cap idle gaps"}</label>
+                        <button onclick={Callback::from(move |_| sk())} title="Jump to the next output">{"Skip inactivity"}</button>
+                        <button onclick={on_scrollback.clone()} disabled={playing} title="Scroll back through what had left the screen (paused)">{"Scrollback"}</button>
+                        <button onclick={download} title="Download what was on screen, with times">{"Transcript"}</button>
+                        <button onclick={Callback::from(move |_| fs())} title="Fullscreen (f)">{"⛶"}</button>
+                    </div>
+                </div>
+                <aside class="player-side">
+                    <div role="tablist">{ tab("search", "Search".into()) }{ tab("commands", format!("Commands ({})", commands.len())) }</div>
+                    if *panel == "search" {
+                        <form class="search" onsubmit={on_search}>
+                            <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" />
+                            <label><input name="regex" type="checkbox" />{" regex"}</label>
+                            <label><input name="case" type="checkbox" />{" match case"}</label>
+                            <button type="submit">{"Find"}</button>
+                        </form>
+                        { hits }
+                    } else {
+                        <ol class="hits">{ for command_list }</ol>
+                    }
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SurfaceProps {
+    node: NodeRef,
+}
+
+/// The element the terminal is drawn into; never re-rendered by Yew, only by [`terminal::apply`].
+#[function_component(TermSurface)]
+fn term_surface(p: &SurfaceProps) -> Html {
+    html! { <div class="term" ref={p.node.clone()} role="log" aria-label="Terminal" tabindex="0" /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScrollbackProps {
+    total: u32,
+    lines: Rc<Vec<ScrollbackLine>>,
+    on_more: Callback<MouseEvent>,
+    on_close: Callback<MouseEvent>,
+}
+
+/// Rows that had left the screen by the moment shown, drawn like the terminal, newest last.
+#[function_component(Scrollback)]
+fn scrollback(p: &ScrollbackProps) -> Html {
+    let node = use_node_ref();
+    {
+        let (node, lines) = (node.clone(), p.lines.clone());
+        use_effect_with(lines.len(), move |_| {
+            if let Some(el) = node.cast::<HtmlElement>() {
+                let doc = gloo::utils::document();
+                el.set_text_content(None);
+                for line in lines.iter() {
+                    if let Ok(row) = doc.create_element("div") {
+                        row.set_class_name("trow");
+                        terminal::draw_row(&doc, &row, &line.row);
+                        let _ = el.append_child(&row);
+                    }
+                }
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let more = (p.lines.len() as u32) < p.total;
+    html! {
+        <div class="scrollback">
+            <div class="scrollback-head">
+                <span>{format!("Scrollback: {} of {} rows that had left the screen", p.lines.len(), p.total)}</span>
+                if more { <button onclick={p.on_more.clone()}>{"Earlier rows"}</button> }
+                <button onclick={p.on_close.clone()}>{"Close"}</button>
+            </div>
+            <div class="term scrollback-rows" ref={node} />
+        </div>
+    }
+}
+
+/// Offers `text` as a download, made here (nothing is fetched).
+fn save_text(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = gloo::utils::document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
