@@ -34,14 +34,10 @@ impl<'a> ByteFiles<'a> {
         let after = self.files.partition_point(|f| f.offset <= offset);
         let Some(file) = after.checked_sub(1).and_then(|i| self.files.get(i)) else {
             return Err(match self.files.first() {
-                None => format!(
-                    "wants {wanted} of the output, but no {} file was given",
-                    self.kind
-                ),
-                Some(f) => format!(
-                    "wants {wanted}, but the first {} file {} starts at byte {}",
-                    self.kind, f.name, f.offset
-                ),
+                None => format!("wants {wanted} of the output, but no {} file was given", self.kind),
+                Some(f) => {
+                    format!("wants {wanted}, but the first {} file {} starts at byte {}", self.kind, f.name, f.offset)
+                }
             });
         };
         let start = offset - file.offset;
@@ -57,10 +53,7 @@ impl<'a> ByteFiles<'a> {
             ));
         }
         // Both bounds are within the file's length, so they fit in usize.
-        Ok(file
-            .data
-            .get(start as usize..end as usize)
-            .unwrap_or_default())
+        Ok(file.data.get(start as usize..end as usize).unwrap_or_default())
     }
 }
 
@@ -96,9 +89,7 @@ pub(crate) fn feed<'s>(
                 };
                 let offset = print.offset.unwrap_or(next_offset);
                 if print.bytes < 0 || offset < 0 {
-                    builder.problem(format!(
-                        "{place} has no valid \"bytes\"/\"offset\"; skipped"
-                    ));
+                    builder.problem(format!("{place} has no valid \"bytes\"/\"offset\"; skipped"));
                     continue;
                 }
                 next_offset = offset.saturating_add(print.bytes);
@@ -118,9 +109,7 @@ pub(crate) fn feed<'s>(
     }
     let not_shown = prints_seen - builder.print_count();
     if stopped && not_shown > 0 {
-        builder.problem(format!(
-            "{not_shown} prints have no output and are not shown"
-        ));
+        builder.problem(format!("{not_shown} prints have no output and are not shown"));
     }
 }
 
@@ -129,18 +118,9 @@ mod tests {
     use super::*;
 
     fn files() -> ByteFiles<'static> {
-        let f = |name: &str, offset, data: &'static [u8]| ByteFile {
-            name: name.into(),
-            offset,
-            data: Cow::Borrowed(data),
-        };
-        ByteFiles::new(
-            vec![
-                f("s-10.chunks", 10, b"klmno"),
-                f("s-0.chunks", 0, b"abcdefghij"),
-            ],
-            ".chunks",
-        )
+        let f =
+            |name: &str, offset, data: &'static [u8]| ByteFile { name: name.into(), offset, data: Cow::Borrowed(data) };
+        ByteFiles::new(vec![f("s-10.chunks", 10, b"klmno"), f("s-0.chunks", 0, b"abcdefghij")], ".chunks")
     }
 
     #[test]
@@ -156,18 +136,9 @@ mod tests {
     fn short_files_say_what_is_missing() {
         let f = files();
         let e = f.slice(12, 4).unwrap_err();
-        assert_eq!(
-            e,
-            "wants bytes 12..16, but s-10.chunks holds only bytes 10..15 (it is 5 bytes long)"
-        );
-        assert!(
-            f.slice(u64::MAX - 1, u64::MAX).is_err(),
-            "huge claims are refused, not allocated"
-        );
+        assert_eq!(e, "wants bytes 12..16, but s-10.chunks holds only bytes 10..15 (it is 5 bytes long)");
+        assert!(f.slice(u64::MAX - 1, u64::MAX).is_err(), "huge claims are refused, not allocated");
         let none = ByteFiles::new(Vec::new(), ".session.bytes");
-        assert!(none
-            .slice(0, 1)
-            .unwrap_err()
-            .contains("no .session.bytes file was given"));
+        assert!(none.slice(0, 1).unwrap_err().contains("no .session.bytes file was given"));
     }
 }

@@ -61,26 +61,14 @@ pub(crate) fn classify(e: &EventInfo) -> (EventKind, String) {
             (EventKind::Start, s)
         }
         "resize" => match e.size.as_deref().and_then(parse_size) {
-            Some((cols, rows)) => (
-                EventKind::Resize { cols, rows },
-                format!("terminal resized to {cols}×{rows}"),
-            ),
+            Some((cols, rows)) => (EventKind::Resize { cols, rows }, format!("terminal resized to {cols}×{rows}")),
             None => (
                 EventKind::Other,
-                format!(
-                    "terminal resized to an unknown size ({:?})",
-                    e.size.as_deref().unwrap_or("")
-                ),
+                format!("terminal resized to an unknown size ({:?})", e.size.as_deref().unwrap_or("")),
             ),
         },
-        "session.join" => (
-            EventKind::Join { user: user.clone() },
-            format!("{} joined", or_someone(&user)),
-        ),
-        "session.leave" => (
-            EventKind::Leave { user: user.clone() },
-            format!("{} left", or_someone(&user)),
-        ),
+        "session.join" => (EventKind::Join { user: user.clone() }, format!("{} joined", or_someone(&user))),
+        "session.leave" => (EventKind::Leave { user: user.clone() }, format!("{} left", or_someone(&user))),
         "session.end" => (EventKind::End, "session ended".to_owned()),
         "session.command" => {
             let path = e.path.clone().unwrap_or_default();
@@ -88,19 +76,12 @@ pub(crate) fn classify(e: &EventInfo) -> (EventKind, String) {
             if let Some(rc) = e.return_code.filter(|&rc| rc != 0) {
                 s += &format!(" (exit {rc})");
             }
-            let kind = EventKind::Command {
-                path,
-                argv: e.argv.clone(),
-                return_code: e.return_code.unwrap_or(0),
-            };
+            let kind = EventKind::Command { path, argv: e.argv.clone(), return_code: e.return_code.unwrap_or(0) };
             (kind, s)
         }
         "session.disk" => {
             let path = e.path.clone().unwrap_or_default();
-            let s = format!(
-                "{} opened {path}",
-                e.program.as_deref().unwrap_or("a program")
-            );
+            let s = format!("{} opened {path}", e.program.as_deref().unwrap_or("a program"));
             (EventKind::Disk { path }, s)
         }
         "session.network" => {
@@ -110,22 +91,9 @@ pub(crate) fn classify(e: &EventInfo) -> (EventKind, String) {
                 (Some(a), None) => a.clone(),
                 (None, _) => "an unknown address".to_owned(),
             };
-            let verb = if e.denied {
-                "was denied a connection to"
-            } else {
-                "connected to"
-            };
-            let s = format!(
-                "{} {verb} {dst}",
-                e.program.as_deref().unwrap_or("a program")
-            );
-            (
-                EventKind::Network {
-                    dst,
-                    denied: e.denied,
-                },
-                s,
-            )
+            let verb = if e.denied { "was denied a connection to" } else { "connected to" };
+            let s = format!("{} {verb} {dst}", e.program.as_deref().unwrap_or("a program"));
+            (EventKind::Network { dst, denied: e.denied }, s)
         }
         other => {
             let name = if other.is_empty() { "event" } else { other };
@@ -157,11 +125,7 @@ fn command_line(path: &str, argv: &[String]) -> String {
         Some((first, rest)) if first == path || (!base.is_empty() && first == base) => rest,
         _ => argv,
     };
-    let mut line = if path.is_empty() {
-        "(unknown program)".to_owned()
-    } else {
-        path.to_owned()
-    };
+    let mut line = if path.is_empty() { "(unknown program)".to_owned() } else { path.to_owned() };
     for a in args {
         line.push(' ');
         line.push_str(a);
@@ -205,14 +169,8 @@ mod tests {
     #[test]
     fn commands_do_not_repeat_the_program() {
         let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            command_line("/usr/bin/curl", &argv(&["curl", "http://x"])),
-            "/usr/bin/curl http://x"
-        );
-        assert_eq!(
-            command_line("/usr/bin/curl", &argv(&["http://x"])),
-            "/usr/bin/curl http://x"
-        );
+        assert_eq!(command_line("/usr/bin/curl", &argv(&["curl", "http://x"])), "/usr/bin/curl http://x");
+        assert_eq!(command_line("/usr/bin/curl", &argv(&["http://x"])), "/usr/bin/curl http://x");
         assert_eq!(command_line("", &[]), "(unknown program)");
     }
 
@@ -224,18 +182,8 @@ mod tests {
 
     #[test]
     fn kinds_of_events() {
-        let e = EventInfo {
-            event: "resize".into(),
-            size: Some("185:54".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            classify(&e).0,
-            EventKind::Resize {
-                cols: 185,
-                rows: 54
-            }
-        );
+        let e = EventInfo { event: "resize".into(), size: Some("185:54".into()), ..Default::default() };
+        assert_eq!(classify(&e).0, EventKind::Resize { cols: 185, rows: 54 });
         let e = EventInfo {
             event: "session.network".into(),
             dst_addr: Some("10.0.0.1".into()),
@@ -244,25 +192,9 @@ mod tests {
             ..Default::default()
         };
         let (kind, summary) = classify(&e);
-        assert_eq!(
-            kind,
-            EventKind::Network {
-                dst: "10.0.0.1:443".into(),
-                denied: true
-            }
-        );
+        assert_eq!(kind, EventKind::Network { dst: "10.0.0.1:443".into(), denied: true });
         assert!(summary.contains("denied"), "{summary}");
-        let e = EventInfo {
-            event: "mystery".into(),
-            proto_tag: Some(999),
-            ..Default::default()
-        };
-        assert_eq!(
-            classify(&e),
-            (
-                EventKind::Other,
-                "mystery (ProtoStream event #999)".to_owned()
-            )
-        );
+        let e = EventInfo { event: "mystery".into(), proto_tag: Some(999), ..Default::default() };
+        assert_eq!(classify(&e), (EventKind::Other, "mystery (ProtoStream event #999)".to_owned()));
     }
 }

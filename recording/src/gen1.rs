@@ -16,20 +16,9 @@ pub(crate) fn decode(
     mut problems: Vec<String>,
 ) -> Result<Recording, RecordingError> {
     let records = json_events::parse(&log.name, &log.data, &mut problems);
-    let files = bytes
-        .map(|b| ByteFile {
-            name: b.name,
-            offset: 0,
-            data: b.data,
-        })
-        .into_iter()
-        .collect();
+    let files = bytes.map(|b| ByteFile { name: b.name, offset: 0, data: b.data }).into_iter().collect();
     let bytes = ByteFiles::new(files, ".session.bytes");
     let mut builder = Builder::new(limits, problems);
-    chunks::feed(
-        records.into_iter().map(|r| (log.name.as_str(), r)),
-        &bytes,
-        &mut builder,
-    );
+    chunks::feed(records.into_iter().map(|r| (log.name.as_str(), r)), &bytes, &mut builder);
     builder.finish(1)
 }

@@ -32,41 +32,22 @@ pub(crate) fn decode(
     let index = read_index(&files, &mut problems);
     let entry_for = |name: &str| index.iter().find(|e| base(&e.file_name) == base(name));
     for entry in &index {
-        if !files
-            .iter()
-            .any(|f| base(&f.name) == base(&entry.file_name))
-        {
-            problems.push(format!(
-                "the index lists {} ({}), which was not given",
-                entry.file_name, entry.kind
-            ));
+        if !files.iter().any(|f| base(&f.name) == base(&entry.file_name)) {
+            problems.push(format!("the index lists {} ({}), which was not given", entry.file_name, entry.kind));
         }
     }
 
-    let (chunk_files, files): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|f| f.content == Content::Gen2Chunks);
+    let (chunk_files, files): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.content == Content::Gen2Chunks);
 
     // Events files in the order of their first event index, then their lines.
-    let mut event_files: Vec<&Named<'_>> = files
-        .iter()
-        .filter(|f| matches!(f.content, Content::Gen2Events | Content::Gen2Enhanced))
-        .collect();
-    let first_index = |f: &Named<'_>| {
-        entry_for(&f.name)
-            .map(|e| e.index)
-            .or_else(|| name_number(&f.name))
-            .unwrap_or(0)
-    };
+    let mut event_files: Vec<&Named<'_>> =
+        files.iter().filter(|f| matches!(f.content, Content::Gen2Events | Content::Gen2Enhanced)).collect();
+    let first_index = |f: &Named<'_>| entry_for(&f.name).map(|e| e.index).or_else(|| name_number(&f.name)).unwrap_or(0);
     event_files.sort_by_key(|f| first_index(f));
     let mut records: Vec<(&str, Located)> = Vec::new();
     for f in &event_files {
         let name = base(&f.name);
-        records.extend(
-            json_events::parse(name, &f.data, &mut problems)
-                .into_iter()
-                .map(|r| (name, r)),
-        );
+        records.extend(json_events::parse(name, &f.data, &mut problems).into_iter().map(|r| (name, r)));
     }
     if records.iter().all(|(_, r)| r.ei.is_some()) {
         records.sort_by_key(|(_, r)| r.ei);
@@ -76,15 +57,8 @@ pub(crate) fn decode(
     let chunk_files = chunk_files
         .into_iter()
         .map(|f| {
-            let offset = entry_for(&f.name)
-                .map(|e| e.offset)
-                .or_else(|| name_number(&f.name))
-                .unwrap_or(0);
-            ByteFile {
-                name: base(&f.name).to_owned(),
-                offset: offset.max(0) as u64,
-                data: f.data,
-            }
+            let offset = entry_for(&f.name).map(|e| e.offset).or_else(|| name_number(&f.name)).unwrap_or(0);
+            ByteFile { name: base(&f.name).to_owned(), offset: offset.max(0) as u64, data: f.data }
         })
         .collect();
     let bytes = ByteFiles::new(chunk_files, ".chunks");
@@ -103,11 +77,9 @@ fn read_index(files: &[Named<'_>], problems: &mut Vec<String>) -> Vec<IndexEntry
             }
             match serde_json::from_slice::<IndexEntry>(line) {
                 Ok(entry) => entries.push(entry),
-                Err(e) => problems.push(format!(
-                    "{}, line {}: not an index entry ({e}); skipped",
-                    base(&f.name),
-                    i + 1
-                )),
+                Err(e) => {
+                    problems.push(format!("{}, line {}: not an index entry ({e}); skipped", base(&f.name), i + 1))
+                }
             }
         }
     }
@@ -120,9 +92,7 @@ fn drop_duplicates(records: &mut Vec<(&str, Located)>, problems: &mut Vec<String
     records.dedup_by(|(_, b), (_, a)| a.ei == b.ei && same_kind(&a.record, &b.record));
     let dropped = before - records.len();
     if dropped > 0 {
-        problems.push(format!(
-            "{dropped} events appear twice (same ei and type); each was kept once"
-        ));
+        problems.push(format!("{dropped} events appear twice (same ei and type); each was kept once"));
     }
 }
 
@@ -140,7 +110,5 @@ fn base(path: &str) -> &str {
 
 /// `N` of `<sid>-N.events.gz` / `<sid>-N.chunks.gz`.
 fn name_number(path: &str) -> Option<i64> {
-    sniff::part_name(path)?
-        .number
-        .and_then(|n| i64::try_from(n).ok())
+    sniff::part_name(path)?.number.and_then(|n| i64::try_from(n).ok())
 }

@@ -36,10 +36,7 @@ pub(crate) fn gunzip(what: &str, data: &[u8], cap: usize, problems: &mut Vec<Str
             cap >> 20
         ));
     } else if let Err(e) = result {
-        problems.push(format!(
-            "{what}: {e}; kept the {} bytes decoded before that",
-            out.len()
-        ));
+        problems.push(format!("{what}: {e}; kept the {} bytes decoded before that", out.len()));
     }
     out
 }
@@ -69,12 +66,7 @@ mod tests {
         let data: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
         let packed = gz(&data);
         let mut problems = Vec::new();
-        let out = gunzip(
-            "s-0.chunks.gz",
-            &packed[..packed.len() / 2],
-            usize::MAX,
-            &mut problems,
-        );
+        let out = gunzip("s-0.chunks.gz", &packed[..packed.len() / 2], usize::MAX, &mut problems);
         assert!(!out.is_empty() && out.len() < data.len());
         assert_eq!(out, data[..out.len()]);
         assert_eq!(problems.len(), 1);

@@ -48,10 +48,7 @@ pub(crate) fn parse(file: &str, text: &[u8], problems: &mut Vec<String>) -> Vec<
         let why = match serde_json::from_slice::<Value>(line) {
             Ok(Value::Object(obj)) => match record(&obj) {
                 Some(located) => {
-                    out.push(Located {
-                        line: i + 1,
-                        ..located
-                    });
+                    out.push(Located { line: i + 1, ..located });
                     continue;
                 }
                 None => "not a session event (no \"event\" field)".to_owned(),
@@ -66,10 +63,7 @@ pub(crate) fn parse(file: &str, text: &[u8], problems: &mut Vec<String>) -> Vec<
         }
     }
     if bad > MAX_LINE_REPORTS {
-        problems.push(format!(
-            "{file}: {} more damaged lines skipped",
-            bad - MAX_LINE_REPORTS
-        ));
+        problems.push(format!("{file}: {} more damaged lines skipped", bad - MAX_LINE_REPORTS));
     }
     out
 }
@@ -88,11 +82,7 @@ fn record(obj: &Map<String, Value>) -> Option<Located> {
     } else {
         JsonRecord::Event(Box::new(event_info(event, time, obj)))
     };
-    Some(Located {
-        ei,
-        line: 0,
-        record,
-    })
+    Some(Located { ei, line: 0, record })
 }
 
 fn event_info(event: &str, time: Option<i64>, obj: &Map<String, Value>) -> EventInfo {
@@ -126,9 +116,7 @@ fn event_info(event: &str, time: Option<i64>, obj: &Map<String, Value>) -> Event
 /// An integer, also when written as a float or a string (hostile or hand-edited files).
 fn int(obj: &Map<String, Value>, key: &str) -> Option<i64> {
     match obj.get(key)? {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -144,10 +132,7 @@ fn string(obj: &Map<String, Value>, key: &str) -> Option<String> {
 
 fn strings(obj: &Map<String, Value>, key: &str) -> Vec<String> {
     match obj.get(key) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
         _ => Vec::new(),
     }
 }
@@ -174,36 +159,24 @@ mod tests {
         let a = parse("a", lines.as_bytes(), &mut problems);
         let b = parse("b", array.as_bytes(), &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
-        let strip = |v: &[Located]| {
-            v.iter()
-                .map(|l| (l.ei, l.record.clone()))
-                .collect::<Vec<_>>()
-        };
+        let strip = |v: &[Located]| v.iter().map(|l| (l.ei, l.record.clone())).collect::<Vec<_>>();
         assert_eq!(strip(&a), strip(&b));
-        assert_eq!(
-            (a.len(), b[0].line),
-            (2, 2),
-            "line numbers count the array's opening line"
-        );
+        assert_eq!((a.len(), b[0].line), (2, 2), "line numbers count the array's opening line");
         assert_eq!(a[1].ei, Some(2));
-        let JsonRecord::Print(p) = a[1].record else {
-            panic!("not a print: {:?}", a[1])
-        };
+        let JsonRecord::Print(p) = a[1].record else { panic!("not a print: {:?}", a[1]) };
         assert_eq!((p.bytes, p.ms, p.offset), (54, Some(0), Some(0)));
         assert_eq!(p.time, parse_rfc3339("2019-10-04T22:19:21.643Z"));
     }
 
     #[test]
     fn damaged_lines_are_skipped_and_located() {
-        let text = b"{\"event\":\"resize\",\"size\":\"1:1\"}\nnot json\n[1]\n{\"no\":\"event\"}\n{\"event\":\"print\",\"by";
+        let text =
+            b"{\"event\":\"resize\",\"size\":\"1:1\"}\nnot json\n[1]\n{\"no\":\"event\"}\n{\"event\":\"print\",\"by";
         let mut problems = Vec::new();
         let records = parse("s.session.log", text, &mut problems);
         assert_eq!(records.len(), 1);
         assert_eq!(problems.len(), 4, "{problems:?}");
-        assert!(
-            problems[0].starts_with("s.session.log, line 2: not valid JSON"),
-            "{problems:?}"
-        );
+        assert!(problems[0].starts_with("s.session.log, line 2: not valid JSON"), "{problems:?}");
         assert!(problems[3].contains("line 5: cut short"), "{problems:?}");
     }
 
@@ -211,12 +184,7 @@ mod tests {
     fn enhanced_fields() {
         let text = br#"{"event":"session.network","dst_addr":"10.1.2.3","dst_port":443,"action":1,"program":"curl"}"#;
         let records = parse("x", text, &mut Vec::new());
-        let JsonRecord::Event(e) = &records[0].record else {
-            panic!()
-        };
-        assert_eq!(
-            (e.dst_addr.as_deref(), e.dst_port, e.denied),
-            (Some("10.1.2.3"), Some(443), true)
-        );
+        let JsonRecord::Event(e) = &records[0].record else { panic!() };
+        assert_eq!((e.dst_addr.as_deref(), e.dst_port, e.denied), (Some("10.1.2.3"), Some(443), true));
     }
 }

@@ -180,9 +180,9 @@ pub enum RecordingError {
 impl std::fmt::Display for RecordingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RecordingError::Encrypted => {
-                f.write_str("encrypted recording — cannot be replayed here (only the Teleport auth server holds its keys)")
-            }
+            RecordingError::Encrypted => f.write_str(
+                "encrypted recording — cannot be replayed here (only the Teleport auth server holds its keys)",
+            ),
             RecordingError::Unreadable(why) => write!(f, "unreadable recording: {why}"),
         }
     }

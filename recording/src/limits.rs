@@ -15,10 +15,6 @@ pub struct Limits {
 impl Default for Limits {
     /// Sized for a browser tab (a 32-bit address space): far above any real SSH session.
     fn default() -> Self {
-        Limits {
-            max_inflated: 1 << 30,
-            max_output: 512 << 20,
-            max_records: 10_000_000,
-        }
+        Limits { max_inflated: 1 << 30, max_output: 512 << 20, max_records: 10_000_000 }
     }
 }

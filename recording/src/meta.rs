@@ -8,19 +8,15 @@ pub(crate) fn collect(events: &[EventInfo]) -> SessionMeta {
     let end = events.iter().rev().find(|e| e.event == "session.end");
     // The start names the session; the end (v4.2+) and any other event fill what it lacks.
     let preferred = start.into_iter().chain(end).chain(events.iter());
-    let first =
-        |field: fn(&EventInfo) -> Option<&String>| preferred.clone().find_map(field).cloned();
+    let first = |field: fn(&EventInfo) -> Option<&String>| preferred.clone().find_map(field).cloned();
 
     let server_id = first(|e| e.server_id.as_ref());
-    let node = first(|e| e.server_hostname.as_ref().filter(|h| !h.is_empty()))
-        .or_else(|| server_id.clone());
+    let node = first(|e| e.server_hostname.as_ref().filter(|h| !h.is_empty())).or_else(|| server_id.clone());
     let participants = match end.filter(|e| !e.participants.is_empty()) {
         Some(end) => end.participants.clone(),
         None => {
             let mut seen: Vec<String> = Vec::new();
-            let joiners = events
-                .iter()
-                .filter(|e| matches!(e.event.as_str(), "session.start" | "session.join"));
+            let joiners = events.iter().filter(|e| matches!(e.event.as_str(), "session.start" | "session.join"));
             for user in joiners.filter_map(|e| e.user.as_ref()) {
                 if !seen.contains(user) {
                     seen.push(user.clone());
@@ -34,13 +30,9 @@ pub(crate) fn collect(events: &[EventInfo]) -> SessionMeta {
         login: first(|e| e.login.as_ref()),
         node,
         server_id,
-        remote_addr: start
-            .and_then(|s| s.remote_addr.clone())
-            .or_else(|| first(|e| e.remote_addr.as_ref())),
+        remote_addr: start.and_then(|s| s.remote_addr.clone()).or_else(|| first(|e| e.remote_addr.as_ref())),
         cluster: first(|e| e.cluster.as_ref()),
-        start: start
-            .and_then(|s| s.time)
-            .or_else(|| end.and_then(|e| e.session_start)),
+        start: start.and_then(|s| s.time).or_else(|| end.and_then(|e| e.session_start)),
         end: end.and_then(|e| e.session_stop.or(e.time)),
         participants,
     }
@@ -51,11 +43,7 @@ mod tests {
     use super::*;
 
     fn ev(event: &str, user: &str) -> EventInfo {
-        EventInfo {
-            event: event.into(),
-            user: Some(user.into()),
-            ..Default::default()
-        }
+        EventInfo { event: event.into(), user: Some(user.into()), ..Default::default() }
     }
 
     #[test]
@@ -65,19 +53,10 @@ mod tests {
         start.time = Some(10);
         let mut end = ev("session.end", "alice");
         end.time = Some(99);
-        let events = [
-            start,
-            ev("session.join", "bob"),
-            ev("session.join", "alice"),
-            end,
-        ];
+        let events = [start, ev("session.join", "bob"), ev("session.join", "alice"), end];
         let m = collect(&events);
         assert_eq!(m.participants, ["alice", "bob"]);
-        assert_eq!(
-            m.node.as_deref(),
-            Some("uuid-1"),
-            "server_id stands in for a missing hostname"
-        );
+        assert_eq!(m.node.as_deref(), Some("uuid-1"), "server_id stands in for a missing hostname");
         assert_eq!((m.start, m.end), (Some(10), Some(99)));
     }
 

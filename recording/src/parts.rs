@@ -56,32 +56,15 @@ pub(crate) fn sort<'a>(parts: &[Part<'a>], limits: &Limits) -> Result<Sorted<'a>
     }
     let mut found = Found::default();
     for part in parts {
-        let layer = Layers {
-            depth: 0,
-            gunzipped: false,
-        };
-        unpack(
-            part.path.to_owned(),
-            Cow::Borrowed(part.bytes),
-            layer,
-            limits,
-            &mut found,
-            &mut problems,
-        );
+        let layer = Layers { depth: 0, gunzipped: false };
+        unpack(part.path.to_owned(), Cow::Borrowed(part.bytes), layer, limits, &mut found, &mut problems);
     }
     let Found { streams, loose } = found;
 
     let sorted = if !streams.is_empty() {
-        ignore_all(
-            &loose,
-            "a ProtoStream recording was given with it",
-            &mut problems,
-        );
+        ignore_all(&loose, "a ProtoStream recording was given with it", &mut problems);
         protostream_set(streams, &mut problems)
-    } else if loose
-        .iter()
-        .any(|f| matches!(f.content, Content::Gen2Events | Content::Gen2Index))
-    {
+    } else if loose.iter().any(|f| matches!(f.content, Content::Gen2Events | Content::Gen2Index)) {
         gen2_set(loose, &mut problems)
     } else if loose.iter().any(|f| f.content == Content::Gen1SessionLog) {
         gen1_set(loose, &mut problems)
@@ -89,11 +72,7 @@ pub(crate) fn sort<'a>(parts: &[Part<'a>], limits: &Limits) -> Result<Sorted<'a>
         for f in &loose {
             problems.push(format!("{}: {}", f.name, not_a_recording(f.content)));
         }
-        Sorted {
-            set: Set::Nothing,
-            sid: None,
-            problems: Vec::new(),
-        }
+        Sorted { set: Set::Nothing, sid: None, problems: Vec::new() }
     };
     Ok(Sorted { problems, ..sorted })
 }
@@ -121,32 +100,20 @@ fn unpack<'a>(
     match sniff::sniff_layer(&data) {
         Layer::Gzip if deeper && !(raw && layers.gunzipped) => {
             let inflated = inflate::gunzip(&name, &data, limits.max_inflated, problems);
-            let inner = Layers {
-                depth: layers.depth + 1,
-                gunzipped: true,
-            };
+            let inner = Layers { depth: layers.depth + 1, gunzipped: true };
             unpack(name, Cow::Owned(inflated), inner, limits, found, problems);
         }
         Layer::Tar if deeper && !raw => {
-            let inner = Layers {
-                depth: layers.depth + 1,
-                gunzipped: false,
-            };
+            let inner = Layers { depth: layers.depth + 1, gunzipped: false };
             for (entry, bytes) in untar(&name, &data, problems) {
                 unpack(entry, Cow::Owned(bytes), inner, limits, found, problems);
             }
         }
-        _ if !raw && protostream_version(&data).is_some() => {
-            found.streams.push(Stream { name, data })
-        }
+        _ if !raw && protostream_version(&data).is_some() => found.streams.push(Stream { name, data }),
         _ => {
             let head = &data[..data.len().min(sniff::HEAD_LEN)];
             let content = sniff::sniff_content(&name, head, head.len() == data.len());
-            found.loose.push(Named {
-                name,
-                data,
-                content,
-            });
+            found.loose.push(Named { name, data, content });
         }
     }
 }
@@ -172,9 +139,7 @@ fn untar(name: &str, data: &[u8], problems: &mut Vec<String>) -> Vec<(String, Ve
         }
         TarEvent::End => {}
     };
-    let result = split
-        .push(data, &mut emit)
-        .and_then(|()| split.finish(&mut emit));
+    let result = split.push(data, &mut emit).and_then(|()| split.finish(&mut emit));
     if let Err(e) = result {
         problems.push(format!("{name}: {e}"));
     }
@@ -189,9 +154,7 @@ fn not_a_recording(content: Content) -> String {
         Content::Gen1Bytes | Content::Gen2Chunks => {
             "raw terminal output without the events file that says when it was printed".to_owned()
         }
-        Content::Gen2Enhanced => {
-            "enhanced-recording events without the session's events file".to_owned()
-        }
+        Content::Gen2Enhanced => "enhanced-recording events without the session's events file".to_owned(),
         Content::Unknown(why) => format!("not a Teleport session recording ({why})"),
         _ => "not usable on its own".to_owned(),
     }
@@ -208,21 +171,11 @@ fn sid_of(name: &str) -> Option<String> {
 }
 
 /// Keeps the files of session `sid`, and files whose names name no session.
-fn one_session<T>(
-    files: Vec<T>,
-    name: impl Fn(&T) -> &str,
-    sid: Option<&str>,
-    problems: &mut Vec<String>,
-) -> Vec<T> {
+fn one_session<T>(files: Vec<T>, name: impl Fn(&T) -> &str, sid: Option<&str>, problems: &mut Vec<String>) -> Vec<T> {
     let Some(sid) = sid else { return files };
-    let (keep, other): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|f| sid_of(name(f)).is_none_or(|s| s == sid));
+    let (keep, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| sid_of(name(f)).is_none_or(|s| s == sid));
     for f in &other {
-        problems.push(format!(
-            "{}: ignored: it belongs to another session than {sid}",
-            name(f)
-        ));
+        problems.push(format!("{}: ignored: it belongs to another session than {sid}", name(f)));
     }
     keep
 }
@@ -232,52 +185,28 @@ fn protostream_set<'a>(mut streams: Vec<Stream<'a>>, problems: &mut Vec<String>)
     // Upload parts (`records/multi/<upload>/<sid>/<N>.part`) concatenate in part-number order.
     let part_number = |f: &Stream<'_>| {
         let base = f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name);
-        base.strip_suffix(".part")
-            .and_then(|n| n.parse::<u64>().ok())
+        base.strip_suffix(".part").and_then(|n| n.parse::<u64>().ok())
     };
     if streams.len() > 1 && streams.iter().all(|f| part_number(f).is_some()) {
         streams.sort_by_key(|f| part_number(f));
     }
     let streams = one_session(streams, |f| &f.name, sid.as_deref(), problems);
-    Sorted {
-        set: Set::ProtoStream(streams),
-        sid,
-        problems: Vec::new(),
-    }
+    Sorted { set: Set::ProtoStream(streams), sid, problems: Vec::new() }
 }
 
 fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a> {
     let is_gen2 = |c: Content| {
-        matches!(
-            c,
-            Content::Gen2Index | Content::Gen2Events | Content::Gen2Enhanced | Content::Gen2Chunks
-        )
+        matches!(c, Content::Gen2Index | Content::Gen2Events | Content::Gen2Enhanced | Content::Gen2Chunks)
     };
     let (files, other): (Vec<_>, Vec<_>) = loose.into_iter().partition(|f| is_gen2(f.content));
-    for f in other
-        .iter()
-        .filter(|f| !matches!(f.content, Content::Marker | Content::Empty))
-    {
-        problems.push(format!(
-            "{}: ignored: {}",
-            f.name,
-            not_a_recording(f.content)
-        ));
+    for f in other.iter().filter(|f| !matches!(f.content, Content::Marker | Content::Empty)) {
+        problems.push(format!("{}: ignored: {}", f.name, not_a_recording(f.content)));
     }
     let sid = [Content::Gen2Index, Content::Gen2Events]
         .iter()
-        .find_map(|&c| {
-            files
-                .iter()
-                .filter(|f| f.content == c)
-                .find_map(|f| sid_of(&f.name))
-        });
+        .find_map(|&c| files.iter().filter(|f| f.content == c).find_map(|f| sid_of(&f.name)));
     let files = one_session(files, |f| &f.name, sid.as_deref(), problems);
-    Sorted {
-        set: Set::Gen2(files),
-        sid,
-        problems: Vec::new(),
-    }
+    Sorted { set: Set::Gen2(files), sid, problems: Vec::new() }
 }
 
 fn gen1_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a> {
@@ -293,30 +222,14 @@ fn gen1_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
     }
     let mut logs = logs.into_iter();
     let Some(log) = logs.next() else {
-        return Sorted {
-            set: Set::Nothing,
-            sid: None,
-            problems: Vec::new(),
-        };
+        return Sorted { set: Set::Nothing, sid: None, problems: Vec::new() };
     };
     let sid = sid_of(&log.name);
-    ignore_all(
-        &logs.collect::<Vec<_>>(),
-        &format!("only one session log is read, {}", log.name),
-        problems,
-    );
+    ignore_all(&logs.collect::<Vec<_>>(), &format!("only one session log is read, {}", log.name), problems);
     let mut bytes = one_session(bytes, |f| &f.name, sid.as_deref(), problems).into_iter();
     let first = bytes.next();
-    ignore_all(
-        &bytes.collect::<Vec<_>>(),
-        "only one .session.bytes file is read",
-        problems,
-    );
-    Sorted {
-        set: Set::Gen1 { log, bytes: first },
-        sid,
-        problems: Vec::new(),
-    }
+    ignore_all(&bytes.collect::<Vec<_>>(), "only one .session.bytes file is read", problems);
+    Sorted { set: Set::Gen1 { log, bytes: first }, sid, problems: Vec::new() }
 }
 
 #[cfg(test)]
@@ -329,53 +242,24 @@ mod tests {
 
     #[test]
     fn raw_output_alone_is_not_a_recording() {
-        let s = sorted(&[Part {
-            path: "s.session.bytes",
-            bytes: b"\x1b[1mhello",
-        }]);
+        let s = sorted(&[Part { path: "s.session.bytes", bytes: b"\x1b[1mhello" }]);
         assert!(matches!(s.set, Set::Nothing));
-        assert!(
-            s.problems[0].contains("raw terminal output"),
-            "{:?}",
-            s.problems
-        );
+        assert!(s.problems[0].contains("raw terminal output"), "{:?}", s.problems);
     }
 
     #[test]
     fn gen1_pairs_by_session_id() {
         let log = b"{\"bytes\":1,\"event\":\"print\",\"ms\":0,\"offset\":0,\"time\":\"2016-05-09T14:57:06.087Z\"}\n";
         let parts = [
-            Part {
-                path: "b.session.bytes",
-                bytes: b"y",
-            },
-            Part {
-                path: "a.session.log",
-                bytes: log,
-            },
-            Part {
-                path: "a.session.bytes",
-                bytes: b"x",
-            },
+            Part { path: "b.session.bytes", bytes: b"y" },
+            Part { path: "a.session.log", bytes: log },
+            Part { path: "a.session.bytes", bytes: b"x" },
         ];
         let s = sorted(&parts);
-        let Set::Gen1 {
-            log,
-            bytes: Some(bytes),
-        } = s.set
-        else {
-            panic!("not gen 1")
-        };
-        assert_eq!(
-            (log.name.as_str(), bytes.name.as_str()),
-            ("a.session.log", "a.session.bytes")
-        );
+        let Set::Gen1 { log, bytes: Some(bytes) } = s.set else { panic!("not gen 1") };
+        assert_eq!((log.name.as_str(), bytes.name.as_str()), ("a.session.log", "a.session.bytes"));
         assert_eq!(s.sid.as_deref(), Some("a"));
-        assert!(
-            s.problems[0].starts_with("b.session.bytes: ignored"),
-            "{:?}",
-            s.problems
-        );
+        assert!(s.problems[0].starts_with("b.session.bytes: ignored"), "{:?}", s.problems);
     }
 
     #[test]
@@ -388,25 +272,11 @@ mod tests {
         };
         let (a, b, c) = (header(1), header(2), header(10));
         let parts = [
-            Part {
-                path: "x/10.part",
-                bytes: &c,
-            },
-            Part {
-                path: "x/2.part",
-                bytes: &b,
-            },
-            Part {
-                path: "x/1.part",
-                bytes: &a,
-            },
+            Part { path: "x/10.part", bytes: &c },
+            Part { path: "x/2.part", bytes: &b },
+            Part { path: "x/1.part", bytes: &a },
         ];
-        let Set::ProtoStream(files) = sorted(&parts).set else {
-            panic!("not a ProtoStream")
-        };
-        assert_eq!(
-            files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
-            ["x/1.part", "x/2.part", "x/10.part"]
-        );
+        let Set::ProtoStream(files) = sorted(&parts).set else { panic!("not a ProtoStream") };
+        assert_eq!(files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["x/1.part", "x/2.part", "x/10.part"]);
     }
 }

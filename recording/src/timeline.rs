@@ -41,14 +41,7 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub fn new(limits: &Limits, problems: Vec<String>) -> Self {
-        Builder {
-            limits: *limits,
-            output: Vec::new(),
-            prints: Vec::new(),
-            events: Vec::new(),
-            problems,
-            full: false,
-        }
+        Builder { limits: *limits, output: Vec::new(), prints: Vec::new(), events: Vec::new(), problems, full: false }
     }
 
     pub fn problem(&mut self, message: String) {
@@ -76,12 +69,7 @@ impl Builder {
         }
         let offset = self.output.len();
         self.output.extend_from_slice(data);
-        self.prints.push(PrintItem {
-            ms,
-            time,
-            offset,
-            len: data.len(),
-        });
+        self.prints.push(PrintItem { ms, time, offset, len: data.len() });
         true
     }
 
@@ -90,10 +78,7 @@ impl Builder {
         if !self.room_for_record() {
             return false;
         }
-        self.events.push(EventItem {
-            after: self.prints.len(),
-            info,
-        });
+        self.events.push(EventItem { after: self.prints.len(), info });
         true
     }
 
@@ -107,10 +92,7 @@ impl Builder {
         }
         if self.prints.len() + self.events.len() >= self.limits.max_records {
             self.full = true;
-            let message = format!(
-                "more than {} events: the rest were not read",
-                self.limits.max_records
-            );
+            let message = format!("more than {} events: the rest were not read", self.limits.max_records);
             self.problems.push(message);
             return false;
         }
@@ -119,13 +101,7 @@ impl Builder {
 
     /// The recording; an error when not a single event or print was decoded.
     pub fn finish(self, generation: u8) -> Result<Recording, RecordingError> {
-        let Builder {
-            output,
-            prints: print_items,
-            events: event_items,
-            mut problems,
-            ..
-        } = self;
+        let Builder { output, prints: print_items, events: event_items, mut problems, .. } = self;
         if print_items.is_empty() && event_items.is_empty() {
             return Err(nothing_decodable(&problems));
         }
@@ -142,21 +118,12 @@ impl Builder {
             let at = clock.place(item, &prints, last_at);
             last_at = at;
             let (kind, summary) = event_info::classify(&item.info);
-            events.push(SessionEvent {
-                at,
-                kind,
-                event: event_info::one_line(&item.info.event),
-                summary,
-            });
+            events.push(SessionEvent { at, kind, event: event_info::one_line(&item.info.event), summary });
         }
         let infos: Vec<EventInfo> = event_items.into_iter().map(|e| e.info).collect();
         let start = infos.iter().find(|e| e.event == "session.start");
-        let initial_size = start
-            .and_then(|s| s.size.as_deref())
-            .and_then(event_info::parse_size);
-        let sid = start
-            .and_then(|s| s.sid.clone())
-            .or_else(|| infos.iter().find_map(|e| e.sid.clone()));
+        let initial_size = start.and_then(|s| s.size.as_deref()).and_then(event_info::parse_size);
+        let sid = start.and_then(|s| s.sid.clone()).or_else(|| infos.iter().find_map(|e| e.sid.clone()));
         let duration = prints.last().map_or(0, |p| p.at).max(last_at);
         Ok(Recording {
             generation,
@@ -216,11 +183,7 @@ fn place_prints(items: &[PrintItem]) -> (Vec<Print>, usize) {
             backwards += 1;
         }
         let at = wanted.max(floor);
-        prints.push(Print {
-            at,
-            offset: item.offset,
-            len: item.len,
-        });
+        prints.push(Print { at, offset: item.offset, len: item.len });
         previous = Some((item, at));
     }
     (prints, backwards)
@@ -246,15 +209,8 @@ impl Clock {
             Some(p) => p.ms,
             None => events.iter().find_map(|e| e.info.ms),
         };
-        let anchor = items
-            .iter()
-            .zip(prints)
-            .find_map(|(item, p)| item.time.map(|t| (t, p.at)));
-        let origin = if items.is_empty() {
-            events.iter().find_map(|e| e.info.time)
-        } else {
-            None
-        };
+        let anchor = items.iter().zip(prints).find_map(|(item, p)| item.time.map(|t| (t, p.at)));
+        let origin = if items.is_empty() { events.iter().find_map(|e| e.info.time) } else { None };
         let mut timed_before = Vec::with_capacity(items.len());
         let mut last = None;
         for (i, item) in items.iter().enumerate() {
@@ -263,13 +219,7 @@ impl Clock {
             }
             timed_before.push(last);
         }
-        Clock {
-            ms_base,
-            anchor,
-            origin,
-            timed_before,
-            times: items.iter().map(|p| p.time).collect(),
-        }
+        Clock { ms_base, anchor, origin, timed_before, times: items.iter().map(|p| p.time).collect() }
     }
 
     /// The event's place: its own `ms` or wall time, kept between the prints it came between
@@ -294,9 +244,7 @@ impl Clock {
         };
         // After the print it followed by at least 1 ms, so that "at equal times, events go
         // before prints" keeps recording order; unless the next print is at that same time.
-        let after_print = previous_print
-            .and_then(|i| prints.get(i))
-            .map_or(0, |p| p.at.saturating_add(1));
+        let after_print = previous_print.and_then(|i| prints.get(i)).map_or(0, |p| p.at.saturating_add(1));
         let floor = after_print.max(last_at);
         let ceiling = prints.get(item.after).map_or(Millis::MAX, |p| p.at);
         if floor > ceiling {
@@ -323,48 +271,25 @@ mod tests {
     const MS: i64 = NANOS_PER_MS;
 
     fn info(event: &str, time: i64) -> EventInfo {
-        EventInfo {
-            event: event.into(),
-            time: Some(time),
-            ..Default::default()
-        }
+        EventInfo { event: event.into(), time: Some(time), ..Default::default() }
     }
 
     #[test]
     fn events_are_placed_from_the_print_before_them() {
         let mut b = Builder::new(&Limits::default(), Vec::new());
         let t0 = 1_000_000 * MS;
-        b.event(EventInfo {
-            size: Some("80:25".into()),
-            ..info("session.start", t0 - 50 * MS)
-        });
+        b.event(EventInfo { size: Some("80:25".into()), ..info("session.start", t0 - 50 * MS) });
         b.print(Some(0), Some(t0), b"a");
         // The ms clock runs 400 ms behind wall time by the second print.
         b.print(Some(1000), Some(t0 + 1400 * MS), b"b");
-        b.event(EventInfo {
-            size: Some("100:30".into()),
-            ..info("resize", t0 + 1410 * MS)
-        });
+        b.event(EventInfo { size: Some("100:30".into()), ..info("resize", t0 + 1410 * MS) });
         b.print(Some(1100), Some(t0 + 1500 * MS), b"c");
         b.event(info("session.end", t0 + 1600 * MS));
         let r = b.finish(3).unwrap();
-        assert_eq!(
-            r.prints.iter().map(|p| p.at).collect::<Vec<_>>(),
-            [0, 1000, 1100]
-        );
+        assert_eq!(r.prints.iter().map(|p| p.at).collect::<Vec<_>>(), [0, 1000, 1100]);
         let at: Vec<_> = r.events.iter().map(|e| e.at).collect();
-        assert_eq!(
-            at,
-            [0, 1010, 1200],
-            "resize stays between its prints; end is 100 ms after the last print"
-        );
-        assert_eq!(
-            r.events[1].kind,
-            EventKind::Resize {
-                cols: 100,
-                rows: 30
-            }
-        );
+        assert_eq!(at, [0, 1010, 1200], "resize stays between its prints; end is 100 ms after the last print");
+        assert_eq!(r.events[1].kind, EventKind::Resize { cols: 100, rows: 30 });
         assert_eq!(r.duration, 1200);
         assert_eq!(r.start_time, Some(t0));
         assert_eq!(r.initial_size, Some((80, 25)));
@@ -375,25 +300,15 @@ mod tests {
     fn events_tied_with_the_print_before_move_a_millisecond_later() {
         let mut b = Builder::new(&Limits::default(), Vec::new());
         b.print(Some(0), Some(0), b"a");
-        b.event(EventInfo {
-            size: Some("100:30".into()),
-            ..info("resize", 0)
-        });
+        b.event(EventInfo { size: Some("100:30".into()), ..info("resize", 0) });
         b.print(Some(5), Some(5 * MS), b"b");
         b.print(Some(5), Some(5 * MS), b"c");
-        b.event(EventInfo {
-            size: Some("90:30".into()),
-            ..info("resize", 5 * MS)
-        });
+        b.event(EventInfo { size: Some("90:30".into()), ..info("resize", 5 * MS) });
         b.print(Some(5), Some(5 * MS), b"d");
         b.event(info("session.end", 5 * MS));
         let r = b.finish(3).unwrap();
         let at: Vec<_> = r.events.iter().map(|e| e.at).collect();
-        assert_eq!(
-            at,
-            [1, 5, 6],
-            "no room between two prints at 5 ms: the resize stays at 5"
-        );
+        assert_eq!(at, [1, 5, 6], "no room between two prints at 5 ms: the resize stays at 5");
     }
 
     #[test]
@@ -403,25 +318,16 @@ mod tests {
         b.print(Some(500), None, b"y");
         b.print(Some(100), None, b"z");
         let r = b.finish(1).unwrap();
-        assert_eq!(
-            r.prints.iter().map(|p| p.at).collect::<Vec<_>>(),
-            [0, 564, 564]
-        );
+        assert_eq!(r.prints.iter().map(|p| p.at).collect::<Vec<_>>(), [0, 564, 564]);
         assert!(r.problems[0].starts_with("1 prints"), "{:?}", r.problems);
     }
 
     #[test]
     fn events_with_ms_use_the_prints_clock() {
         let mut b = Builder::new(&Limits::default(), Vec::new());
-        b.event(EventInfo {
-            ms: Some(-64),
-            ..info("session.start", 0)
-        });
+        b.event(EventInfo { ms: Some(-64), ..info("session.start", 0) });
         b.print(Some(87), Some(151 * MS), b"x");
-        b.event(EventInfo {
-            ms: Some(1087),
-            ..info("resize", 0)
-        });
+        b.event(EventInfo { ms: Some(1087), ..info("resize", 0) });
         b.print(Some(1332), Some(1396 * MS), b"y");
         let r = b.finish(1).unwrap();
         assert_eq!(r.events.iter().map(|e| e.at).collect::<Vec<_>>(), [0, 1000]);
@@ -441,22 +347,14 @@ mod tests {
 
     #[test]
     fn limits_stop_intake_with_a_message() {
-        let limits = Limits {
-            max_output: 10,
-            max_records: 3,
-            ..Limits::default()
-        };
+        let limits = Limits { max_output: 10, max_records: 3, ..Limits::default() };
         let mut b = Builder::new(&limits, Vec::new());
         assert!(b.print(Some(0), None, b"12345"));
         assert!(!b.print(Some(1), None, b"123456"));
         assert!(!b.print(Some(2), None, b"1"), "nothing more after a limit");
         let r = b.finish(3).unwrap();
         assert_eq!(r.output, b"12345");
-        assert!(
-            r.problems[0].contains("stopped at print #1"),
-            "{:?}",
-            r.problems
-        );
+        assert!(r.problems[0].contains("stopped at print #1"), "{:?}", r.problems);
 
         let mut b = Builder::new(&limits, Vec::new());
         for i in 0..5 {
@@ -464,19 +362,12 @@ mod tests {
         }
         let r = b.finish(3).unwrap();
         assert_eq!(r.prints.len(), 3);
-        assert!(
-            r.problems[0].contains("more than 3 events"),
-            "{:?}",
-            r.problems
-        );
+        assert!(r.problems[0].contains("more than 3 events"), "{:?}", r.problems);
     }
 
     #[test]
     fn nothing_at_all_is_an_error_with_the_reasons() {
         let b = Builder::new(&Limits::default(), vec!["f: cut".into()]);
-        assert_eq!(
-            b.finish(2),
-            Err(RecordingError::Unreadable("f: cut".into()))
-        );
+        assert_eq!(b.finish(2), Err(RecordingError::Unreadable("f: cut".into())));
     }
 }

@@ -42,26 +42,13 @@ static ALLOCATOR: Counting = Counting;
 
 /// (allocation calls, bytes allocated, prints decoded) for decoding `n` prints.
 fn cost(n: usize) -> (u64, u64, usize) {
-    let file = encode::protostream(
-        &many_prints(n),
-        &ProtoOptions {
-            events_per_part: 50_000,
-            ..Default::default()
-        },
-    );
+    let file = encode::protostream(&many_prints(n), &ProtoOptions { events_per_part: 50_000, ..Default::default() });
     let (calls, bytes) = (CALLS.with(Cell::get), BYTES.with(Cell::get));
     let started = std::time::Instant::now();
     let r = decode(&[file]);
     let elapsed = started.elapsed();
-    let cost = (
-        CALLS.with(Cell::get) - calls,
-        BYTES.with(Cell::get) - bytes,
-        r.prints.len(),
-    );
-    eprintln!(
-        "{n} prints: {} allocations, {} bytes, {elapsed:?}",
-        cost.0, cost.1
-    );
+    let cost = (CALLS.with(Cell::get) - calls, BYTES.with(Cell::get) - bytes, r.prints.len());
+    eprintln!("{n} prints: {} allocations, {} bytes, {elapsed:?}", cost.0, cost.1);
     assert!(r.problems.is_empty(), "{:?}", r.problems);
     cost
 }
@@ -72,13 +59,7 @@ fn decoding_cost_grows_linearly_with_prints() {
     let (calls_2, bytes_2, prints_2) = cost(200_000);
     assert_eq!((prints_1, prints_2), (100_000, 200_000));
     let ratio = |a: u64, b: u64| b as f64 / a as f64;
-    assert!(
-        (1.8..2.2).contains(&ratio(calls_1, calls_2)),
-        "allocation calls: {calls_1} → {calls_2}"
-    );
+    assert!((1.8..2.2).contains(&ratio(calls_1, calls_2)), "allocation calls: {calls_1} → {calls_2}");
     // Doubling vectors can land on either side of a power of two: allow 2 ± 0.6.
-    assert!(
-        (1.4..2.6).contains(&ratio(bytes_1, bytes_2)),
-        "bytes allocated: {bytes_1} → {bytes_2}"
-    );
+    assert!((1.4..2.6).contains(&ratio(bytes_1, bytes_2)), "bytes allocated: {bytes_1} → {bytes_2}");
 }

@@ -4,41 +4,19 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use review_recording::encode::{
-    self, Gen1Timing, Gen2Options, GzipStyle, ProtoOptions, ProtoVersion,
-};
+use review_recording::encode::{self, Gen1Timing, Gen2Options, GzipStyle, ProtoOptions, ProtoVersion};
 use review_recording::{decode, Part, Recording};
 
 /// What every recording returned must satisfy, however damaged its input.
 fn holds_together(r: &Recording) {
     for p in &r.prints {
-        assert!(
-            p.offset
-                .checked_add(p.len)
-                .is_some_and(|end| end <= r.output.len()),
-            "print slice out of output"
-        );
+        assert!(p.offset.checked_add(p.len).is_some_and(|end| end <= r.output.len()), "print slice out of output");
     }
-    assert!(
-        r.prints.windows(2).all(|w| w[0].at <= w[1].at),
-        "prints in time order"
-    );
-    assert!(
-        r.events.windows(2).all(|w| w[0].at <= w[1].at),
-        "events in time order"
-    );
-    let last = r
-        .prints
-        .iter()
-        .map(|p| p.at)
-        .chain(r.events.iter().map(|e| e.at))
-        .max()
-        .unwrap_or(0);
+    assert!(r.prints.windows(2).all(|w| w[0].at <= w[1].at), "prints in time order");
+    assert!(r.events.windows(2).all(|w| w[0].at <= w[1].at), "events in time order");
+    let last = r.prints.iter().map(|p| p.at).chain(r.events.iter().map(|e| e.at)).max().unwrap_or(0);
     assert!(r.duration >= last, "duration covers everything");
-    assert!(
-        r.events.iter().all(|e| !e.summary.contains('\n')),
-        "summaries are one line"
-    );
+    assert!(r.events.iter().all(|e| !e.summary.contains('\n')), "summaries are one line");
 }
 
 fn check(parts: &[Part<'_>]) {
@@ -53,37 +31,14 @@ fn encodings() -> Vec<Vec<encode::File>> {
     vec![
         encode::gen1(&s, Gen1Timing::LoggerRelative),
         encode::gen1(&s, Gen1Timing::SinceFirstPrint),
-        encode::gen2(
-            &s,
-            &Gen2Options {
-                gzip: GzipStyle::Uncompressed,
-                events_per_file: 5,
-            },
-        ),
-        encode::gen2(
-            &s,
-            &Gen2Options {
-                gzip: GzipStyle::SyncFlush,
-                events_per_file: 0,
-            },
-        ),
+        encode::gen2(&s, &Gen2Options { gzip: GzipStyle::Uncompressed, events_per_file: 5 }),
+        encode::gen2(&s, &Gen2Options { gzip: GzipStyle::SyncFlush, events_per_file: 0 }),
         vec![encode::gen2_tar(&s, &Gen2Options::default())],
         vec![encode::protostream(
             &s,
-            &ProtoOptions {
-                events_per_part: 4,
-                empty_parts: true,
-                resend: 1,
-                ..Default::default()
-            },
+            &ProtoOptions { events_per_part: 4, empty_parts: true, resend: 1, ..Default::default() },
         )],
-        vec![encode::protostream(
-            &s,
-            &ProtoOptions {
-                version: ProtoVersion::V2,
-                ..Default::default()
-            },
-        )],
+        vec![encode::protostream(&s, &ProtoOptions { version: ProtoVersion::V2, ..Default::default() })],
     ]
 }
 
@@ -99,8 +54,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (0.0..1.0, 1..=255u8).prop_map(|(at, xor)| Mutation::Flip { at, xor }),
         (0.0..1.0).prop_map(|at| Mutation::Truncate { at }),
-        (0.0..1.0, prop::collection::vec(any::<u8>(), 1..16))
-            .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
+        (0.0..1.0, prop::collection::vec(any::<u8>(), 1..16)).prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
         (0.0..1.0, 1..64usize).prop_map(|(at, len)| Mutation::Delete { at, len }),
     ]
 }

@@ -64,10 +64,7 @@ pub fn gen1(s: &Session, timing: Gen1Timing) -> Vec<File> {
             }
         }
     }
-    vec![
-        (format!("{}.session.log", s.sid), log),
-        (format!("{}.session.bytes", s.sid), bytes),
-    ]
+    vec![(format!("{}.session.log", s.sid), log), (format!("{}.session.bytes", s.sid), bytes)]
 }
 
 #[cfg(test)]
@@ -84,13 +81,7 @@ mod tests {
         s.addr_local = "127.0.0.1:3022".into();
         s.addr_remote = "127.0.0.1:51942".into();
         s.push(t, Event::Start { cols: 0, rows: 0 });
-        s.push(
-            t + 5 * NANOS_PER_MS,
-            Event::Resize {
-                cols: 147,
-                rows: 20,
-            },
-        );
+        s.push(t + 5 * NANOS_PER_MS, Event::Resize { cols: 147, rows: 20 });
         s.push(t + 151 * NANOS_PER_MS, Event::Print(vec![b'x'; 42]));
         s.push(t + 1396 * NANOS_PER_MS, Event::Print(vec![b'y']));
         let files = gen1(&s, Gen1Timing::LoggerRelative);
@@ -98,20 +89,12 @@ mod tests {
         let lines: Vec<&str> = log.lines().collect();
         assert!(lines[0].contains(r#""ms":-64,"offset":0,"#), "{}", lines[0]);
         assert!(
-            lines[1].starts_with(
-                r#"{"event":"resize","login":"akontsevoy","ms":-59,"offset":0,"sid":"#
-            ),
+            lines[1].starts_with(r#"{"event":"resize","login":"akontsevoy","ms":-59,"offset":0,"sid":"#),
             "{}",
             lines[1]
         );
-        assert_eq!(
-            lines[2],
-            r#"{"bytes":42,"event":"print","ms":87,"offset":0,"time":"2016-05-09T14:57:06.087Z"}"#
-        );
-        assert_eq!(
-            lines[3],
-            r#"{"bytes":1,"event":"print","ms":1332,"offset":42,"time":"2016-05-09T14:57:07.332Z"}"#
-        );
+        assert_eq!(lines[2], r#"{"bytes":42,"event":"print","ms":87,"offset":0,"time":"2016-05-09T14:57:06.087Z"}"#);
+        assert_eq!(lines[3], r#"{"bytes":1,"event":"print","ms":1332,"offset":42,"time":"2016-05-09T14:57:07.332Z"}"#);
         assert_eq!(files[1].1.len(), 43);
     }
 
@@ -125,13 +108,7 @@ mod tests {
         let log = String::from_utf8(files[0].1.clone()).unwrap();
         let lines: Vec<&str> = log.lines().collect();
         assert!(!lines[0].contains("\"ms\""), "{}", lines[0]);
-        assert!(lines[1].starts_with(
-            r#"{"time":"1970-01-01T00:00:02Z","event":"print","bytes":2,"ms":0,"offset":0}"#
-        ));
-        assert!(
-            lines[2].ends_with(r#""bytes":1,"ms":500,"offset":2}"#),
-            "{}",
-            lines[2]
-        );
+        assert!(lines[1].starts_with(r#"{"time":"1970-01-01T00:00:02Z","event":"print","bytes":2,"ms":0,"offset":0}"#));
+        assert!(lines[2].ends_with(r#""bytes":1,"ms":500,"offset":2}"#), "{}", lines[2]);
     }
 }

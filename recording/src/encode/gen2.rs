@@ -55,14 +55,9 @@ impl Writer {
     /// Starts a file, with its index line (`index`: first event index; `offset`: first byte).
     fn open(&mut self, list: List, name: String, kind: &'static str, index: i64, offset: i64) {
         let entry = json!({"file_name": name, "type": kind, "index": index, "offset": offset});
-        self.index
-            .extend(serde_json::to_vec(&entry).unwrap_or_default());
+        self.index.extend(serde_json::to_vec(&entry).unwrap_or_default());
         self.index.push(b'\n');
-        self.list(list).push(Out {
-            name,
-            kind,
-            batches: Vec::new(),
-        });
+        self.list(list).push(Out { name, kind, batches: Vec::new() });
     }
 
     fn list(&mut self, list: List) -> &mut Vec<Out> {
@@ -76,11 +71,7 @@ impl Writer {
     /// Appends to the last file of `list` (or, for enhanced events, the file of `kind`).
     fn append(&mut self, list: List, kind: &str, batch: Vec<u8>) {
         let files = self.list(list);
-        let file = if list == List::Enhanced {
-            files.iter_mut().rfind(|o| o.kind == kind)
-        } else {
-            files.last_mut()
-        };
+        let file = if list == List::Enhanced { files.iter_mut().rfind(|o| o.kind == kind) } else { files.last_mut() };
         if let Some(file) = file {
             file.batches.push(batch);
         }
@@ -110,13 +101,7 @@ pub fn gen2(s: &Session, options: &Gen2Options) -> Vec<File> {
         let line = match &e.event {
             Event::Print(data) => {
                 if !chunks_open {
-                    w.open(
-                        List::Chunks,
-                        format!("{}-{offset}.chunks.gz", s.sid),
-                        "chunks",
-                        ei,
-                        offset,
-                    );
+                    w.open(List::Chunks, format!("{}-{offset}.chunks.gz", s.sid), "chunks", ei, offset);
                     chunks_open = true;
                 }
                 w.append(List::Chunks, "chunks", data.clone());
@@ -142,24 +127,12 @@ pub fn gen2(s: &Session, options: &Gen2Options) -> Vec<File> {
         };
         if let Some(kind) = enhanced_kind(&e.event) {
             if !w.enhanced.iter().any(|o| o.kind == kind) {
-                w.open(
-                    List::Enhanced,
-                    format!("{}-{ei}.{kind}-events.gz", s.sid),
-                    kind,
-                    ei,
-                    0,
-                );
+                w.open(List::Enhanced, format!("{}-{ei}.{kind}-events.gz", s.sid), kind, ei, 0);
             }
             w.append(List::Enhanced, kind, line);
         } else {
             if !events_open {
-                w.open(
-                    List::Events,
-                    format!("{}-{ei}.events.gz", s.sid),
-                    "events",
-                    ei,
-                    0,
-                );
+                w.open(List::Events, format!("{}-{ei}.events.gz", s.sid), "events", ei, 0);
                 events_open = true;
             }
             w.append(List::Events, "events", line);
@@ -186,10 +159,7 @@ fn enhanced_kind(event: &Event) -> Option<&'static str> {
 /// node uploads it.
 pub fn gen2_tar(s: &Session, options: &Gen2Options) -> File {
     let mut tar = tar::Builder::new(Vec::new());
-    let mtime = s
-        .events
-        .first()
-        .map_or(0, |e| e.time.max(0) / 1_000_000_000) as u64;
+    let mtime = s.events.first().map_or(0, |e| e.time.max(0) / 1_000_000_000) as u64;
     for (name, data) in gen2(s, options) {
         let mut header = tar::Header::new_ustar();
         header.set_size(data.len() as u64);
@@ -199,10 +169,7 @@ pub fn gen2_tar(s: &Session, options: &Gen2Options) -> File {
         // Writing to a Vec cannot fail, and the names are short base names.
         let _ = tar.append_data(&mut header, &name, data.as_slice());
     }
-    (
-        format!("{}.tar", s.sid),
-        tar.into_inner().unwrap_or_default(),
-    )
+    (format!("{}.tar", s.sid), tar.into_inner().unwrap_or_default())
 }
 
 fn compress(batches: &[Vec<u8>], style: GzipStyle) -> Vec<u8> {
@@ -219,10 +186,7 @@ fn compress(batches: &[Vec<u8>], style: GzipStyle) -> Vec<u8> {
     match style {
         GzipStyle::Single => gz(batches, false),
         GzipStyle::SyncFlush => gz(batches, true),
-        GzipStyle::MultiMember => batches
-            .chunks(EVENTS_PER_MEMBER)
-            .flat_map(|c| gz(c, false))
-            .collect(),
+        GzipStyle::MultiMember => batches.chunks(EVENTS_PER_MEMBER).flat_map(|c| gz(c, false)).collect(),
         GzipStyle::Uncompressed => batches.concat(),
     }
 }

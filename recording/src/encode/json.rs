@@ -74,10 +74,7 @@ pub(super) fn event_fields(s: &Session, event: &Event, era: Era) -> Option<Field
             if era == Era::Gen2 {
                 f.insert("server_id", json!(s.server_id));
                 f.insert("participants", json!(s.participants()));
-                f.insert(
-                    "enhanced_recording",
-                    json!(s.events.iter().any(|e| e.event.is_enhanced())),
-                );
+                f.insert("enhanced_recording", json!(s.events.iter().any(|e| e.event.is_enhanced())));
                 f.insert("interactive", json!(true));
                 if let Some(start) = s.first_time(|e| matches!(e, Event::Start { .. })) {
                     f.insert("session_start", json!(rfc3339(start)));
@@ -85,14 +82,8 @@ pub(super) fn event_fields(s: &Session, event: &Event, era: Era) -> Option<Field
             }
             "T2004I"
         }
-        Event::Command { .. } | Event::Disk { .. } | Event::Network { .. } if era == Era::Gen1 => {
-            return None
-        }
-        Event::Command {
-            path,
-            argv,
-            return_code,
-        } => {
+        Event::Command { .. } | Event::Disk { .. } | Event::Network { .. } if era == Era::Gen1 => return None,
+        Event::Command { path, argv, return_code } => {
             bpf(&mut f, s, path);
             f.insert("ppid", json!(1));
             f.insert("path", json!(path));
@@ -107,11 +98,7 @@ pub(super) fn event_fields(s: &Session, event: &Event, era: Era) -> Option<Field
             f.insert("return_code", json!(return_code));
             "T4001I"
         }
-        Event::Network {
-            dst_addr,
-            dst_port,
-            denied,
-        } => {
+        Event::Network { dst_addr, dst_port, denied } => {
             bpf(&mut f, s, "/usr/bin/curl");
             f.insert("src_addr", json!("10.0.0.2"));
             f.insert("dst_addr", json!(dst_addr));
@@ -139,10 +126,7 @@ pub(super) fn event_fields(s: &Session, event: &Event, era: Era) -> Option<Field
 }
 
 fn bpf(f: &mut Fields, s: &Session, program: &str) {
-    f.insert(
-        "program",
-        json!(program.rsplit('/').next().unwrap_or(program)),
-    );
+    f.insert("program", json!(program.rsplit('/').next().unwrap_or(program)));
     f.insert("pid", json!(4242));
     f.insert("cgroup_id", json!(4_294_967_297u64));
     f.insert("audit_session_id", json!(7));
@@ -153,16 +137,8 @@ fn bpf(f: &mut Fields, s: &Session, program: &str) {
 
 /// A made-up but stable event UUID.
 pub(super) fn uid(sid: &str, ei: i64) -> String {
-    let h = sid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    format!(
-        "{:08x}-{:04x}-4{:03x}-8000-{:012x}",
-        h >> 32,
-        h & 0xffff,
-        (ei >> 48) & 0xfff,
-        ei & 0xffff_ffff_ffff
-    )
+    let h = sid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{:08x}-{:04x}-4{:03x}-8000-{:012x}", h >> 32, h & 0xffff, (ei >> 48) & 0xfff, ei & 0xffff_ffff_ffff)
 }
 
 /// One line of JSON (keys in the map's sorted order) with its newline.
@@ -182,10 +158,7 @@ mod tests {
         assert_eq!(rfc3339(t), "2019-10-04T22:19:21.643Z");
         assert_eq!(rfc3339(t + 357_000_000), "2019-10-04T22:19:22Z");
         assert_eq!(rfc3339(t - 33_000_000), "2019-10-04T22:19:21.61Z");
-        assert_eq!(
-            rfc3339(1_708_711_017_190_681_808),
-            "2024-02-23T17:56:57.190681808Z"
-        );
+        assert_eq!(rfc3339(1_708_711_017_190_681_808), "2024-02-23T17:56:57.190681808Z");
     }
 
     #[test]
@@ -195,27 +168,10 @@ mod tests {
         let f = event_fields(&s, &Event::Start { cols: 0, rows: 0 }, Era::Gen1).unwrap();
         assert_eq!(
             f.keys().copied().collect::<Vec<_>>(),
-            [
-                "addr.local",
-                "addr.remote",
-                "event",
-                "login",
-                "server_id",
-                "sid",
-                "size",
-                "user"
-            ]
+            ["addr.local", "addr.remote", "event", "login", "server_id", "sid", "size", "user"]
         );
         assert_eq!(f["size"], "0:0");
-        assert!(event_fields(
-            &s,
-            &Event::Command {
-                path: "/bin/ls".into(),
-                argv: vec![],
-                return_code: 0
-            },
-            Era::Gen1
-        )
-        .is_none());
+        assert!(event_fields(&s, &Event::Command { path: "/bin/ls".into(), argv: vec![], return_code: 0 }, Era::Gen1)
+            .is_none());
     }
 }

@@ -134,10 +134,7 @@ impl Event {
 
     /// True for the BPF events of enhanced recording.
     pub fn is_enhanced(&self) -> bool {
-        matches!(
-            self,
-            Event::Command { .. } | Event::Disk { .. } | Event::Network { .. }
-        )
+        matches!(self, Event::Command { .. } | Event::Disk { .. } | Event::Network { .. })
     }
 }
 

@@ -49,21 +49,10 @@ const EMPTY_PART_PADDING: u64 = 64;
 /// Writes the ProtoStream `<sid>.tar`.
 pub fn protostream(s: &Session, options: &ProtoOptions) -> File {
     let records = records(s, options);
-    let per_part = if options.events_per_part == 0 {
-        records.len().max(1)
-    } else {
-        options.events_per_part
-    };
-    let groups: Vec<&[(i64, Vec<u8>)]> = if records.is_empty() {
-        vec![&[]]
-    } else {
-        records.chunks(per_part).collect()
-    };
-    let version = if options.encrypted {
-        ProtoVersion::V2
-    } else {
-        options.version
-    };
+    let per_part = if options.events_per_part == 0 { records.len().max(1) } else { options.events_per_part };
+    let groups: Vec<&[(i64, Vec<u8>)]> =
+        if records.is_empty() { vec![&[]] } else { records.chunks(per_part).collect() };
+    let version = if options.encrypted { ProtoVersion::V2 } else { options.version };
     let mut file = Vec::new();
     for (i, group) in groups.iter().enumerate() {
         let mut body = Vec::new();
@@ -73,10 +62,7 @@ pub fn protostream(s: &Session, options: &ProtoOptions) -> File {
                 body.extend_from_slice(record);
             }
             if options.empty_parts {
-                let padding = options
-                    .pad_to
-                    .saturating_sub(header_len(version))
-                    .max(EMPTY_PART_PADDING);
+                let padding = options.pad_to.saturating_sub(header_len(version)).max(EMPTY_PART_PADDING);
                 write_part(&mut file, version, 0, &[], padding);
             }
         }
@@ -91,11 +77,7 @@ pub fn protostream(s: &Session, options: &ProtoOptions) -> File {
         }
         let last = i + 1 == groups.len();
         let used = header_len(version) + body.len() as u64;
-        let padding = if last {
-            0
-        } else {
-            options.pad_to.saturating_sub(used)
-        };
+        let padding = if last { 0 } else { options.pad_to.saturating_sub(used) };
         let flags = if options.encrypted { FLAG_ENCRYPTED } else { 0 };
         write_part(&mut file, version, flags, &body, padding);
     }
@@ -124,11 +106,7 @@ fn write_part(file: &mut Vec<u8>, version: ProtoVersion, flags: u8, body: &[u8],
 /// Not encryption: an age-like header and scrambled bytes, so the body is no gzip.
 fn pretend_encrypt(body: &[u8]) -> Vec<u8> {
     let mut out = b"age-encryption.org/v1\n-> X25519 stand-in\n---\n".to_vec();
-    out.extend(
-        body.iter()
-            .enumerate()
-            .map(|(i, b)| b ^ (i as u8).wrapping_mul(31).wrapping_add(0x5a)),
-    );
+    out.extend(body.iter().enumerate().map(|(i, b)| b ^ (i as u8).wrapping_mul(31).wrapping_add(0x5a)));
     out
 }
 
@@ -137,11 +115,7 @@ fn records(s: &Session, options: &ProtoOptions) -> Vec<(i64, Vec<u8>)> {
     let first = s.events.first().map_or(0, |e| e.time);
     let mut ei = -1i64;
     let mut next_ei = |time: Nanos| {
-        ei = if options.nanosecond_ei {
-            time.saturating_sub(first).max(ei + 1)
-        } else {
-            ei + 1
-        };
+        ei = if options.nanosecond_ei { time.saturating_sub(first).max(ei + 1) } else { ei + 1 };
         ei
     };
     let mut clock = PrintClock::default();
@@ -151,22 +125,14 @@ fn records(s: &Session, options: &ProtoOptions) -> Vec<(i64, Vec<u8>)> {
         let pieces: Vec<(u32, Message, i64)> = match &e.event {
             Event::Print(data) => {
                 let time = round_ms(e.time);
-                let chunks: Vec<&[u8]> = if data.is_empty() {
-                    vec![&[]]
-                } else {
-                    data.chunks(MAX_PRINT).collect()
-                };
+                let chunks: Vec<&[u8]> = if data.is_empty() { vec![&[]] } else { data.chunks(MAX_PRINT).collect() };
                 chunks
                     .into_iter()
                     .map(|piece| {
                         let ei = next_ei(e.time);
                         let mut m = Message::new();
                         m.message(1, metadata(s, ei, "print", None, time));
-                        m.int(2, ci)
-                            .bytes(3, piece)
-                            .int(4, piece.len() as i64)
-                            .int(5, clock.next(time))
-                            .int(6, offset);
+                        m.int(2, ci).bytes(3, piece).int(4, piece.len() as i64).int(5, clock.next(time)).int(6, offset);
                         ci += 1;
                         offset += piece.len() as i64;
                         (7, m.build(), ei)
@@ -175,10 +141,7 @@ fn records(s: &Session, options: &ProtoOptions) -> Vec<(i64, Vec<u8>)> {
             }
             event => {
                 let ei = next_ei(e.time);
-                event_message(s, event, ei, e.time)
-                    .map(|(tag, m)| (tag, m, ei))
-                    .into_iter()
-                    .collect()
+                event_message(s, event, ei, e.time).map(|(tag, m)| (tag, m, ei)).into_iter().collect()
             }
         };
         for (tag, message, ei) in pieces {
@@ -192,10 +155,7 @@ fn records(s: &Session, options: &ProtoOptions) -> Vec<(i64, Vec<u8>)> {
 }
 
 fn timestamp(t: Nanos) -> Message {
-    Message::new()
-        .int(1, t.div_euclid(1_000_000_000))
-        .int(2, t.rem_euclid(1_000_000_000))
-        .build()
+    Message::new().int(1, t.div_euclid(1_000_000_000)).int(2, t.rem_euclid(1_000_000_000)).build()
 }
 
 /// Metadata: 1 ei, 2 type, 3 uid, 4 code (prints have neither), 5 time, 6 cluster_name.
@@ -218,27 +178,15 @@ fn session(s: &Session) -> Message {
 }
 
 fn server(s: &Session) -> Message {
-    Message::new()
-        .string(1, "default")
-        .string(2, &s.server_id)
-        .string(3, &s.server_hostname)
-        .build()
+    Message::new().string(1, "default").string(2, &s.server_id).string(3, &s.server_hostname).build()
 }
 
 fn connection(s: &Session) -> Message {
-    Message::new()
-        .string(1, &s.addr_local)
-        .string(2, &s.addr_remote)
-        .string(3, "ssh")
-        .build()
+    Message::new().string(1, &s.addr_local).string(2, &s.addr_remote).string(3, "ssh").build()
 }
 
 fn bpf(program: &str) -> Message {
-    Message::new()
-        .uint(1, 4242)
-        .uint(2, 4_294_967_297)
-        .string(3, program)
-        .build()
+    Message::new().uint(1, 4242).uint(2, 4_294_967_297).string(3, program).build()
 }
 
 /// OneOf field number and message of a session event (prints are written by [`records`]).
@@ -248,94 +196,51 @@ fn event_message(s: &Session, event: &Event, ei: i64, time: Nanos) -> Option<(u3
     let tag = match event {
         Event::Print(_) => return None,
         Event::Start { cols, rows } => {
-            m.message(1, meta("T2000I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
-            m.message(4, server(s))
-                .message(5, connection(s))
-                .string(6, &format!("{cols}:{rows}"));
+            m.message(1, meta("T2000I")).message(2, user(&s.user, &s.login)).message(3, session(s));
+            m.message(4, server(s)).message(5, connection(s)).string(6, &format!("{cols}:{rows}"));
             5
         }
         Event::Join { user: joiner } => {
-            m.message(1, meta("T2001I"))
-                .message(2, user(joiner, &s.login))
-                .message(3, session(s));
+            m.message(1, meta("T2001I")).message(2, user(joiner, &s.login)).message(3, session(s));
             m.message(4, server(s)).message(5, connection(s));
             6
         }
         Event::Resize { cols, rows } => {
             // Connection is 4 and Server 5 here (swapped against SessionStart).
-            m.message(1, meta("T2002I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
-            m.message(4, connection(s))
-                .message(5, server(s))
-                .string(6, &format!("{cols}:{rows}"));
+            m.message(1, meta("T2002I")).message(2, user(&s.user, &s.login)).message(3, session(s));
+            m.message(4, connection(s)).message(5, server(s)).string(6, &format!("{cols}:{rows}"));
             9
         }
         Event::End => {
-            m.message(1, meta("T2004I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
+            m.message(1, meta("T2004I")).message(2, user(&s.user, &s.login)).message(3, session(s));
             m.message(4, connection(s)).message(5, server(s));
-            m.bool(6, s.events.iter().any(|e| e.event.is_enhanced()))
-                .bool(7, true)
-                .strings(8, &s.participants());
+            m.bool(6, s.events.iter().any(|e| e.event.is_enhanced())).bool(7, true).strings(8, &s.participants());
             if let Some(start) = s.first_time(|e| matches!(e, Event::Start { .. })) {
                 m.message(9, timestamp(start));
             }
             m.message(10, timestamp(time));
             10
         }
-        Event::Command {
-            path,
-            argv,
-            return_code,
-        } => {
-            m.message(1, meta("T4000I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
+        Event::Command { path, argv, return_code } => {
+            m.message(1, meta("T4000I")).message(2, user(&s.user, &s.login)).message(3, session(s));
             let program = path.rsplit('/').next().unwrap_or(path);
-            m.message(4, server(s))
-                .message(5, bpf(program))
-                .uint(6, 1)
-                .string(7, path)
-                .strings(8, argv);
+            m.message(4, server(s)).message(5, bpf(program)).uint(6, 1).string(7, path).strings(8, argv);
             m.int(9, i64::from(*return_code));
             11
         }
         Event::Disk { path, return_code } => {
-            m.message(1, meta("T4001I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
-            m.message(4, server(s))
-                .message(5, bpf("cat"))
-                .string(6, path)
-                .int(8, i64::from(*return_code));
+            m.message(1, meta("T4001I")).message(2, user(&s.user, &s.login)).message(3, session(s));
+            m.message(4, server(s)).message(5, bpf("cat")).string(6, path).int(8, i64::from(*return_code));
             12
         }
-        Event::Network {
-            dst_addr,
-            dst_port,
-            denied,
-        } => {
-            m.message(1, meta("T4002I"))
-                .message(2, user(&s.user, &s.login))
-                .message(3, session(s));
-            m.message(4, server(s))
-                .message(5, bpf("curl"))
-                .string(6, "10.0.0.2")
-                .string(7, dst_addr);
-            m.int(8, i64::from(*dst_port))
-                .int(9, 4)
-                .int(10, 0)
-                .int(11, i64::from(*denied));
+        Event::Network { dst_addr, dst_port, denied } => {
+            m.message(1, meta("T4002I")).message(2, user(&s.user, &s.login)).message(3, session(s));
+            m.message(4, server(s)).message(5, bpf("curl")).string(6, "10.0.0.2").string(7, dst_addr);
+            m.int(8, i64::from(*dst_port)).int(9, 4).int(10, 0).int(11, i64::from(*denied));
             13
         }
         Event::Leave { user: leaver } => {
-            m.message(1, meta("T2003I"))
-                .message(2, user(leaver, &s.login))
-                .message(3, session(s));
+            m.message(1, meta("T2003I")).message(2, user(leaver, &s.login)).message(3, session(s));
             m.message(4, server(s)).message(5, connection(s));
             15
         }

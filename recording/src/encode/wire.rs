@@ -91,21 +91,12 @@ mod tests {
     fn encodings_from_the_protobuf_docs() {
         // "150 in field 1" is 08 96 01; the string "testing" in field 2 is 12 07 74 65 73 74 69 6e 67.
         assert_eq!(Message::new().int(1, 150).build().0, [0x08, 0x96, 0x01]);
-        assert_eq!(
-            Message::new().string(2, "testing").build().0,
-            b"\x12\x07testing"
-        );
+        assert_eq!(Message::new().string(2, "testing").build().0, b"\x12\x07testing");
         assert_eq!(
             Message::new().int(1, -1).build().0,
             [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
         );
-        assert!(
-            Message::new().int(1, 0).string(2, "").build().0.is_empty(),
-            "proto3 defaults are omitted"
-        );
-        assert_eq!(
-            Message::new().message(5, Message::new()).build().0,
-            [0x2a, 0x00]
-        );
+        assert!(Message::new().int(1, 0).string(2, "").build().0.is_empty(), "proto3 defaults are omitted");
+        assert_eq!(Message::new().message(5, Message::new()).build().0, [0x2a, 0x00]);
     }
 }

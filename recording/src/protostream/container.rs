@@ -38,10 +38,7 @@ pub(crate) fn parts<'a>(
         }
         let place = format!("{name}, part {number} (at byte {at})");
         let Some(version) = word(rest, 0) else {
-            problems.push(format!(
-                "{name}: {} stray bytes after the last part at byte {at}; ignored",
-                rest.len()
-            ));
+            problems.push(format!("{name}: {} stray bytes after the last part at byte {at}; ignored", rest.len()));
             break;
         };
         let header = match version {
@@ -58,45 +55,28 @@ pub(crate) fn parts<'a>(
             }
         };
         if rest.len() < header {
-            problems.push(format!(
-                "{place}: the file ends inside the part header ({} of {header} bytes)",
-                rest.len()
-            ));
+            problems.push(format!("{place}: the file ends inside the part header ({} of {header} bytes)", rest.len()));
             break;
         }
         let (part_size, padding) = (word(rest, 8).unwrap_or(0), word(rest, 16).unwrap_or(0));
-        let flags = if version == 2 {
-            rest.get(24).copied().unwrap_or(0)
-        } else {
-            0
-        };
+        let flags = if version == 2 { rest.get(24).copied().unwrap_or(0) } else { 0 };
         if flags & FLAG_ENCRYPTED != 0 {
             return Err(RecordingError::Encrypted);
         }
         let available = rest.len() - header;
-        let body_len = usize::try_from(part_size)
-            .unwrap_or(usize::MAX)
-            .min(available);
+        let body_len = usize::try_from(part_size).unwrap_or(usize::MAX).min(available);
         if (body_len as u64) < part_size {
             problems.push(format!(
                 "{place}: the part claims {part_size} bytes but only {available} follow: the file is cut; reading what is there"
             ));
         }
         if body_len > 0 {
-            parts.push(PartBody {
-                number,
-                at,
-                body: &rest[header..header + body_len],
-            });
+            parts.push(PartBody { number, at, body: &rest[header..header + body_len] });
         }
-        let next = (header as u64)
-            .saturating_add(part_size)
-            .saturating_add(padding);
+        let next = (header as u64).saturating_add(part_size).saturating_add(padding);
         if next > rest.len() as u64 {
             if (body_len as u64) == part_size {
-                problems.push(format!(
-                    "{place}: the file ends inside the part's zero padding (it was cut)"
-                ));
+                problems.push(format!("{place}: the file ends inside the part's zero padding (it was cut)"));
             }
             break;
         }
@@ -126,29 +106,18 @@ mod tests {
 
     #[test]
     fn walks_parts_skipping_padding_and_empty_parts() {
-        let file = [
-            part(1, b"one", 5, 0),
-            part(1, b"", 7, 0),
-            part(2, b"three", 0, 0),
-        ]
-        .concat();
+        let file = [part(1, b"one", 5, 0), part(1, b"", 7, 0), part(2, b"three", 0, 0)].concat();
         let mut problems = Vec::new();
         let parts = parts("f", &file, &mut problems).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         let bodies: Vec<_> = parts.iter().map(|p| (p.number, p.at, p.body)).collect();
-        assert_eq!(
-            bodies,
-            [(0, 0, &b"one"[..]), (2, 24 + 3 + 5 + 24 + 7, &b"three"[..])]
-        );
+        assert_eq!(bodies, [(0, 0, &b"one"[..]), (2, 24 + 3 + 5 + 24 + 7, &b"three"[..])]);
     }
 
     #[test]
     fn encrypted_is_an_error_not_garbage() {
         let file = part(2, b"age-encryption.org/v1", 0, 1);
-        assert_eq!(
-            parts("f", &file, &mut Vec::new()),
-            Err(RecordingError::Encrypted)
-        );
+        assert_eq!(parts("f", &file, &mut Vec::new()), Err(RecordingError::Encrypted));
     }
 
     #[test]
@@ -165,15 +134,9 @@ mod tests {
         let file = [part(1, b"a", 0, 0), part(3, b"b", 0, 0)].concat();
         let mut problems = Vec::new();
         assert_eq!(parts("f", &file, &mut problems).unwrap().len(), 1);
-        assert!(
-            problems[0].contains("version 3 is not supported"),
-            "{problems:?}"
-        );
+        assert!(problems[0].contains("version 3 is not supported"), "{problems:?}");
         let mut problems = Vec::new();
         assert!(parts("f", &file[..20], &mut problems).unwrap().is_empty());
-        assert!(
-            problems[0].contains("ends inside the part header (20 of 24 bytes)"),
-            "{problems:?}"
-        );
+        assert!(problems[0].contains("ends inside the part header (20 of 24 bytes)"), "{problems:?}");
     }
 }

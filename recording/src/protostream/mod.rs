@@ -35,9 +35,8 @@ pub(crate) fn decode(
                     Err(why) => {
                         bad_records += 1;
                         if bad_records <= MAX_RECORD_REPORTS {
-                            builder.problem(format!(
-                                "{place}, record {number} (byte {at} decompressed): {why}; skipped"
-                            ));
+                            builder
+                                .problem(format!("{place}, record {number} (byte {at} decompressed): {why}; skipped"));
                         }
                         return true;
                     }
@@ -56,9 +55,7 @@ pub(crate) fn decode(
                 kept
             });
             if let Err(why) = walked {
-                builder.problem(format!(
-                    "{place}: {why}; the rest of this part was not read"
-                ));
+                builder.problem(format!("{place}: {why}; the rest of this part was not read"));
             }
             if full {
                 break 'files;

@@ -15,9 +15,7 @@ pub struct Timestamp {
 impl Timestamp {
     /// `None` for Go's zero time and anything else outside what `Nanos` holds.
     pub fn nanos(&self) -> Option<Nanos> {
-        self.seconds
-            .checked_mul(1_000_000_000)?
-            .checked_add(i64::from(self.nanos))
+        self.seconds.checked_mul(1_000_000_000)?.checked_add(i64::from(self.nanos))
     }
 }
 
@@ -282,9 +280,7 @@ pub fn info(
 ) -> EventInfo {
     EventInfo {
         event: metadata.map(|m| m.r#type.clone()).unwrap_or_default(),
-        time: metadata
-            .and_then(|m| m.time.as_ref())
-            .and_then(Timestamp::nanos),
+        time: metadata.and_then(|m| m.time.as_ref()).and_then(Timestamp::nanos),
         cluster: metadata.and_then(|m| text(&m.cluster_name)),
         user: user.and_then(|u| text(&u.user)),
         login: user.and_then(|u| text(&u.login)),
