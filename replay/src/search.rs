@@ -30,8 +30,11 @@ pub struct SearchOptions {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchHit {
-    /// When the print holding the hit's first character happened: seek here to see it.
+    /// When the print holding the hit's first character happened.
     pub at: Millis,
+    /// When the print holding its last character happened: from here the whole hit is on
+    /// screen (typed text arrives a character at a time), so this is where to seek.
+    pub shown: Millis,
     /// Index of that print in `Recording::prints`.
     pub print: usize,
     /// The hit's line of text, cut to some context around it.
@@ -185,8 +188,9 @@ impl SearchText {
             .into_iter()
             .filter_map(|(start, end)| {
                 let print = self.print_at(start)?;
+                let last = self.print_at(end.saturating_sub(1)).unwrap_or(print);
                 let (preview, highlight) = self.preview(start, end);
-                Some(SearchHit { at: at_of_print(print), print, preview, highlight })
+                Some(SearchHit { at: at_of_print(print), shown: at_of_print(last), print, preview, highlight })
             })
             .collect();
         Ok(SearchResults { hits, truncated })

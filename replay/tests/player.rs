@@ -366,3 +366,16 @@ fn clock_from_the_player_caps_idle_gaps() {
     assert_eq!(player.clock(None).display_duration(), 100_500);
     assert_eq!(clock.next_activity(10), Some(100_000));
 }
+
+#[test]
+fn a_typed_hit_is_shown_once_its_last_character_is_printed() {
+    // "needle" echoed one key at a time, 100 ms apart.
+    let keys: Vec<(Millis, &[u8])> = b"needle".chunks(1).enumerate().map(|(i, c)| (i as Millis * 100, c)).collect();
+    let player = Player::new(recording(&keys));
+    let hits = player.search("needle", SearchOptions::default()).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].at, hits[0].shown), (0, 500));
+    let mut player = player;
+    assert_eq!(screen_at(&mut player, hits[0].shown).text()[0], "needle");
+    assert_eq!(screen_at(&mut player, hits[0].at).text()[0], "n");
+}

@@ -564,7 +564,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
         Some(Ok(r)) => {
             let list = r.hits.iter().take(500).map(|h| {
                 let sr = seek_recording.clone();
-                let t = h.at;
+                let t = h.shown;
                 let onclick = Callback::from(move |_| sr(t));
                 let (a, b) = (h.highlight.0.min(h.preview.len()), h.highlight.1.min(h.preview.len()));
                 let (before, hit, after) = (h.preview.get(..a).unwrap_or(""), h.preview.get(a..b).unwrap_or(""), h.preview.get(b..).unwrap_or(""));

@@ -25,16 +25,11 @@ fn dist() -> PathBuf {
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 /// Serves `dist/` once for all tests; returns the base URL.
@@ -46,32 +41,18 @@ pub fn app_url() -> &'static str {
         let port = server.server_addr().to_ip().expect("ip address").port();
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("/")
-                    .to_owned();
+                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
                 let rel = percent_decode(path.trim_start_matches('/'));
-                let file = if rel.is_empty() {
-                    root.join("index.html")
-                } else {
-                    root.join(&rel)
-                };
-                let inside = file
-                    .canonicalize()
-                    .ok()
-                    .filter(|f| f.starts_with(root.canonicalize().unwrap_or_default()));
+                let file = if rel.is_empty() { root.join("index.html") } else { root.join(&rel) };
+                let inside =
+                    file.canonicalize().ok().filter(|f| f.starts_with(root.canonicalize().unwrap_or_default()));
                 let response = match inside.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
                     Some((f, body)) => {
                         let ct = content_type(&f);
-                        tiny_http::Response::from_data(body).with_header(
-                            tiny_http::Header::from_bytes("Content-Type", ct).expect("header"),
-                        )
+                        tiny_http::Response::from_data(body)
+                            .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
                     }
-                    None => {
-                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                    }
+                    None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
                 };
                 let _ = request.respond(response);
             }
@@ -156,9 +137,7 @@ impl Browser {
                 .await
             {
                 Ok(c) => break c,
-                Err(e) if Instant::now() > deadline => {
-                    return Err(format!("chromedriver did not start: {e}").into())
-                }
+                Err(e) if Instant::now() > deadline => return Err(format!("chromedriver did not start: {e}").into()),
                 Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
             }
         };
@@ -174,12 +153,7 @@ impl Browser {
     }
 
     pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await?)
+        Ok(self.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await?)
     }
 
     /// Waits until `css`'s text contains `needle`; returns the text.
@@ -224,10 +198,7 @@ impl Browser {
 
     /// Chooses files through the real `<input type=file>`, as a user's file picker would.
     pub async fn upload(&self, files: &[PathBuf]) -> Result {
-        let input = self
-            .client
-            .find(Locator::Css("input[type=file]:not([webkitdirectory])"))
-            .await?;
+        let input = self.client.find(Locator::Css("input[type=file]:not([webkitdirectory])")).await?;
         let paths: Vec<String> = files
             .iter()
             .map(|p| p.canonicalize().map(|p| p.display().to_string()))

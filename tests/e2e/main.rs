@@ -54,10 +54,7 @@ async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result 
     // 165 real examples + 3 valid lines around the damage + 3 hostile + 3 from the .gz.
     let balance = b.wait_text(".balance", "events 174").await?;
     assert!(balance.contains("unreadable 4"), "{balance}");
-    assert!(b
-        .text(".header .loaded")
-        .await?
-        .contains("5 files · 174 events"));
+    assert!(b.text(".header .loaded").await?.contains("5 files · 174 events"));
     // Everything that could not be read, with its file and line.
     b.click_text(".rail button", "Problems").await?;
     let problems = b.wait_text(".tbody", "notes.txt").await?;
@@ -68,15 +65,9 @@ async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result 
         ("line 5", "no \"event\" field"),
     ] {
         let row = problems.lines().collect::<Vec<_>>().join(" ");
-        assert!(
-            row.contains(place) && row.contains(kind),
-            "{place} {kind} missing in: {problems}"
-        );
+        assert!(row.contains(place) && row.contains(kind), "{place} {kind} missing in: {problems}");
     }
-    assert!(
-        problems.contains("whole file"),
-        "notes.txt is one problem for the whole file"
-    );
+    assert!(problems.contains("whole file"), "notes.txt is one problem for the whole file");
     b.assert_no_dialog().await
 }
 
@@ -99,30 +90,17 @@ async fn auth_table_filters_and_counts_failures() -> Result {
     // Choose "failures" in the outcome filter: the query and the count follow.
     b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
     b.wait_text(".count", "7 of 15 auth attempts match").await?;
-    assert_eq!(
-        b.js("return document.getElementById('query').value")
-            .await?,
-        "outcome:failure"
-    );
+    assert_eq!(b.js("return document.getElementById('query').value").await?, "outcome:failure");
     let rows = b.text(".tbody").await?;
-    assert!(
-        rows.contains("gz-user") && rows.contains("valid-after"),
-        "{rows}"
-    );
-    assert!(
-        !rows.contains("valid-before"),
-        "a success is filtered out: {rows}"
-    );
+    assert!(rows.contains("gz-user") && rows.contains("valid-after"), "{rows}");
+    assert!(!rows.contains("valid-before"), "a success is filtered out: {rows}");
     // A failure is marked by an icon and a word, not color alone.
     assert!(rows.contains("✕") && rows.contains("failure"));
     // Clicking an address filters by it (the query is in the URL too).
     b.click_text(".tbody .pivot", "192.0.2.7").await?;
     b.wait_text(".count", "1 of 15 auth attempts match").await?;
     let url = b.client.current_url().await?;
-    assert!(
-        url.fragment().unwrap_or_default().contains("auth?q="),
-        "{url}"
-    );
+    assert!(url.fragment().unwrap_or_default().contains("auth?q="), "{url}");
     Ok(())
 }
 
@@ -131,30 +109,17 @@ async fn auth_table_filters_and_counts_failures() -> Result {
 async fn sessions_are_drawn_on_the_timeline_and_open_ones_say_so() -> Result {
     let b = Browser::open().await?;
     b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES), fixture("audit/hostile-names.log")])
-        .await?;
+    b.upload(&[fixture(EXAMPLES), fixture("audit/hostile-names.log")]).await?;
     b.wait_loaded().await?;
     b.click_text(".rail button", "Sessions").await?;
     b.wait_text(".count", "25 sessions").await?;
-    let bars = b
-        .js("return document.querySelectorAll('.tbody .bar').length")
-        .await?;
+    let bars = b.js("return document.querySelectorAll('.tbody .bar').length").await?;
     assert!(bars.as_u64().unwrap_or(0) >= 10, "bars drawn: {bars}");
-    let open = b
-        .js("return document.querySelectorAll('.tbody .bar.open').length")
-        .await?;
-    assert!(
-        open.as_u64().unwrap_or(0) >= 1,
-        "sessions without end are drawn as open"
-    );
+    let open = b.js("return document.querySelectorAll('.tbody .bar.open').length").await?;
+    assert!(open.as_u64().unwrap_or(0) >= 1, "sessions without end are drawn as open");
     // Hover details are in the bar's title.
-    let title = b
-        .js("return document.querySelector('.tbody .bar').getAttribute('title')")
-        .await?;
-    assert!(
-        title.as_str().unwrap_or_default().contains(" on "),
-        "{title}"
-    );
+    let title = b.js("return document.querySelector('.tbody .bar').getAttribute('title')").await?;
+    assert!(title.as_str().unwrap_or_default().contains(" on "), "{title}");
     // Open a session: its events are listed in the drawer.
     b.click(".tbody .tr .td:first-child").await?;
     b.wait_text(".drawer", "Events (").await?;
@@ -169,13 +134,8 @@ async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
     b.upload(&[fixture("audit/hostile-names.log")]).await?;
     b.wait_loaded().await?;
     b.click_text(".rail button", "Events").await?;
-    let rows = b
-        .wait_text(".tbody", "<img src=x onerror=alert(1)>")
-        .await?;
-    assert!(
-        rows.contains("root␛[31m"),
-        "the escape character is made visible: {rows}"
-    );
+    let rows = b.wait_text(".tbody", "<img src=x onerror=alert(1)>").await?;
+    assert!(rows.contains("root␛[31m"), "the escape character is made visible: {rows}");
     assert!(rows.contains("<b onmouseover=alert(3)>node</b>"), "{rows}");
     b.click(".tbody .tr .td:first-child").await?;
     b.wait_text(".drawer pre.json", "onerror").await?;
@@ -214,10 +174,7 @@ async fn dropped_files_are_read() -> Result {
     .await?;
     b.wait_loaded().await?;
     let files = b.wait_text("table.files", "readme.txt").await?;
-    assert!(
-        files.contains("2024-05-05.00:00:00.log") && files.contains("not read"),
-        "{files}"
-    );
+    assert!(files.contains("2024-05-05.00:00:00.log") && files.contains("not read"), "{files}");
     b.wait_text(".cards", "1\nevents").await?;
     Ok(())
 }
@@ -228,34 +185,106 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     let tmp = tempfile::tempdir()?;
     let root = tmp.path().join("log");
     let line = r#"{"event":"user.login","uid":"same-uid","code":"T1000I","success":true,"user":"ha","time":"2024-06-01T00:00:00Z"}"#;
-    for (server, extra) in [
-        (
-            "auth-a",
-            r#"{"event":"exec","uid":"x1","user":"ha","time":"2024-06-01T00:00:01Z"}"#,
-        ),
-        ("auth-b", ""),
-    ] {
+    for (server, extra) in
+        [("auth-a", r#"{"event":"exec","uid":"x1","user":"ha","time":"2024-06-01T00:00:01Z"}"#), ("auth-b", "")]
+    {
         std::fs::create_dir_all(root.join(server))?;
-        std::fs::write(
-            root.join(server).join("2024-06-01.00:00:00.log"),
-            format!("{line}\n{extra}\n"),
-        )?;
+        std::fs::write(root.join(server).join("2024-06-01.00:00:00.log"), format!("{line}\n{extra}\n"))?;
     }
     let b = Browser::open().await?;
     b.open_app("").await?;
-    let input = b
-        .client
-        .find(fantoccini::Locator::Css("input[webkitdirectory]"))
-        .await?;
+    let input = b.client.find(fantoccini::Locator::Css("input[webkitdirectory]")).await?;
     input.send_keys(&root.display().to_string()).await?;
     b.wait_loaded().await?;
     let files = b.wait_text("table.files", "auth-b").await?;
-    assert!(
-        files.contains("log/auth-a/2024-06-01.00:00:00.log"),
-        "relative paths are kept: {files}"
-    );
+    assert!(files.contains("log/auth-a/2024-06-01.00:00:00.log"), "relative paths are kept: {files}");
     b.wait_text(".cards", "+1 duplicates folded").await?;
-    b.wait_text(".balance", "events 2 + duplicates folded 1")
-        .await?;
+    b.wait_text(".balance", "events 2 + duplicates folded 1").await?;
     Ok(())
+}
+
+mod recordings;
+
+/// The visible text of the terminal.
+async fn screen_text(b: &Browser) -> Result<String> {
+    Ok(b.js("return Array.from(document.querySelectorAll('.term-frame .trow')).map(r => r.textContent).join('\\n')")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+async fn wait_screen(b: &Browser, needle: &str) -> Result<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut last = String::new();
+    while std::time::Instant::now() < deadline {
+        last = screen_text(b).await?;
+        if last.contains(needle) {
+            return Ok(last);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("the terminal never showed {needle:?}; it shows:\n{last}").into())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_recording_plays_seeks_and_is_searched() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Recordings").await?;
+    b.wait_text(".count", "1 recorded sessions").await?;
+    b.click(".tbody .play-rec").await?;
+    // The first screen: the prompt, in colour.
+    wait_screen(&b, "carol@db-9:~#").await?;
+    // The end of the recording: scrolled, with the last prompt.
+    b.js("const s = document.querySelector('.seekbar'); s.focus(); s.dispatchEvent(new KeyboardEvent('keydown', {key: 'End', bubbles: true}));").await?;
+    let end = wait_screen(&b, "done$").await?;
+    assert!(end.contains("line 59 of the long listing"), "{end}");
+    assert!(!end.contains("TOP-LIKE"), "the alternate screen was left");
+    // Idle gaps are capped: ten idle minutes play as two seconds, so the whole is short.
+    let total = b.text(".controls .time").await?;
+    assert!(total.ends_with("0:08") || total.ends_with("0:07") || total.ends_with("0:09"), "capped length: {total}");
+    // Search the whole recording, and jump to the hit.
+    b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("needle").await?;
+    b.click(".search button[type=submit]").await?;
+    b.wait_text(".player-side .count", "2 hits").await?;
+    b.click_text("ol.hits button", "echo needle").await?;
+    let at_hit = wait_screen(&b, "echo needle").await?;
+    assert!(!at_hit.contains("done$"), "the screen is at the hit, not the end: {at_hit}");
+    // A colour: ERROR.log is red (ANSI 1 of the terminal palette).
+    b.click_text("ol.hits button", "needle-in-haystack").await?;
+    let color = b.js("const s = Array.from(document.querySelectorAll('.term-frame span')).find(s => s.textContent === 'ERROR.log'); return s ? getComputedStyle(s).color : 'missing'").await?;
+    assert_eq!(color, "rgb(204, 102, 102)");
+    // Wide characters were drawn.
+    b.js("const s = document.querySelector('.seekbar'); s.dispatchEvent(new KeyboardEvent('keydown', {key: 'End', bubbles: true}));").await?;
+    wait_screen(&b, "done$").await?;
+    // Playing moves time forward.
+    b.js(
+        "document.querySelector('.seekbar').dispatchEvent(new KeyboardEvent('keydown', {key: 'Home', bubbles: true}))",
+    )
+    .await?;
+    b.click(".controls .play").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let t = b.text(".controls .time").await?;
+    assert!(!t.starts_with("0:00 "), "time advances while playing: {t}");
+    wait_screen(&b, "ls --color").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn an_encrypted_recording_says_so() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[recordings::audit_log(tmp.path()), recordings::encrypted(tmp.path())]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Recordings").await?;
+    let row = b.wait_text(".tbody", "encrypted").await?;
+    assert!(row.contains("cannot be replayed here") && row.contains("dave"), "{row}");
+    b.assert_no_dialog().await
 }
