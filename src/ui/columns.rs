@@ -39,7 +39,7 @@ fn addr(cx: &CellCx, host: &str, port: u16) -> Html {
 fn recording_cell(s: &SessionRow, cx: &CellCx) -> Html {
     match &s.recording {
         RecordingStatus::Loaded { encrypted: true, .. } => {
-            html! { <span title="recording loaded, but encrypted: it cannot be replayed here">{"🔒"}</span> }
+            html! { <span class="badge" title="recording loaded, but encrypted: it cannot be replayed here">{"enc"}</span> }
         }
         RecordingStatus::Loaded { error: Some(e), .. } => {
             html! { <span class="outcome fail" title={visible(e)}>{"⚠"}</span> }
@@ -134,14 +134,17 @@ pub fn recordings() -> Vec<Col> {
             header: None,
             cell: |r, _| match &r {
                 Row::Session(SessionRow {
-                    recording: RecordingStatus::Loaded { generation, parts, encrypted, error, .. },
+                    recording: RecordingStatus::Loaded { generation, parts, encrypted, error, damaged, .. },
                     ..
                 }) => {
                     let what = format!("generation {generation}, {parts} file{}", if *parts == 1 { "" } else { "s" });
-                    match (encrypted, error) {
-                        (true, _) => html! { <span>{what}{" · encrypted — cannot be replayed here"}</span> },
-                        (_, Some(e)) => {
+                    match (encrypted, error, damaged) {
+                        (true, _, _) => html! { <span>{what}{" · encrypted — cannot be replayed here"}</span> },
+                        (_, Some(e), _) => {
                             html! { <span class="outcome fail" title={visible(e)}>{what}{" · ⚠ "}{visible(e)}</span> }
+                        }
+                        (_, _, true) => {
+                            html! { <span class="outcome fail">{what}{" · ⚠ damaged: plays up to the damage"}</span> }
                         }
                         _ => html! { <span>{what}</span> },
                     }

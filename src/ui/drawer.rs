@@ -164,7 +164,7 @@ fn session_pane(p: &SessionPaneProps) -> Html {
     let people = s.participants.iter().map(|u| html! { <li>{pivot(cx, "user", u, None)}</li> });
     let recording = match &s.recording {
         RecordingStatus::Loaded { encrypted: true, .. } => {
-            html! { <p>{"🔒 Recording loaded, but encrypted — cannot be replayed here."}</p> }
+            html! { <p><span class="badge">{"enc"}</span>{" Recording loaded, but encrypted — cannot be replayed here."}</p> }
         }
         RecordingStatus::Loaded { error: Some(e), .. } => html! { <p class="error">{"⚠ "}{visible(e)}</p> },
         RecordingStatus::Loaded { generation, parts, duration_ms, .. } => {

@@ -214,45 +214,51 @@ pub fn app() -> Html {
 
     // Keyboard shortcuts, except while typing.
     {
-        let (dispatch, state) = (dispatch.clone(), state.clone());
-        use_effect_with(state.selected.is_some() || state.help, move |_| {
-            let listener = gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                    return;
-                };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                match e.key().as_str() {
-                    "/" => {
-                        e.prevent_default();
-                        if let Some(q) = gloo::utils::document()
-                            .get_element_by_id("query")
-                            .and_then(|q| q.dyn_into::<HtmlElement>().ok())
-                        {
-                            let _ = q.focus();
+        let dispatch = dispatch.clone();
+        use_effect_with(state.playing.is_some(), move |&playing| {
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        "/" => {
+                            e.prevent_default();
+                            if let Some(q) = gloo::utils::document()
+                                .get_element_by_id("query")
+                                .and_then(|q| q.dyn_into::<HtmlElement>().ok())
+                            {
+                                let _ = q.focus();
+                            }
+                        }
+                        "?" => dispatch.emit(Action::Help(true)),
+                        "Escape" => {
+                            dispatch.emit(Action::Help(false));
+                            dispatch.emit(Action::Select(None));
+                        }
+                        "t" => dispatch.emit(Action::ToggleTime),
+                        // While a recording plays, digits seek within it (the player's own keys).
+                        _ if playing => {}
+                        k => {
+                            if let Some(v) =
+                                k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| View::ALL.get(i))
+                            {
+                                dispatch.emit(Action::Show(*v));
+                            }
                         }
                     }
-                    "?" => dispatch.emit(Action::Help(true)),
-                    "Escape" => {
-                        dispatch.emit(Action::Help(false));
-                        dispatch.emit(Action::Select(None));
-                    }
-                    "t" => dispatch.emit(Action::ToggleTime),
-                    k => {
-                        if let Some(v) =
-                            k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| View::ALL.get(i))
-                        {
-                            dispatch.emit(Action::Show(*v));
-                        }
-                    }
-                }
-            });
-            let _ = &state;
+                },
+            );
             move || drop(listener)
         });
     }
@@ -303,7 +309,9 @@ pub fn app() -> Html {
     };
     let shell = shell::ShellProps { state: state.clone(), dispatch: dispatch.clone() };
     let with_query =
-        matches!(state.view, View::Auth | View::Events | View::Sessions | View::Problems) && state.has_data();
+        matches!(state.view, View::Auth | View::Events | View::Sessions | View::Recordings | View::Problems)
+            && state.has_data()
+            && state.playing.is_none();
     html! {
         <ContextProvider<Backend> context={backend.clone()}>
             <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
@@ -318,7 +326,7 @@ pub fn app() -> Html {
                     if with_query { <shell::QueryBar ..shell.clone() /> }
                     { main }
                 </main>
-                if let Some(sel) = state.selected {
+                if let Some(sel) = state.selected.filter(|s| state.playing.is_none() || matches!(s, state::Selected::Event(_))) {
                     <drawer::Drawer selected={sel} cx={cx.clone()} dispatch={dispatch.clone()} version={state.version} />
                 }
                 if state.help { <shell::Help ..shell.clone() /> }

@@ -77,8 +77,15 @@ fn now() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
+/// Where the terminal is drawn: the terminal element and the frame it is fitted into.
+#[derive(Clone, PartialEq)]
+struct Surface {
+    term: NodeRef,
+    frame: NodeRef,
+}
+
 /// Asks for the screen at recording time `at` (or queues it behind the request in flight).
-fn show(engine: &Shared, backend: &Backend, term: &NodeRef, at: Millis, full: bool) {
+fn show(engine: &Shared, backend: &Backend, term: &Surface, at: Millis, full: bool) {
     {
         let mut e = engine.borrow_mut();
         if e.in_flight.is_some() {
@@ -90,8 +97,8 @@ fn show(engine: &Shared, backend: &Backend, term: &NodeRef, at: Millis, full: bo
     }
     let (engine2, backend2, term2) = (engine.clone(), backend.clone(), term.clone());
     backend.request(Request::Screen { at, full }, move |r| {
-        if let (Response::Screen(update), Some(el)) = (r, term2.cast::<HtmlElement>()) {
-            terminal::apply(&el, &update);
+        if let (Response::Screen(update), Some(el)) = (r, term2.term.cast::<HtmlElement>()) {
+            terminal::apply(&el, term2.frame.cast::<HtmlElement>().as_ref(), &update);
             mark_drawn(&el, &update);
         }
         let next = {
@@ -139,20 +146,21 @@ pub fn player_view(p: &PlayerProps) -> Html {
     let info = use_state(|| None::<Result<Rc<RecordingInfo>, String>>);
     let engine: Shared = use_mut_ref(Engine::default);
     let redraw = use_force_update();
-    let term = use_node_ref();
+    let term_node = use_node_ref();
     let frame = use_node_ref();
     let root = use_node_ref();
+    let term = Surface { term: term_node.clone(), frame: frame.clone() };
     let idle_capped = use_state(|| true);
     let search = use_state(|| None::<Result<Rc<SearchResults>, String>>);
     let scrollback = use_state(|| None::<(u32, Rc<Vec<ScrollbackLine>>)>);
-    let panel = use_state(|| "search");
+    let panel = use_state(|| "session");
     let seekbar_ref = use_node_ref();
     let dragging = use_state(|| false);
 
     // Open the recording; close it when leaving.
     {
-        let (backend, info, engine, term, frame, redraw) =
-            (backend.clone(), info.clone(), engine.clone(), term.clone(), frame.clone(), redraw.clone());
+        let (backend, info, engine, term, redraw) =
+            (backend.clone(), info.clone(), engine.clone(), term.clone(), redraw.clone());
         use_effect_with(p.session, move |&session| {
             info.set(None);
             *engine.borrow_mut() = Engine::default();
@@ -161,9 +169,6 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 Response::Recording(ri) => {
                     let ri: Rc<RecordingInfo> = Rc::new(*ri);
                     engine.borrow_mut().clock = Some(Rc::new(ri.clock.clone()));
-                    if let (Some(t), Some(f)) = (term.cast::<HtmlElement>(), frame.cast::<HtmlElement>()) {
-                        terminal::fit(&t, &f, ri.size);
-                    }
                     info.set(Some(Ok(ri)));
                     show(&engine, &b, &term, 0, true);
                     redraw.force_update();
@@ -184,7 +189,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 ts: f64,
                 engine: Shared,
                 backend: Backend,
-                term: NodeRef,
+                term: Surface,
                 redraw: UseForceUpdateHandle,
                 last_redraw: f64,
             ) {
@@ -320,53 +325,55 @@ pub fn player_view(p: &PlayerProps) -> Html {
             p.dispatch.clone(),
         );
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |ev| {
-                let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                let (pos, dur) = {
-                    let e = engine.borrow();
-                    (e.pos, e.display_duration())
-                };
-                let jump = |d: i64| seek_display((pos as i64 + d).clamp(0, dur as i64) as Millis);
-                match e.key().as_str() {
-                    " " => toggle_play(),
-                    "ArrowLeft" if e.shift_key() => jump(-(dur as i64) / 10),
-                    "ArrowRight" if e.shift_key() => jump(dur as i64 / 10),
-                    "ArrowLeft" => jump(-5000),
-                    "ArrowRight" => jump(5000),
-                    "," => step(false),
-                    "." => step(true),
-                    "f" => fullscreen(),
-                    "Escape" => dispatch.emit(Action::ClosePlayer),
-                    k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() => {
-                        seek_display(dur * Millis::from(k.as_bytes()[0] - b'0') / 10)
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |ev| {
+                    let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
                     }
-                    _ => return,
-                }
-                e.prevent_default();
-            });
+                    let (pos, dur) = {
+                        let e = engine.borrow();
+                        (e.pos, e.display_duration())
+                    };
+                    let jump = |d: i64| seek_display((pos as i64 + d).clamp(0, dur as i64) as Millis);
+                    match e.key().as_str() {
+                        " " => toggle_play(),
+                        "ArrowLeft" if e.shift_key() => jump(-(dur as i64) / 10),
+                        "ArrowRight" if e.shift_key() => jump(dur as i64 / 10),
+                        "ArrowLeft" => jump(-5000),
+                        "ArrowRight" => jump(5000),
+                        "," => step(false),
+                        "." => step(true),
+                        "f" => fullscreen(),
+                        "Escape" => dispatch.emit(Action::ClosePlayer),
+                        k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() => {
+                            seek_display(dur * Millis::from(k.as_bytes()[0] - b'0') / 10)
+                        }
+                        _ => return,
+                    }
+                    e.prevent_default();
+                },
+            );
             move || drop(listener)
         });
     }
-    // Refit the terminal when the window changes size.
+    // Refit the terminal when the window changes size (updates refit when the terminal does).
     {
-        let (term, frame, info) = (term.clone(), frame.clone(), info.clone());
-        use_effect_with(info.as_ref().and_then(|i| i.as_ref().ok().map(|i| i.size)), move |size| {
-            let size = *size;
-            let refit = move || {
-                if let (Some(t), Some(f), Some(s)) = (term.cast::<HtmlElement>(), frame.cast::<HtmlElement>(), size) {
-                    terminal::fit(&t, &f, s);
+        let (term, frame) = (term_node.clone(), frame.clone());
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                if let (Some(t), Some(f)) = (term.cast::<HtmlElement>(), frame.cast::<HtmlElement>()) {
+                    let _ = t.remove_attribute("data-size");
+                    terminal::refit(&t, &f);
                 }
-            };
-            refit();
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| refit());
-            let _ = &info;
+            });
             move || drop(listener)
         });
     }
@@ -591,7 +598,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
         let t = ev.at;
         let onclick = Callback::from(move |_| sr(t));
         let denied = matches!(ev.kind, EventKind::Network { denied: true, .. });
-        html! { <li class={classes!(denied.then_some("failed"))}><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{if denied { "⛔ " } else { "" }}{visible(&ev.summary)}</button></li> }
+        html! { <li class={classes!(denied.then_some("failed"))}><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{if denied { html! { <span class="badge fail">{"denied"}</span> } } else { html! {} }}{" "}{visible(&ev.summary)}</button></li> }
     });
     let tab = |name: &'static str, label: String| {
         let current = *panel == name;
@@ -623,7 +630,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                         // Scrolling up over the paused terminal opens the scrollback.
                         Callback::from(move |ev: WheelEvent| if ev.delta_y() < 0.0 && !playing && !open { ls() })
                     } }>
-                        <TermSurface node={term.clone()} />
+                        <TermSurface node={term_node.clone()} />
                     </div>
                     <div class="seekbar" ref={seekbar_ref} role="slider" tabindex="0" aria-label="Position" aria-valuemin="0" aria-valuemax={dur.to_string()} aria-valuenow={pos.to_string()} aria-valuetext={clock_text(pos)}
                         onmousedown={on_seek_down} onmousemove={on_seek_move} onmouseup={on_seek_up.clone()} onmouseleave={on_seek_up} onkeydown={on_seek_key}>
@@ -633,8 +640,8 @@ pub fn player_view(p: &PlayerProps) -> Html {
                     </div>
                     <div class="controls" role="toolbar" aria-label="Player controls">
                         <button class="primary play" onclick={Callback::from(move |_| tp())} title="Play / pause (space)">{if playing { "⏸ Pause" } else { "▶ Play" }}</button>
-                        <button onclick={ { let st = st.clone(); Callback::from(move |_| st(false)) } } title="Previous frame (,)">{"⏮"}</button>
-                        <button onclick={Callback::from(move |_| st(true))} title="Next frame (.)">{"⏭"}</button>
+                        <button onclick={ { let st = st.clone(); Callback::from(move |_| st(false)) } } title="Previous frame (,)" aria-label="Previous frame">{"◀ frame"}</button>
+                        <button onclick={Callback::from(move |_| st(true))} title="Next frame (.)" aria-label="Next frame">{"frame ▶"}</button>
                         <span class="mono time" aria-live="off">{format!("{} / {}", clock_text(pos), clock_text(dur))}</span>
                         if let Some(w) = wall { <span class="mono muted" title="Wall-clock time at this moment">{w}{" "}{super::format::zone(p.local)}</span> }
                         <label>{"Speed "}
@@ -646,12 +653,17 @@ pub fn player_view(p: &PlayerProps) -> Html {
                         <button onclick={Callback::from(move |_| sk())} title="Jump to the next output">{"Skip inactivity"}</button>
                         <button onclick={on_scrollback.clone()} disabled={playing} title="Scroll back through what had left the screen (paused)">{"Scrollback"}</button>
                         <button onclick={download} title="Download what was on screen, with times">{"Transcript"}</button>
-                        <button onclick={Callback::from(move |_| fs())} title="Fullscreen (f)">{"⛶"}</button>
+                        <button onclick={Callback::from(move |_| fs())} title="Fullscreen (f)">{"Full screen"}</button>
                     </div>
                 </div>
                 <aside class="player-side">
-                    <div role="tablist">{ tab("search", "Search".into()) }{ tab("commands", format!("Commands ({})", commands.len())) }</div>
-                    if *panel == "search" {
+                    <div role="tablist">{ tab("session", "Session".into()) }{ tab("search", "Search".into()) }{ tab("commands", format!("Commands ({})", commands.len())) }</div>
+                    if *panel == "session" {
+                        <SessionTab session={p.session} start_time={ri.start_time} local={p.local} dispatch={p.dispatch.clone()} seek={ {
+                            let sr = seek_recording.clone();
+                            Callback::from(move |at: Millis| sr(at))
+                        } } />
+                    } else if *panel == "search" {
                         <form class="search" onsubmit={on_search}>
                             <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" />
                             <label><input name="regex" type="checkbox" />{" regex"}</label>
@@ -665,6 +677,70 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 </aside>
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SessionTabProps {
+    session: u32,
+    start_time: Option<i64>,
+    local: bool,
+    dispatch: Callback<Action>,
+    seek: Callback<Millis>,
+}
+
+/// The session's audit events beside its recording: clicking one shows that moment.
+#[function_component(SessionTab)]
+fn session_tab(p: &SessionTabProps) -> Html {
+    let backend = use_context::<Backend>().expect("backend");
+    let detail = use_state(|| None::<Rc<review_core::views::SessionDetail>>);
+    {
+        let detail = detail.clone();
+        use_effect_with(p.session, move |&session| {
+            backend.request(Request::Session(session), move |r| {
+                if let Response::Session(d) = r {
+                    detail.set(Some(Rc::new(*d)));
+                }
+            });
+        });
+    }
+    let Some(d) = &*detail else { return html! { <p class="muted">{"…"}</p> } };
+    let s = &d.row;
+    let events = d.events.iter().map(|e| {
+        let failed = e.outcome == review_core::audit::Outcome::Failure;
+        let at = match (e.time, p.start_time) {
+            (Some(t), Some(t0)) => Some(((t - t0).max(0) / 1_000_000) as Millis),
+            _ => None,
+        };
+        let seek = at.map(|at| {
+            let s = p.seek.clone();
+            Callback::from(move |_| s.emit(at))
+        });
+        let (d2, id) = (p.dispatch.clone(), e.id);
+        let raw = Callback::from(move |_| d2.emit(Action::Select(Some(Selected::Event(id)))));
+        html! {
+            <li class={classes!(failed.then_some("failed"))}>
+                <button class="link" onclick={seek} disabled={at.is_none()} title="Show this moment of the recording">
+                    <span class="mono">{time(e.time, p.local).get(11..).unwrap_or_default().to_owned()}</span>{" "}{visible(&e.title)}
+                </button>
+                {" "}<button class="link small" onclick={raw} title="The event as logged">{"JSON"}</button>
+            </li>
+        }
+    });
+    html! {
+        <>
+            <dl class="fields">
+                <dt>{"User"}</dt><dd>{visible(&s.user)}</dd>
+                <dt>{"Login"}</dt><dd>{visible(&s.login)}</dd>
+                <dt>{"Node"}</dt><dd>{visible(&s.node)}</dd>
+                <dt>{"From"}</dt><dd>{visible(&s.addr)}</dd>
+                <dt>{"People"}</dt><dd>{s.participants.iter().map(|x| visible(x)).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>{"Start"}</dt><dd class="mono">{time(s.start, p.local)}</dd>
+                <dt>{"End"}</dt><dd class="mono">{if s.end.is_some() { time(s.end, p.local) } else { "not logged".into() }}</dd>
+            </dl>
+            <h3>{format!("Audit events ({})", d.events.len())}</h3>
+            <ol class="hits">{ for events }</ol>
+        </>
     }
 }
 

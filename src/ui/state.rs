@@ -180,7 +180,7 @@ impl Reducible for AppState {
             Action::Hashed => s.hashed += 1,
             Action::Play(session) => {
                 s.playing = Some(session);
-                s.selected = Some(Selected::Session(session));
+                s.selected = None;
             }
             Action::ClosePlayer => s.playing = None,
             Action::Cleared => {

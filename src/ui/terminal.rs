@@ -6,9 +6,17 @@ use review_replay::{Color, Cursor, Row, Run, ScreenUpdate, Style, TermSize};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
-/// Applies one update to the terminal element (which holds one `div.trow` per row and a cursor).
-pub fn apply(term: &HtmlElement, update: &ScreenUpdate) {
+/// Applies one update to the terminal element (which holds one `div.trow` per row and a cursor),
+/// refitting the font to the frame when the terminal's size changed.
+pub fn apply(term: &HtmlElement, frame: Option<&HtmlElement>, update: &ScreenUpdate) {
     let doc = gloo::utils::document();
+    let size = format!("{}x{}", update.size.cols, update.size.rows);
+    if term.get_attribute("data-size").as_deref() != Some(size.as_str()) {
+        let _ = term.set_attribute("data-size", &size);
+        if let Some(frame) = frame {
+            fit(term, frame, update.size);
+        }
+    }
     ensure_rows(&doc, term, update.size);
     let rows = term.children();
     for changed in &update.rows {
@@ -127,12 +135,38 @@ fn place_cursor(term: &HtmlElement, cursor: Cursor) {
     let _ = style.set_property("display", if cursor.visible { "block" } else { "none" });
 }
 
-/// The font size that fits `size` into the element's box.
+/// The font size that fits `size` into the frame, from the measured width of a cell of the
+/// terminal's own font.
 pub fn fit(term: &HtmlElement, frame: &HtmlElement, size: TermSize) {
-    // Character cells are about 0.6em wide and the line is 1.2em in the monospace fonts used.
-    let (w, h) = (f64::from(frame.client_width()), f64::from(frame.client_height()));
-    let by_width = w / (f64::from(size.cols.max(1)) * 0.602);
+    let cell = cell_width_per_px(term).unwrap_or(0.6);
+    let pad = 16.0;
+    let (w, h) = (f64::from(frame.client_width()) - pad, f64::from(frame.client_height()) - pad);
+    let by_width = w / (f64::from(size.cols.max(1)) * cell);
     let by_height = h / (f64::from(size.rows.max(1)) * 1.2);
     let px = by_width.min(by_height).clamp(4.0, 22.0).floor();
     let _ = term.style().set_property("font-size", &format!("{px}px"));
+}
+
+/// Fits again to the size last drawn (after the window changed).
+pub fn refit(term: &HtmlElement, frame: &HtmlElement) {
+    let rows = term.query_selector_all(".trow").map(|l| l.length()).unwrap_or(0);
+    let cols = term.style().get_property_value("--cols").ok().and_then(|c| c.trim().parse().ok()).unwrap_or(80);
+    let size = TermSize { cols, rows: rows.clamp(1, u32::from(u16::MAX)) as u16 };
+    let _ = term.set_attribute("data-size", &format!("{}x{}", size.cols, size.rows));
+    fit(term, frame, size);
+}
+
+/// Width of one character cell per pixel of font size, measured once on a probe.
+fn cell_width_per_px(term: &HtmlElement) -> Option<f64> {
+    let doc = gloo::utils::document();
+    let probe: HtmlElement = doc.create_element("span").ok()?.dyn_into().ok()?;
+    probe.set_text_content(Some(&"M".repeat(100)));
+    let style = probe.style();
+    let _ = style.set_property("font-size", "100px");
+    let _ = style.set_property("position", "absolute");
+    let _ = style.set_property("visibility", "hidden");
+    term.append_child(&probe).ok()?;
+    let width = probe.get_bounding_client_rect().width();
+    probe.remove();
+    (width > 0.0).then(|| width / 100.0 / 100.0)
 }

@@ -228,6 +228,11 @@ fn the_showcase_exercises_the_player() {
     let redraw = rec.prints.iter().find(|p| p.at >= resize.at).unwrap();
     let redrawn = String::from_utf8_lossy(&rec.output[redraw.offset..redraw.offset + redraw.len]);
     assert!(redrawn.starts_with("\x1b[H\x1b[2J") && redrawn.contains(&format!("\x1b[{rows};1H")));
+    // The redraw is a whole htop screen, not just its key bar: meters and the process table.
+    assert!(
+        redrawn.contains("PID USER") && redrawn.contains("Mem\x1b[1;39m[") && redrawn.contains("Load average"),
+        "{redrawn:?}"
+    );
     // Typed one key at a time, 80–200 ms apart; and idle gaps of minutes.
     let keys: Vec<u64> =
         rec.prints.windows(2).filter(|w| w[1].len == 1 && w[0].len == 1).map(|w| w[1].at - w[0].at).collect();

@@ -249,6 +249,7 @@ async fn a_recording_plays_seeks_and_is_searched() -> Result {
     let total = b.text(".controls .time").await?;
     assert!(total.ends_with("0:08") || total.ends_with("0:07") || total.ends_with("0:09"), "capped length: {total}");
     // Search the whole recording, and jump to the hit.
+    b.click_text(".player-side [role=tab]", "Search").await?;
     b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("needle").await?;
     b.click(".search button[type=submit]").await?;
     b.wait_text(".player-side .count", "2 hits").await?;

@@ -64,7 +64,15 @@ pub enum RecordingStatus {
     /// The audit log says a recording was uploaded, but it is not among the loaded files.
     UploadedNotLoaded,
     /// Parts of the recording were loaded; `error` says why it cannot be replayed, if so.
-    Loaded { generation: u8, parts: u32, encrypted: bool, duration_ms: Option<u64>, error: Option<String> },
+    Loaded {
+        generation: u8,
+        parts: u32,
+        encrypted: bool,
+        duration_ms: Option<u64>,
+        error: Option<String>,
+        /// Decoding stopped at damage (a cut file): it plays up to there.
+        damaged: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -137,6 +145,7 @@ fn recording_status(m: &Model, s: &Session) -> RecordingStatus {
         encrypted: parts.iter().any(|r| matches!(r, PartRole::ProtoStream { encrypted: true, .. })),
         duration_ms: summary.filter(|r| r.error.is_none()).map(|r| r.duration_ms),
         error: summary.and_then(|r| r.error.clone()),
+        damaged: summary.is_some_and(|r| !r.problems.is_empty()),
     }
 }
 

@@ -114,6 +114,9 @@ fn htop_frame(tty: &mut Tty, (cols, rows): (u16, u16), full: bool, frame: u32) -
         let row = fit(&row, cols);
         lines.push(if i == 0 { format!("\x1b[30;46m{row}\x1b[m") } else { row });
     }
+    for (row, line) in lines.iter().enumerate() {
+        out.push_str(&format!("\x1b[{};1H{line}\x1b[K", row + 1));
+    }
     let keys = ["Help", "Setup", "Search", "Filter", "Tree", "SortBy", "Nice -", "Nice +", "Kill", "Quit"];
     let bar: String =
         keys.iter().enumerate().map(|(i, k)| format!("\x1b[mF{}\x1b[30;46m{k:<6}", i + 1)).collect::<Vec<_>>().concat();
