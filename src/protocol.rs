@@ -72,6 +72,7 @@ pub enum Response {
         cancelled: bool,
         millis: f64,
         bytes: u64,
+        events: u64,
     },
     Overview(Box<Overview>),
     Page(Page),

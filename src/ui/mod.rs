@@ -6,6 +6,7 @@ mod columns;
 mod drawer;
 mod format;
 mod input;
+mod metrics;
 mod overview;
 mod player;
 mod shell;
@@ -25,6 +26,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 pub fn start() {
+    metrics::observe_long_tasks();
     yew::Renderer::<App>::new().render();
 }
 
@@ -81,7 +83,8 @@ pub fn app() -> Html {
                             fetch_overview(&b, &d);
                         }
                     }
-                    Response::Loaded { cancelled, millis, bytes } => {
+                    Response::Loaded { cancelled, millis, bytes, events } => {
+                        metrics::load(millis, bytes, events);
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                     }

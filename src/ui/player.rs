@@ -35,8 +35,6 @@ struct Engine {
     wanted: Option<(Millis, bool)>,
     /// Recording time of the screen drawn.
     shown: Millis,
-    /// Time from asking for a screen to having drawn it, in ms (newest last).
-    latencies: Vec<f64>,
     frame: Option<gloo::render::AnimationFrame>,
 }
 
@@ -51,7 +49,7 @@ impl Default for Engine {
             in_flight: None,
             wanted: None,
             shown: 0,
-            latencies: Vec::new(),
+
             frame: None,
         }
     }
@@ -106,10 +104,7 @@ fn show(engine: &Shared, backend: &Backend, term: &Surface, at: Millis, full: bo
             if let Some((at, asked)) = e.in_flight.take() {
                 e.shown = at;
                 let took = now() - asked;
-                e.latencies.push(took);
-                if e.latencies.len() > 1000 {
-                    e.latencies.remove(0);
-                }
+                super::metrics::seek(took);
             }
             e.wanted.take()
         };

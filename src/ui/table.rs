@@ -123,12 +123,14 @@ pub fn virtual_table(props: &TableProps) -> Html {
             if *needs && !already {
                 *in_flight.borrow_mut() = Some((offset, limit));
                 let req = TableRequest { table, query: key_now.0.clone(), sort: key_now.1, offset, limit };
+                let asked = js_sys::Date::now();
                 backend.request(Request::Table(req), move |resp| {
                     *in_flight.borrow_mut() = None;
                     if latest.borrow().as_ref() != Some(&key_now) {
                         return; // an answer to an older question
                     }
                     if let Response::Page(page) = resp {
+                        super::metrics::table(js_sys::Date::now() - asked, page.total);
                         on_count.emit((page.total, page.unfiltered, page.error.clone()));
                         let rows: Vec<Row> = match page.rows {
                             Rows::Events(r) => r.into_iter().map(Row::Event).collect(),

@@ -216,7 +216,8 @@ async fn load(paths: Vec<String>, handles: Vec<Blob>) {
         s.cancel = false;
     });
     report(&mut progress, started);
-    post(0, Response::Loaded { cancelled, millis: now() - started, bytes: progress.bytes_done });
+    let events = with_state(|s| s.ingest.model.events.len() as u64);
+    post(0, Response::Loaded { cancelled, millis: now() - started, bytes: progress.bytes_done, events });
 }
 
 fn report(progress: &mut Progress, started: f64) {
