@@ -3,10 +3,8 @@
 
 pub mod axis;
 pub mod palette;
-pub mod protocol;
+pub use review_protocol as protocol;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
-#[cfg(target_arch = "wasm32")]
-pub mod worker;

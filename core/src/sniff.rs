@@ -2,9 +2,27 @@
 //! output has no structure) and to pair the parts of a recording by session id.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// How much of a file's start is looked at.
 pub const HEAD_LEN: usize = 64 * 1024;
+/// Lines of the head parsed to tell what the file is: the kinds differ in their first lines.
+const SNIFF_LINES: usize = 20;
+
+/// The keys that tell the kinds of JSON lines apart, borrowed (no allocation per line).
+#[derive(serde::Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow)]
+    file_name: Option<&'a RawValue>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<&'a RawValue>,
+    #[serde(borrow)]
+    ei: Option<&'a RawValue>,
+    #[serde(borrow)]
+    ci: Option<&'a RawValue>,
+}
 
 /// The outer layer of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,28 +187,41 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
     let mut any_event = false;
     let mut prints = (0, 0); // (without ei, with ei)
     let mut index_lines = 0;
-    let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
     // The last piece may be cut by the head's end: only trust it if the file ends there.
-    let usable = if complete { lines.len() } else { lines.len().saturating_sub(1) };
-    for line in lines.into_iter().take(usable).take(200) {
+    let mut rest = text;
+    let mut looked = 0;
+    while !rest.is_empty() {
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None if complete => (rest, &rest[rest.len()..]),
+            None => break,
+        };
+        rest = next;
         let line = trim_line(line, array);
         if line.is_empty() {
             continue;
         }
-        let Ok(serde_json::Value::Object(obj)) = serde_json::from_slice::<serde_json::Value>(line) else {
+        looked += 1;
+        if looked > SNIFF_LINES {
+            break;
+        }
+        let Ok(probe) = serde_json::from_slice::<Probe<'_>>(line) else {
             // A damaged event line still says what the file is; the loader reports the damage.
             any_event |= line.starts_with(b"{") && memchr::memmem::find(line, b"\"event\"").is_some();
             continue;
         };
+        if !line.starts_with(b"{") {
+            continue;
+        }
         any_object = true;
-        if obj.contains_key("file_name") && obj.contains_key("type") {
+        if probe.file_name.is_some() && probe.kind.is_some() {
             index_lines += 1;
         }
-        match obj.get("event").and_then(|e| e.as_str()) {
-            Some("print") if obj.contains_key("ei") || obj.contains_key("ci") => prints.1 += 1,
-            Some("print") => prints.0 += 1,
-            Some(_) => any_event = true,
-            None => {}
+        match probe.event.map(RawValue::get) {
+            Some("\"print\"") if probe.ei.is_some() || probe.ci.is_some() => prints.1 += 1,
+            Some("\"print\"") => prints.0 += 1,
+            Some(e) if e.starts_with('"') => any_event = true,
+            _ => {}
         }
     }
     match role {

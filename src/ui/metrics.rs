@@ -40,9 +40,16 @@ fn record(pairs: &[(&str, f64)]) -> JsValue {
     o.into()
 }
 
-/// A finished load: worker time, bytes read, events held.
-pub fn load(millis: f64, bytes: u64, events: u64) {
-    push("loads", record(&[("millis", millis), ("bytes", bytes as f64), ("events", events as f64)]));
+/// A finished load: worker time (of which parsing, and waiting for reads), bytes, events.
+pub fn load(millis: f64, bytes: u64, events: u64, parse_millis: f64, read_millis: f64) {
+    let fields = [
+        ("millis", millis),
+        ("bytes", bytes as f64),
+        ("events", events as f64),
+        ("parseMillis", parse_millis),
+        ("readMillis", read_millis),
+    ];
+    push("loads", record(&fields));
 }
 
 /// A table page: from asking to having the answer, and the rows that matched.

@@ -83,8 +83,8 @@ pub fn app() -> Html {
                             fetch_overview(&b, &d);
                         }
                     }
-                    Response::Loaded { cancelled, millis, bytes, events } => {
-                        metrics::load(millis, bytes, events);
+                    Response::Loaded { cancelled, millis, bytes, events, parse_millis, read_millis } => {
+                        metrics::load(millis, bytes, events, parse_millis, read_millis);
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                     }

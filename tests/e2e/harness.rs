@@ -4,6 +4,7 @@
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -97,7 +98,11 @@ pub struct Browser {
 }
 
 impl Drop for Browser {
+    /// Ends ChromeDriver *and* the browser it started: killing only the driver leaves Chromium
+    /// running, so the whole process group goes.
     fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -107,10 +112,12 @@ impl Browser {
     pub async fn open() -> Result<Browser> {
         let port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        // Its own process group, so that dropping the Browser can end the browser it starts too.
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()?;
         let mut caps = serde_json::Map::new();
         let args = [

@@ -156,19 +156,14 @@ struct Wire<'a> {
 
 /// Parses one line (without its newline). Blank lines are the caller's business.
 pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
-    let text = std::str::from_utf8(line).map_err(|e| {
-        LineError::new(ProblemKind::InvalidUtf8, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
-    })?;
-    let first = text.trim_start().as_bytes().first().copied();
-    if first != Some(b'{') {
-        // Tell what it is, so that "not an object" is not mistaken for truncation.
-        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            Ok(_) => LineError::new(ProblemKind::NotAnObject, format!("a JSON {}, not an object", json_kind(first))),
-            Err(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
-        });
-    }
-    let wire: Wire<'_> =
-        serde_json::from_str(text).map_err(|e| LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)))?;
+    // One UTF-8 check of the whole line, then the parser works on text (checking every
+    // captured string separately costs more). A line that fails is looked at again to say why.
+    let first = line.trim_ascii_start().first().copied();
+    let Ok(text) = std::str::from_utf8(line) else { return Err(explain(line, first, None)) };
+    let wire: Wire<'_> = match (first, serde_json::from_str(text)) {
+        (Some(b'{'), Ok(wire)) => wire,
+        (_, result) => return Err(explain(line, first, result.err())),
+    };
     let event = match wire.event.map(strict_string) {
         Some(Some(e)) if !e.is_empty() => e,
         Some(_) => return Err(LineError::new(ProblemKind::MissingEvent, "\"event\" is not a non-empty string")),
@@ -202,6 +197,26 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
     })
 }
 
+/// Why a line is not an event: bad UTF-8, not an object, or where the JSON breaks.
+fn explain(line: &[u8], first: Option<u8>, error: Option<serde_json::Error>) -> LineError {
+    if let Err(e) = std::str::from_utf8(line) {
+        return LineError::new(
+            ProblemKind::InvalidUtf8,
+            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
+        );
+    }
+    if first != Some(b'{') {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+            Ok(_) => LineError::new(ProblemKind::NotAnObject, format!("a JSON {}, not an object", json_kind(first))),
+            Err(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
+        };
+    }
+    match error {
+        Some(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
+        None => LineError::new(ProblemKind::InvalidJson, "unreadable JSON".to_owned()),
+    }
+}
+
 fn json_kind(first: Option<u8>) -> &'static str {
     match first {
         Some(b'[') => "array",
@@ -228,14 +243,28 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 
 /// Only a JSON string: the event type must be one.
 fn strict_string(raw: &RawValue) -> Option<Cow<'_, str>> {
-    serde_json::from_str::<Cow<'_, str>>(raw.get()).ok()
+    let s = raw.get();
+    match s.as_bytes().first()? {
+        b'"' => unquote(s),
+        _ => None,
+    }
+}
+
+/// A JSON string's contents: borrowed when it has no escapes (nearly always), else unescaped.
+fn unquote(s: &str) -> Option<Cow<'_, str>> {
+    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+        Some(Cow::Borrowed(inner))
+    } else {
+        serde_json::from_str::<Cow<'_, str>>(s).ok()
+    }
 }
 
 /// A string value, or a number / bool rendered as text (old writers were not consistent).
 fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
     let s = raw.get();
     match s.as_bytes().first()? {
-        b'"' => serde_json::from_str::<Cow<'_, str>>(s).ok(),
+        b'"' => unquote(s),
         b'-' | b'0'..=b'9' | b't' | b'f' => Some(Cow::Borrowed(s)),
         _ => None,
     }
@@ -329,6 +358,13 @@ mod tests {
             .unwrap();
         assert_eq!(e.user.as_deref(), Some("lisa"));
         assert_eq!(e.outcome(), Outcome::Failure);
+    }
+
+    #[test]
+    fn invalid_utf8_anywhere_in_the_line_is_reported() {
+        let e = parse_line(b"{\"event\":\"exec\",\"unknown\":\"bad \xc3\x28 byte\"}").unwrap_err();
+        assert_eq!(e.kind, ProblemKind::InvalidUtf8);
+        assert!(parse_line("{\"event\":\"exec\",\"user\":\"jos\u{e9} \u{65e5}\u{672c}\"}".as_bytes()).is_ok());
     }
 
     #[test]

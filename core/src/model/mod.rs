@@ -339,11 +339,8 @@ impl Model {
 /// Identity of an event for folding duplicates: its uid and its exact line, as one 128-bit
 /// XXH3 hash, so that an accidental collision (which would hide an event) is practically impossible.
 fn dedup_key(uid: &str, line: &[u8]) -> u128 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    h.update(uid.as_bytes());
-    h.update(&[0xff]);
-    h.update(line);
-    h.digest128()
+    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
+    xxh3_128_with_seed(line, xxh3_64(uid.as_bytes()))
 }
 
 /// `10.0.0.1:5000` → (`10.0.0.1`, 5000); `[::1]:22` → (`::1`, 22); bare hosts keep no port.

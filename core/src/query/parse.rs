@@ -361,7 +361,7 @@ fn write_value(f: &mut fmt::Formatter<'_>, v: &str, free: bool) -> fmt::Result {
     let keyword = matches!(v, "AND" | "OR" | "NOT" | "&&" | "||");
     let risky = v.is_empty()
         || keyword
-        || v.starts_with('-')
+        || v.starts_with(['-', '='])
         || v.bytes().any(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b'\\'))
         || (free && v.bytes().any(|c| matches!(c, b':' | b'<' | b'>')));
     if !risky {

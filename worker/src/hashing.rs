@@ -3,8 +3,8 @@
 
 use super::files::{read_slice, SLICE};
 use super::post;
-use crate::protocol::Response;
 use review_core::problem::FileId;
+use review_protocol::Response;
 use sha2::{Digest, Sha256};
 use web_sys::Blob;
 

@@ -7,14 +7,14 @@ mod hashing;
 mod player;
 mod recordings;
 
-use crate::protocol::{decode, encode, Progress, Request, Response};
-use files::{read_back, read_slice, SLICE};
+use files::{read_back, SLICE};
 use js_sys::{Array, Uint8Array};
 use review_core::ingest::{Flow, Ingest, Options};
 use review_core::problem::FileId;
 use review_core::views::{EventDetail, Overview, SessionDetail, Views};
+use review_protocol::{decode, encode, Progress, Request, Response};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
@@ -66,7 +66,7 @@ fn post(id: u32, body: Response) {
     let _ = scope().post_message_with_transfer(&bytes, &transfer);
 }
 
-pub fn start() {
+fn start() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
         let parts: Array = data.unchecked_into();
@@ -143,6 +143,36 @@ fn event_detail(id: u32) -> Response {
     })
 }
 
+/// Reads kept in flight ahead of the parser.
+const READ_AHEAD: usize = 3;
+
+/// One slice of one file in the loading plan.
+struct Slice {
+    file: usize,
+    start: u64,
+    end: u64,
+    /// The file's last slice: close it after.
+    last: bool,
+}
+
+/// Every file cut into slices, in order (an empty file is one empty slice).
+fn slices(files: &[(FileId, Blob)]) -> Vec<Slice> {
+    let mut plan = Vec::new();
+    for (file, (_, blob)) in files.iter().enumerate() {
+        let size = blob.size() as u64;
+        let mut start = 0;
+        loop {
+            let end = (start + SLICE).min(size);
+            plan.push(Slice { file, start, end, last: end == size });
+            if end == size {
+                break;
+            }
+            start = end;
+        }
+    }
+    plan
+}
+
 async fn load(paths: Vec<String>, handles: Vec<Blob>) {
     let started = now();
     let files: Vec<(FileId, Blob)> = with_state(|s| {
@@ -165,38 +195,64 @@ async fn load(paths: Vec<String>, handles: Vec<Blob>) {
     let mut progress = Progress { bytes_total: total, files_total: files.len() as u32, ..Progress::default() };
     let mut last_post = 0.0;
     let mut cancelled = false;
-    for (file, blob) in &files {
-        let size = blob.size() as u64;
-        progress.current = with_state(|s| s.ingest.model.file(*file).path.clone());
-        let mut offset = 0u64;
-        while offset < size {
-            if with_state(|s| s.cancel) {
-                cancelled = true;
-                break;
+    let (mut parse_millis, mut read_millis) = (0.0, 0.0);
+    let plan = slices(&files);
+    // Reads run ahead of parsing (the browser reads off-thread), across file boundaries.
+    let mut ahead: VecDeque<(usize, Result<js_sys::Promise, String>)> = VecDeque::new();
+    let mut next = 0;
+    let mut finished = vec![false; files.len()];
+    for (index, slice) in plan.iter().enumerate() {
+        while ahead.len() < READ_AHEAD && next < plan.len() {
+            let s = &plan[next];
+            if !finished[s.file] && s.end > s.start {
+                ahead.push_back((next, files::start_read(&files[s.file].1, s.start, s.end)));
             }
-            let end = (offset + SLICE).min(size);
-            let flow = match read_slice(blob, offset, end).await {
-                Ok(bytes) => with_state(|s| s.ingest.push(*file, &bytes)),
+            next += 1;
+        }
+        let (file, _) = &files[slice.file];
+        if cancelled || with_state(|s| s.cancel) {
+            cancelled = true;
+            break;
+        }
+        if !finished[slice.file] && slice.end > slice.start {
+            progress.current = with_state(|s| s.ingest.model.file(*file).path.clone());
+            let read = match ahead.front() {
+                Some((i, _)) if *i == index => ahead.pop_front().map(|(_, r)| r),
+                _ => Some(files::start_read(&files[slice.file].1, slice.start, slice.end)),
+            };
+            let asked = now();
+            let bytes = match read {
+                Some(r) => files::finish_read(r).await,
+                None => Err("the read was lost".to_owned()),
+            };
+            read_millis += now() - asked;
+            let flow = match bytes {
+                Ok(bytes) => {
+                    let parsing = now();
+                    let flow = with_state(|s| s.ingest.push(*file, &bytes));
+                    parse_millis += now() - parsing;
+                    flow
+                }
                 Err(why) => {
                     post(0, Response::Error(format!("{}: {why}", progress.current)));
                     Flow::Done
                 }
             };
-            progress.bytes_done += end - offset;
-            offset = end;
+            progress.bytes_done += slice.end - slice.start;
             if flow == Flow::Done {
-                progress.bytes_done += size - offset;
-                break;
-            }
-            if now() - last_post > 100.0 {
-                last_post = now();
-                report(&mut progress, started);
+                finished[slice.file] = true;
+                progress.bytes_done += files[slice.file].1.size() as u64 - slice.end;
+                // Reads already started for the rest of this file are dropped unread.
+                ahead.retain(|(i, _)| plan[*i].file != slice.file);
             }
         }
-        with_state(|s| s.ingest.close(*file));
-        progress.files_done += 1;
-        if cancelled {
-            break;
+        if slice.last {
+            with_state(|s| s.ingest.close(*file));
+            progress.files_done += 1;
+        }
+        if now() - last_post > 100.0 {
+            last_post = now();
+            report(&mut progress, started);
         }
     }
     let leftover: Vec<FileId> = files.iter().map(|(f, _)| *f).collect();
@@ -217,7 +273,17 @@ async fn load(paths: Vec<String>, handles: Vec<Blob>) {
     });
     report(&mut progress, started);
     let events = with_state(|s| s.ingest.model.events.len() as u64);
-    post(0, Response::Loaded { cancelled, millis: now() - started, bytes: progress.bytes_done, events });
+    post(
+        0,
+        Response::Loaded {
+            cancelled,
+            millis: now() - started,
+            bytes: progress.bytes_done,
+            events,
+            parse_millis,
+            read_millis,
+        },
+    );
 }
 
 fn report(progress: &mut Progress, started: f64) {
@@ -227,4 +293,8 @@ fn report(progress: &mut Progress, started: f64) {
     });
     progress.millis = now() - started;
     post(0, Response::Progress(progress.clone()));
+}
+
+fn main() {
+    start();
 }

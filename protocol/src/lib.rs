@@ -68,11 +68,14 @@ pub enum Response {
     },
     Progress(Progress),
     /// Loading ended (completely, or cancelled).
+    /// `parse_millis`: time spent parsing; `read_millis`: waiting for the browser to read slices.
     Loaded {
         cancelled: bool,
         millis: f64,
         bytes: u64,
         events: u64,
+        parse_millis: f64,
+        read_millis: f64,
     },
     Overview(Box<Overview>),
     Page(Page),

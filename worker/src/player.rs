@@ -2,7 +2,7 @@
 //! scrollback and the transcript.
 
 use super::{now, post, recordings, with_state};
-use crate::protocol::{RecordingInfo, Response, ScrollbackLine, DEFAULT_IDLE_CAP};
+use review_protocol::{RecordingInfo, Response, ScrollbackLine, DEFAULT_IDLE_CAP};
 use review_replay::{Player, SearchOptions};
 
 /// Markers sent to the page at most (enhanced recordings can hold many disk events).
@@ -52,8 +52,8 @@ pub async fn open(id: u32, session: u32) {
 }
 
 /// Answers a request about the open recording.
-pub fn answer(req: crate::protocol::Request) -> Response {
-    use crate::protocol::Request as R;
+pub fn answer(req: review_protocol::Request) -> Response {
+    use review_protocol::Request as R;
     with_state(|s| {
         let Some(player) = s.player.as_mut() else { return Response::Error("no recording is open".into()) };
         match req {

@@ -1,7 +1,7 @@
 //! Reading file handles from the worker: slices asynchronously while loading (so the worker
 //! stays responsive), single lines synchronously for a detail view.
 
-use js_sys::Uint8Array;
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync};
@@ -10,8 +10,18 @@ use web_sys::{Blob, FileReaderSync};
 pub const SLICE: u64 = 2 << 20;
 
 pub async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
+    finish_read(start_read(blob, start, end)).await
+}
+
+/// Starts reading a slice: the browser reads it off-thread while the worker parses others.
+pub fn start_read(blob: &Blob, start: u64, end: u64) -> Result<Promise, String> {
     let part = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(describe)?;
-    let buffer = JsFuture::from(part.array_buffer()).await.map_err(describe)?;
+    Ok(part.array_buffer())
+}
+
+/// The bytes of a read started with [`start_read`], in wasm memory.
+pub async fn finish_read(read: Result<Promise, String>) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(read?).await.map_err(describe)?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
