@@ -83,7 +83,7 @@ fn fast_parse(b: &[u8]) -> Option<Nanos> {
 /// Days since 1970-01-01 of a valid proleptic Gregorian date (Hinnant's algorithm): the hot
 /// path of parsing millions of timestamps, without building date objects.
 fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
         return None;

@@ -82,8 +82,13 @@ fn overview_adds_up() {
     assert_eq!(o.open_sessions, 1);
     assert_eq!(o.users, 3);
     assert_eq!(o.addrs, 1, "ports do not make new addresses");
-    let f = &o.files[0];
+    assert_eq!((o.files, o.top_files, o.unhashed_files), (1, 1, 1));
+    let mut m = m;
+    let p = Views::default().page(&mut m, &req(Table::Files, "", SortKey::File, false, 0, 10));
+    let Rows::Files(files) = &p.rows else { panic!() };
+    let f = &files[0];
     assert_eq!(f.lines, f.events + f.bad_lines + f.blank_lines + f.duplicates);
+    assert_eq!(f.problems, 1);
     assert!(f.note.as_deref().unwrap().contains("nearest midnight"), "02-02 13:00 … 02-03 02:30 in a file named 02-03");
 }
 

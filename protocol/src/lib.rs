@@ -25,12 +25,11 @@ pub enum Request {
     Table(TableRequest),
     Event(u32),
     Session(u32),
-    /// Compute SHA-256 of these files (handles ride along); answered by `Hashed` per file.
-    Hash {
-        ids: Vec<FileId>,
+    /// Joins the page's two workers: the message port rides along. The reader reads and hashes
+    /// files and streams them to the model worker, which parses.
+    Connect {
+        reader: bool,
     },
-    /// Hashes computed elsewhere, for the model's file list (exports, overview).
-    SetHashes(Vec<(FileId, String)>),
     /// Decode and index the recording of a session (by index) for replay.
     OpenRecording {
         session: u32,
@@ -157,6 +156,27 @@ impl Progress {
         let rate = self.rate();
         (rate > 0.0 && self.bytes_total >= self.bytes_done).then(|| (self.bytes_total - self.bytes_done) as f64 / rate)
     }
+}
+
+/// Between the model worker and the reader worker, over their message channel. The reader
+/// reads each file once, in slices, hashing as it goes, and streams the slices (transferred,
+/// not copied) to the model worker, which gives credit for more as it parses them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Pipe {
+    /// Model → reader: read these files in order (their handles ride along).
+    Read { files: Vec<FileId> },
+    /// Model → reader: this many more slices may be sent.
+    Credit(u32),
+    /// Model → reader: only hash the rest of this file; its bytes are not needed.
+    HashOnly(FileId),
+    /// Model → reader: stop reading (loading was cancelled); files not begun are not hashed.
+    Stop,
+    /// Reader → model: bytes `start..end` of a file (the bytes ride along).
+    Slice { file: FileId, start: u64, end: u64, last: bool },
+    /// Reader → model: a file was read to its end: its SHA-256.
+    Hashed { file: FileId, sha256: String },
+    /// Reader → model: a file could not be read.
+    Failed { file: FileId, error: String },
 }
 
 /// Requests carry an id; the answer carries the same id. Id 0 is for broadcasts (progress).

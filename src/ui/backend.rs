@@ -1,6 +1,7 @@
 //! The page's side of the workers. One worker owns the model and answers requests; a second
-//! hashes the input files on the other core. Requests get one answer each, by id; progress and
-//! other notices are broadcast.
+//! reads and hashes the files and streams them to the first over a message channel, so reading
+//! and parsing run on two cores. Requests get one answer each, by id; progress and other notices
+//! are broadcast.
 
 use crate::protocol::{decode, encode, Request, Response};
 use js_sys::{Array, Uint8Array};
@@ -9,18 +10,17 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{File, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{File, MessageChannel, MessageEvent, MessagePort, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 type Answer = Box<dyn FnOnce(Response)>;
 
 struct Inner {
     model: Worker,
+    /// Reads and hashes files, streaming them to `model`.
     hasher: Worker,
     next_id: Cell<u32>,
     pending: RefCell<HashMap<u32, Answer>>,
-    /// Files sent for loading, hashed once the model worker says which ids they got.
-    to_hash: RefCell<Vec<File>>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
 }
 
@@ -59,12 +59,7 @@ impl Backend {
                     let answer = (env.id != 0).then(|| inner.pending.borrow_mut().remove(&env.id)).flatten();
                     match answer {
                         Some(answer) => answer(env.body),
-                        None => {
-                            if let Response::Started { first_id, count } = &env.body {
-                                Backend(inner.clone()).hash_started(*first_id, *count);
-                            }
-                            notify.emit(env.body)
-                        }
+                        None => notify.emit(env.body),
                     }
                 })
             };
@@ -77,10 +72,13 @@ impl Backend {
                 hasher,
                 next_id: Cell::new(1),
                 pending: RefCell::new(HashMap::new()),
-                to_hash: RefCell::new(Vec::new()),
                 _listeners: vec![on_model, on_hash],
             }
         });
+        // Join the two workers: the model worker parses what the reader streams to it.
+        let channel = MessageChannel::new()?;
+        send_port(&inner.model, Request::Connect { reader: false }, &channel.port1());
+        send_port(&inner.hasher, Request::Connect { reader: true }, &channel.port2());
         Ok(Backend(inner))
     }
 
@@ -92,11 +90,10 @@ impl Backend {
         send(&self.0.model, id, req, &[]);
     }
 
-    /// Loads files (with their paths as dropped); hashing follows on the second worker.
+    /// Loads files (with their paths as dropped).
     pub fn load(&self, files: Vec<(String, File)>) {
         let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
         send(&self.0.model, 0, Request::Load { paths }, &handles);
-        self.0.to_hash.borrow_mut().extend(handles);
     }
 
     pub fn cancel(&self) {
@@ -104,23 +101,7 @@ impl Backend {
     }
 
     pub fn clear(&self) {
-        self.0.to_hash.borrow_mut().clear();
         send(&self.0.model, 0, Request::Clear, &[]);
-    }
-
-    /// Passes a computed hash to the model (for the overview and exports).
-    pub fn set_hash(&self, id: u32, sha256: String) {
-        send(&self.0.model, 0, Request::SetHashes(vec![(id, sha256)]), &[]);
-    }
-
-    fn hash_started(&self, first_id: u32, count: u32) {
-        let files: Vec<File> = {
-            let mut queue = self.0.to_hash.borrow_mut();
-            let n = (count as usize).min(queue.len());
-            queue.drain(..n).collect()
-        };
-        let ids = (first_id..first_id + files.len() as u32).collect();
-        send(&self.0.hasher, 0, Request::Hash { ids }, &files);
     }
 }
 
@@ -129,4 +110,11 @@ fn send(worker: &Worker, id: u32, req: Request, files: &[File]) {
     let handles: Array = files.iter().collect();
     let message = Array::of2(&bytes, &handles);
     let _ = worker.post_message_with_transfer(&message, &Array::of1(&bytes.buffer()));
+}
+
+/// Gives a worker its end of the channel (transferred: it can only be in one place).
+fn send_port(worker: &Worker, req: Request, port: &MessagePort) {
+    let bytes = Uint8Array::from(encode(0, req).as_slice());
+    let message = Array::of2(&bytes, &Array::of1(port));
+    let _ = worker.post_message_with_transfer(&message, &Array::of2(&bytes.buffer(), port));
 }

@@ -1,10 +1,11 @@
 //! What each table shows: its columns and how each cell is drawn. Cells render text only.
 
-use super::format::{duration, time, visible};
+use super::format::{bytes, count, duration, time, visible};
 use super::table::{pivot, CellCx, Col, Row};
 use super::timeline;
 use review_core::audit::Outcome;
-use review_core::views::{RecordingStatus, SessionRow, SortKey};
+use review_core::model::FileKind;
+use review_core::views::{FileRow, RecordingStatus, SessionRow, SortKey};
 use yew::prelude::*;
 
 fn outcome(o: Outcome) -> Html {
@@ -149,6 +150,116 @@ pub fn recordings() -> Vec<Col> {
                         _ => html! { <span>{what}</span> },
                     }
                 }
+                _ => html! {},
+            },
+        },
+    ]
+}
+
+fn file_kind(f: &FileRow) -> &'static str {
+    match f.kind {
+        FileKind::AuditLog => "audit log",
+        FileKind::Recording => "recording",
+        FileKind::Archive => "archive",
+        FileKind::Empty => "empty",
+        FileKind::NotRead => "not read",
+        FileKind::Pending => "…",
+    }
+}
+
+/// The files read: what each is, what it gave, and what could not be read.
+pub fn files() -> Vec<Col> {
+    vec![
+        Col {
+            title: "Path",
+            sort: Some(SortKey::File),
+            width: "minmax(16em, 3fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) => {
+                    let note =
+                        f.note.as_ref().map(|n| html! { <span class="badge" title={n.clone()}>{"noon-named"}</span> });
+                    html! { <span class="mono" title={visible(&f.path)}>{ for note }{" "}{visible(&f.path)}</span> }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Kind",
+            sort: None,
+            width: "7.5em",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) => html! { <span>{file_kind(f)}{if f.compressed { " (gz)" } else { "" }}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Size",
+            sort: None,
+            width: "6em",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) => html! { <span class="num">{bytes(f.size)}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Events",
+            sort: None,
+            width: "8em",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) => {
+                    html! { <span class="num">{count(f.events)}{if f.duplicates > 0 { format!(" +{} dupl.", count(f.duplicates)) } else { String::new() }}</span> }
+                }
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Unreadable",
+            sort: Some(SortKey::Outcome),
+            width: "8em",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) if f.kind == FileKind::NotRead => {
+                    html! { <span class="outcome fail">{"⚠ whole file"}</span> }
+                }
+                Row::File(f) if f.bad_lines > 0 => {
+                    html! { <span class="outcome fail">{"⚠ "}{count(f.bad_lines)}{" lines"}</span> }
+                }
+                Row::File(_) => html! { <span class="muted">{"—"}</span> },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "Events from → to",
+            sort: Some(SortKey::Time),
+            width: "minmax(18em, 2fr)",
+            header: None,
+            cell: |r, cx| match r {
+                Row::File(f) => match (f.first, f.last) {
+                    (Some(a), Some(b)) => {
+                        html! { <span class="mono small">{format!("{} → {}", time(Some(a), cx.local), time(Some(b), cx.local))}</span> }
+                    }
+                    _ => html! { <span class="muted">{"—"}</span> },
+                },
+                _ => html! {},
+            },
+        },
+        Col {
+            title: "SHA-256",
+            sort: None,
+            width: "minmax(10em, 1.5fr)",
+            header: None,
+            cell: |r, _| match r {
+                Row::File(f) => match &f.sha256 {
+                    Some(h) => html! { <span class="mono small" title={h.clone()}>{h.clone()}</span> },
+                    None if f.in_archive => {
+                        html! { <span class="muted" title="entries of archives are covered by the archive's hash">{"in archive"}</span> }
+                    }
+                    None => html! { <span class="muted">{"hashing…"}</span> },
+                },
                 _ => html! {},
             },
         },

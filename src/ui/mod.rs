@@ -76,10 +76,12 @@ pub fn app() -> Html {
                     Response::Started { .. } => d.dispatch(Action::Started),
                     Response::Progress(p) => {
                         d.dispatch(Action::Progress(p));
-                        // Refresh the overview about once a second while loading.
+                        // While loading, views and the overview follow the model every 1.5 s:
+                        // enough to watch it grow, without keeping the page busy.
                         let now = js_sys::Date::now();
-                        if now - *last_overview.borrow() > 1000.0 {
+                        if now - *last_overview.borrow() > 1500.0 {
                             *last_overview.borrow_mut() = now;
+                            d.dispatch(Action::Changed);
                             fetch_overview(&b, &d);
                         }
                     }
@@ -88,10 +90,14 @@ pub fn app() -> Html {
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                     }
-                    Response::Hashed { id, sha256 } => {
-                        b.set_hash(id, sha256);
+                    Response::Hashed { .. } => {
+                        // The model has the hash already; refresh what shows it, now and then.
                         d.dispatch(Action::Hashed);
-                        fetch_overview(&b, &d);
+                        let now = js_sys::Date::now();
+                        if now - *last_overview.borrow() > 1500.0 {
+                            *last_overview.borrow_mut() = now;
+                            fetch_overview(&b, &d);
+                        }
                     }
                     Response::Cleared => d.dispatch(Action::Cleared),
                     Response::Error(e) => d.dispatch(Action::Notice(e)),
@@ -299,7 +305,8 @@ pub fn app() -> Html {
         match state.view {
             View::Overview => match &state.overview {
                 Some(o) => {
-                    html! { <overview::OverviewView overview={o.clone()} local={state.local_time} dispatch={dispatch.clone()} /> }
+                    html! { <overview::OverviewView overview={o.clone()} local={state.local_time} dispatch={dispatch.clone()}
+                    version={state.version.wrapping_add(state.hashed)} cx={cx.clone()} /> }
                 }
                 None => html! { <p class="muted">{"Reading…"}</p> },
             },

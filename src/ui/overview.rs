@@ -1,9 +1,9 @@
 //! The overview: what was loaded, what it holds, and everything that could not be read.
 
-use super::format::{bytes, count, date, time, visible, zone};
+use super::format::{bytes, count, date, visible, zone};
 use super::state::{Action, View};
-use review_core::model::FileKind;
-use review_core::views::{FileRow, Overview};
+use super::table::{CellCx, VirtualTable};
+use review_core::views::{Overview, Sort, SortKey, Table};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -12,22 +12,19 @@ pub struct OverviewProps {
     pub overview: Rc<Overview>,
     pub local: bool,
     pub dispatch: Callback<Action>,
-}
-
-fn kind(f: &FileRow) -> &'static str {
-    match f.kind {
-        FileKind::AuditLog => "audit log",
-        FileKind::Recording => "recording",
-        FileKind::Archive => "archive",
-        FileKind::Empty => "empty",
-        FileKind::NotRead => "not read",
-        FileKind::Pending => "…",
-    }
+    pub version: u32,
+    pub cx: CellCx,
 }
 
 #[function_component(OverviewView)]
 pub fn overview_view(p: &OverviewProps) -> Html {
     let o = &p.overview;
+    let cols = use_memo((), |_| super::columns::files());
+    let counts = use_state(|| None::<u32>);
+    let on_count = {
+        let counts = counts.clone();
+        Callback::from(move |(n, _, _): (u32, u32, Option<review_core::views::QueryError>)| counts.set(Some(n)))
+    };
     let go = |v: View| {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Action::Show(v)))
@@ -44,22 +41,6 @@ pub fn overview_view(p: &OverviewProps) -> Html {
         _ => "—".into(),
     };
     let read_total = o.events + o.duplicates + o.bad_lines;
-    let files = o.files.iter().map(|f| {
-        let bad = f.kind == FileKind::NotRead || f.bad_lines > 0;
-        let sha = f.sha256.clone().unwrap_or_else(|| if f.in_archive { "(inside an archive)".into() } else { "hashing…".into() });
-        html! {
-            <tr class={classes!(bad.then_some("failed"))}>
-                <td class="path" title={visible(&f.path)}>{visible(&f.path)}{ for f.note.as_ref().map(|n| html! { <div class="note"><strong>{"Note: "}</strong>{n.clone()}</div> }) }</td>
-                <td>{kind(f)}{if f.compressed { " (gzip)" } else { "" }}</td>
-                <td class="num">{bytes(f.size)}</td>
-                <td class="num">{count(f.events)}</td>
-                <td class="num">{if f.duplicates > 0 { count(f.duplicates) } else { String::new() }}</td>
-                <td class="num">{if f.bad_lines > 0 { html!{ <span class="outcome fail">{"⚠ "}{count(f.bad_lines)}</span> } } else if f.kind == FileKind::NotRead { html!{ <span class="outcome fail">{"⚠ whole file"}</span> } } else { html!{} }}</td>
-                <td class="mono small">{match (f.first, f.last) { (Some(a), Some(b)) => format!("{} → {}", time(Some(a), p.local), time(Some(b), p.local)), _ => String::new() }}</td>
-                <td class="mono small sha" title={sha.clone()}>{sha}</td>
-            </tr>
-        }
-    });
     let kinds = o.problems_by_kind.iter().map(
         |(k, n)| html! { <li><span class="outcome fail">{"⚠ "}{k.clone()}</span>{": "}{count(u64::from(*n))}</li> },
     );
@@ -71,16 +52,17 @@ pub fn overview_view(p: &OverviewProps) -> Html {
         });
         html! { <li><button class="link" {onclick}>{visible(t)}</button>{" "}<span class="muted">{count(u64::from(*n))}</span></li> }
     });
+    let hashing = (o.unhashed_files > 0).then(|| format!(" · hashing {} files…", count(u64::from(o.unhashed_files))));
     html! {
         <section class="overview">
             <div class="cards">
-                { card("files", count(o.files.len() as u64), Some(bytes(o.bytes)), None) }
+                { card("files", count(u64::from(o.top_files)), Some(format!("{}{}", bytes(o.bytes), if o.files > o.top_files { format!(" · {} inside archives", count(u64::from(o.files - o.top_files))) } else { String::new() })), None) }
                 { card("events", count(o.events), (o.duplicates > 0).then(|| format!("+{} duplicates folded", count(o.duplicates))), Some(View::Events)) }
                 { card("time span", span, (o.events_without_time > 0).then(|| format!("{} events without a valid time", count(o.events_without_time))), None) }
                 { card("sessions", count(u64::from(o.sessions)), (o.open_sessions > 0).then(|| format!("{} without end", count(u64::from(o.open_sessions)))), Some(View::Sessions)) }
                 { card("auth attempts", count(u64::from(o.auth_attempts)), Some(format!("{} failed", count(u64::from(o.auth_failures)))), Some(View::Auth)) }
                 { card("users", count(u64::from(o.users)), Some(format!("{} nodes · {} addresses", count(u64::from(o.nodes)), count(u64::from(o.addrs)))), None) }
-                { card("recordings", count(u64::from(o.recordings)), Some(format!("files for {} sessions", count(u64::from(o.recorded_sessions)))), Some(View::Recordings)) }
+                { card("recordings", count(u64::from(o.recorded_sessions)), Some(format!("sessions, from {} files", count(u64::from(o.recordings)))), Some(View::Recordings)) }
                 { card("unreadable", count(o.bad_lines + u64::from(o.unread_files)), Some(format!("{} lines · {} files", count(o.bad_lines), count(u64::from(o.unread_files)))), Some(View::Problems)) }
             </div>
             <p class="balance" title="Every line read is an event, a duplicate folded, or a reported problem (blank lines aside)">
@@ -93,12 +75,11 @@ pub fn overview_view(p: &OverviewProps) -> Html {
                     <button onclick={go(View::Problems)}>{format!("List all {} problems with file and line", count(u64::from(o.problems)))}</button>
                 </section>
             }
-            <h2>{"Files"}</h2>
-            <div class="files-wrap">
-                <table class="files">
-                    <thead><tr><th>{"Path"}</th><th>{"Kind"}</th><th class="num">{"Size"}</th><th class="num">{"Events"}</th><th class="num">{"Dupl."}</th><th class="num">{"Unreadable"}</th><th>{format!("Events from → to ({})", zone(p.local))}</th><th>{"SHA-256"}</th></tr></thead>
-                    <tbody>{ for files }</tbody>
-                </table>
+            <h2>{"Files"}<span class="muted small">{format!(" {}{}", counts.map(|n| format!("{} shown", count(u64::from(n)))).unwrap_or_default(), hashing.unwrap_or_default())}</span></h2>
+            <div class="files-table">
+                <VirtualTable table={Table::Files} query={String::new()} version={p.version} cols={cols}
+                    default_sort={Sort { key: SortKey::File, descending: false }} cx={p.cx.clone()}
+                    selected={None::<u32>} on_open={Callback::noop()} {on_count} label="Files read" />
             </div>
             if !o.event_types.is_empty() {
                 <h2>{"Most frequent event types"}</h2>

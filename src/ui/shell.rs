@@ -26,14 +26,14 @@ pub struct HeaderProps {
 pub fn header(p: &HeaderProps) -> Html {
     let s = &p.state;
     let summary = s.overview.as_ref().map(|o| {
-        let files = o.files.iter().filter(|f| !f.in_archive).count();
+        let files = o.top_files;
         let span = match (o.first, o.last) {
             (Some(a), Some(b)) => {
                 format!(" · {} → {} {}", date(Some(a), s.local_time), date(Some(b), s.local_time), zone(s.local_time))
             }
             _ => String::new(),
         };
-        format!("{} files · {} events{span}", count(files as u64), count(o.events))
+        format!("{} files · {} events{span}", count(u64::from(files)), count(o.events))
     });
     let d = p.dispatch.clone();
     let toggle_time = Callback::from(move |_| d.emit(Action::ToggleTime));
@@ -65,7 +65,7 @@ pub fn rail(p: &ShellProps) -> Html {
     let n = |v: View| -> Option<u64> {
         let o = o?;
         Some(match v {
-            View::Overview => o.files.len() as u64,
+            View::Overview => u64::from(o.files),
             View::Sessions => u64::from(o.sessions),
             View::Auth => u64::from(o.auth_attempts),
             View::Events => o.events,

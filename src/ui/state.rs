@@ -104,7 +104,7 @@ impl Default for AppState {
 
 impl AppState {
     pub fn has_data(&self) -> bool {
-        self.overview.as_ref().is_some_and(|o| !o.files.is_empty()) || self.progress.is_some()
+        self.overview.as_ref().is_some_and(|o| o.files > 0) || self.progress.is_some()
     }
 }
 
@@ -119,6 +119,8 @@ pub enum Action {
     },
     Started,
     Progress(Progress),
+    /// The model grew: views fetch again.
+    Changed,
     Loaded(LoadInfo),
     Overview(Rc<Overview>),
     Select(Option<Selected>),
@@ -153,10 +155,8 @@ impl Reducible for AppState {
                 s.progress = Some(Progress::default());
                 s.last_load = None;
             }
-            Action::Progress(p) => {
-                s.progress = Some(p);
-                s.version += 1;
-            }
+            Action::Progress(p) => s.progress = Some(p),
+            Action::Changed => s.version += 1,
             Action::Loaded(info) => {
                 s.progress = None;
                 s.last_load = Some(info);

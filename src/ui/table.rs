@@ -3,7 +3,9 @@
 
 use super::backend::Backend;
 use crate::protocol::{Request, Response};
-use review_core::views::{EventRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest};
+use review_core::views::{
+    EventRow, FileRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest,
+};
 use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -17,6 +19,7 @@ pub enum Row {
     Event(EventRow),
     Session(SessionRow),
     Problem(ProblemRow),
+    File(FileRow),
 }
 
 impl Row {
@@ -26,6 +29,7 @@ impl Row {
             Row::Event(e) => e.id,
             Row::Session(s) => s.index,
             Row::Problem(p) => p.file_id,
+            Row::File(f) => f.id,
         }
     }
 }
@@ -136,6 +140,7 @@ pub fn virtual_table(props: &TableProps) -> Html {
                             Rows::Events(r) => r.into_iter().map(Row::Event).collect(),
                             Rows::Sessions(r) => r.into_iter().map(Row::Session).collect(),
                             Rows::Problems(r) => r.into_iter().map(Row::Problem).collect(),
+                            Rows::Files(r) => r.into_iter().map(Row::File).collect(),
                         };
                         window.set(Window {
                             key: Some(key_now),
@@ -209,7 +214,7 @@ pub fn virtual_table(props: &TableProps) -> Html {
     let rows = (first..end).filter_map(|i| {
         let row = window.rows.get(i.checked_sub(window.offset)? as usize)?;
         let id = row.key();
-        let selected = props.selected == Some(id) && !matches!(row, Row::Problem(_));
+        let selected = props.selected == Some(id) && matches!(row, Row::Event(_) | Row::Session(_));
         let failed = matches!(row, Row::Event(e) if e.outcome == review_core::audit::Outcome::Failure);
         let class = classes!("tr", selected.then_some("selected"), failed.then_some("failed"), (i % 2 == 1).then_some("odd"));
         let top = format!("{grid} transform: translateY({}px);", i as f64 * ROW_HEIGHT);

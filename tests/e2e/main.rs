@@ -173,7 +173,7 @@ async fn dropped_files_are_read() -> Result {
     "#)
     .await?;
     b.wait_loaded().await?;
-    let files = b.wait_text("table.files", "readme.txt").await?;
+    let files = b.wait_text(".files-table .tbody", "readme.txt").await?;
     assert!(files.contains("2024-05-05.00:00:00.log") && files.contains("not read"), "{files}");
     b.wait_text(".cards", "1\nevents").await?;
     Ok(())
@@ -196,7 +196,7 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     let input = b.client.find(fantoccini::Locator::Css("input[webkitdirectory]")).await?;
     input.send_keys(&root.display().to_string()).await?;
     b.wait_loaded().await?;
-    let files = b.wait_text("table.files", "auth-b").await?;
+    let files = b.wait_text(".files-table .tbody", "auth-b").await?;
     assert!(files.contains("log/auth-a/2024-06-01.00:00:00.log"), "relative paths are kept: {files}");
     b.wait_text(".cards", "+1 duplicates folded").await?;
     b.wait_text(".balance", "events 2 + duplicates folded 1").await?;

@@ -1,7 +1,7 @@
 //! Reading file handles from the worker: slices asynchronously while loading (so the worker
 //! stays responsive), single lines synchronously for a detail view.
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::{ArrayBuffer, Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync};
@@ -21,8 +21,13 @@ pub fn start_read(blob: &Blob, start: u64, end: u64) -> Result<Promise, String> 
 
 /// The bytes of a read started with [`start_read`], in wasm memory.
 pub async fn finish_read(read: Result<Promise, String>) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(read?).await.map_err(describe)?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(Uint8Array::new(&finish_read_buffer(read).await?.into()).to_vec())
+}
+
+/// The bytes of a read started with [`start_read`], as the browser's buffer (to be hashed and
+/// transferred to the other worker without copying).
+pub async fn finish_read_buffer(read: Result<Promise, String>) -> Result<ArrayBuffer, String> {
+    Ok(JsFuture::from(read?).await.map_err(describe)?.unchecked_into())
 }
 
 /// One raw line, read back by offset (dedicated workers may read synchronously).

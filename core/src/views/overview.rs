@@ -28,9 +28,36 @@ pub struct FileRow {
     pub note: Option<String>,
 }
 
+impl FileRow {
+    pub fn new(m: &Model, id: u32, problems: u32) -> Self {
+        let f = m.file(id);
+        FileRow {
+            id,
+            path: f.path.clone(),
+            size: f.size,
+            kind: f.kind,
+            compressed: f.compressed,
+            in_archive: f.parent.is_some(),
+            lines: f.lines,
+            events: f.events,
+            duplicates: f.duplicates,
+            bad_lines: f.bad_lines,
+            blank_lines: f.blank_lines,
+            first: f.first_time,
+            last: f.last_time,
+            sha256: f.sha256.clone(),
+            problems,
+            note: naming_note(f.name(), f.first_time, f.last_time),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
-    pub files: Vec<FileRow>,
+    /// Files read, archive entries included (the rows are the table [`super::Table::Files`]).
+    pub files: u32,
+    /// Files as dropped (not counting archive entries).
+    pub top_files: u32,
     pub bytes: u64,
     pub events: u64,
     pub duplicates: u64,
@@ -38,6 +65,8 @@ pub struct Overview {
     pub bad_lines: u64,
     /// Files that could not be read at all.
     pub unread_files: u32,
+    /// Dropped files whose SHA-256 is not known yet (they are hashed while and after loading).
+    pub unhashed_files: u32,
     pub problems: u32,
     pub problems_by_kind: Vec<(String, u32)>,
     pub first: Option<Nanos>,
@@ -57,39 +86,14 @@ pub struct Overview {
 
 impl Overview {
     pub fn new(m: &Model) -> Self {
-        let mut problems_per_file = vec![0u32; m.files.len()];
         let mut by_kind: Vec<(ProblemKind, u32)> = Vec::new();
         for p in &m.problems {
-            problems_per_file[p.file as usize] += 1;
             match by_kind.iter_mut().find(|(k, _)| *k == p.kind) {
                 Some((_, n)) => *n += 1,
                 None => by_kind.push((p.kind, 1)),
             }
         }
         by_kind.sort();
-        let files: Vec<FileRow> = m
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| FileRow {
-                id: i as u32,
-                path: f.path.clone(),
-                size: f.size,
-                kind: f.kind,
-                compressed: f.compressed,
-                in_archive: f.parent.is_some(),
-                lines: f.lines,
-                events: f.events,
-                duplicates: f.duplicates,
-                bad_lines: f.bad_lines,
-                blank_lines: f.blank_lines,
-                first: f.first_time,
-                last: f.last_time,
-                sha256: f.sha256.clone(),
-                problems: problems_per_file[i],
-                note: naming_note(f.name(), f.first_time, f.last_time),
-            })
-            .collect();
         let distinct = |get: &dyn Fn(&crate::model::Event) -> crate::model::Sym| {
             let mut seen = vec![false; m.strings.len()];
             let mut n = 0;
@@ -101,39 +105,37 @@ impl Overview {
             }
             n
         };
-        let users = distinct(&|e| e.user);
-        let nodes = distinct(&|e| e.node);
-        let addrs = distinct(&|e| e.remote);
         let mut types: Vec<(String, u32)> = Vec::new();
-        {
-            let mut counts = vec![0u32; m.strings.len()];
-            for e in &m.events {
-                counts[e.kind.index()] += 1;
-            }
-            for (sym, s) in m.strings.iter() {
-                if counts[sym.index()] > 0 {
-                    types.push((s.to_owned(), counts[sym.index()]));
-                }
-            }
-            types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut counts = vec![0u32; m.strings.len()];
+        for e in &m.events {
+            counts[e.kind.index()] += 1;
         }
+        for (sym, s) in m.strings.iter() {
+            if counts[sym.index()] > 0 {
+                types.push((s.to_owned(), counts[sym.index()]));
+            }
+        }
+        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let auth: Vec<_> = m.events.iter().filter(|e| e.is_auth).collect();
         let span = m.time_span();
+        let top = || m.files.iter().filter(|f| f.parent.is_none());
         Overview {
-            bytes: files.iter().filter(|f| !f.in_archive).map(|f| f.size).sum(),
-            files,
+            files: m.files.len() as u32,
+            top_files: top().count() as u32,
+            bytes: top().map(|f| f.size).sum(),
             events: m.events.len() as u64,
             duplicates: m.duplicates,
             bad_lines: m.files.iter().map(|f| f.bad_lines).sum(),
             unread_files: m.files.iter().filter(|f| f.kind == FileKind::NotRead).count() as u32,
+            unhashed_files: top().filter(|f| f.sha256.is_none()).count() as u32,
             problems: m.problems.len() as u32,
             problems_by_kind: by_kind.into_iter().map(|(k, n)| (k.label().to_owned(), n)).collect(),
             first: span.map(|s| s.0),
             last: span.map(|s| s.1),
             events_without_time: m.events.iter().filter(|e| e.time == NO_TIME).count() as u64,
-            users,
-            nodes,
-            addrs,
+            users: distinct(&|e| e.user),
+            nodes: distinct(&|e| e.node),
+            addrs: distinct(&|e| e.remote),
             sessions: m.sessions.len() as u32,
             open_sessions: m.sessions.list.iter().filter(|s| s.end.is_none()).count() as u32,
             auth_attempts: auth.len() as u32,

@@ -2,6 +2,7 @@
 //! holds the total number of matching rows and just that window. The matching, sorted id list is
 //! kept per table, so scrolling through it costs only the window.
 
+use super::overview::FileRow;
 use super::rows::{EventRow, ProblemRow, SessionRow};
 use crate::audit::Outcome;
 use crate::model::{Event, Model, Session, NO_TIME};
@@ -16,6 +17,8 @@ pub enum Table {
     /// Sessions with recording files among the loaded ones.
     Recordings,
     Problems,
+    /// The files read (and the entries of archives).
+    Files,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,6 +74,7 @@ pub enum Rows {
     Events(Vec<EventRow>),
     Sessions(Vec<SessionRow>),
     Problems(Vec<ProblemRow>),
+    Files(Vec<FileRow>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -157,6 +161,10 @@ impl Views {
             Table::Problems => {
                 Rows::Problems(window.iter().map(|&i| ProblemRow::new(m, &m.problems[i as usize])).collect())
             }
+            Table::Files => {
+                let problems = problems_per_file(m);
+                Rows::Files(window.iter().map(|&i| FileRow::new(m, i, problems[i as usize])).collect())
+            }
         };
         Page {
             table: req.table,
@@ -241,6 +249,26 @@ impl Views {
                 }
                 (ids, all)
             }
+            Table::Files => {
+                let all = m.files.len() as u32;
+                let needle = filter.text.to_lowercase();
+                let mut ids: Vec<u32> = (0..all)
+                    .filter(|&i| needle.is_empty() || m.file(i).path.to_lowercase().contains(&needle))
+                    .collect();
+                match sort.key {
+                    SortKey::Outcome => {
+                        let problems = problems_per_file(m);
+                        let bad = |i: u32| u64::from(problems[i as usize]) + m.file(i).bad_lines;
+                        ids.sort_by_key(|&i| std::cmp::Reverse(bad(i)));
+                    }
+                    SortKey::Time => ids.sort_by_key(|&i| m.file(i).first_time.unwrap_or(i64::MAX)),
+                    _ => ids.sort_by(|&a, &b| m.file(a).path.cmp(&m.file(b).path)),
+                }
+                if sort.descending {
+                    ids.reverse();
+                }
+                (ids, all)
+            }
             Table::Problems => {
                 let all = m.problems.len() as u32;
                 let needle = filter.text.to_lowercase();
@@ -257,6 +285,17 @@ impl Views {
             }
         }
     }
+}
+
+/// How many problems are listed for each file.
+pub(crate) fn problems_per_file(m: &Model) -> Vec<u32> {
+    let mut n = vec![0u32; m.files.len()];
+    for p in &m.problems {
+        if let Some(c) = n.get_mut(p.file as usize) {
+            *c += 1;
+        }
+    }
+    n
 }
 
 /// Failures first when sorting by outcome ascending.

@@ -1,0 +1,203 @@
+//! The model worker's side of loading: slices arrive from the reader worker, each is parsed as
+//! its own task (so the page's requests are answered in between), credit is given back, files
+//! are closed at their last slice, and when every file is read the model is finished off.
+
+use super::{now, pipe, post, recordings, with_state, State};
+use js_sys::{Array, Uint8Array};
+use review_core::ingest::Flow;
+use review_core::problem::FileId;
+use review_protocol::{Pipe, Progress, Response};
+use std::collections::HashMap;
+use wasm_bindgen::JsValue;
+use web_sys::Blob;
+
+/// Slices the reader may send ahead of the parser.
+const READ_AHEAD: u32 = 4;
+/// How often loading reports progress to the page.
+const PROGRESS_EVERY_MS: f64 = 250.0;
+
+/// A load under way (files dropped while one runs join it).
+pub struct Loading {
+    started: f64,
+    progress: Progress,
+    /// Files not yet closed, with their sizes.
+    open: HashMap<FileId, u64>,
+    parse_millis: f64,
+    last_report: f64,
+    finishing: bool,
+    cancelled: bool,
+}
+
+pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
+    let started = with_state(|s| {
+        let Some(port) = s.port.clone() else {
+            post(0, Response::Error("the reading worker is not connected; reload the page".into()));
+            return None;
+        };
+        let ids: Vec<FileId> = paths
+            .iter()
+            .zip(&handles)
+            .map(|(path, blob)| {
+                let file = s.ingest.open(path, blob.size() as u64);
+                s.handles.insert(file, blob.clone());
+                file
+            })
+            .collect();
+        let first_load = s.loading.is_none();
+        let loading = s.loading.get_or_insert_with(|| Loading {
+            started: now(),
+            progress: Progress::default(),
+            open: HashMap::new(),
+            parse_millis: 0.0,
+            last_report: 0.0,
+            finishing: false,
+            cancelled: false,
+        });
+        for (&file, blob) in ids.iter().zip(&handles) {
+            let size = blob.size() as u64;
+            loading.open.insert(file, size);
+            loading.progress.bytes_total += size;
+            loading.progress.files_total += 1;
+        }
+        let blobs: Array = handles.iter().collect();
+        pipe(&port, Pipe::Read { files: ids.clone() }, &blobs, &Array::new());
+        if first_load {
+            pipe(&port, Pipe::Credit(READ_AHEAD), &Array::new(), &Array::new());
+        }
+        ids.first().map(|&first| (first, ids.len() as u32))
+    });
+    if let Some((first_id, count)) = started {
+        post(0, Response::Started { first_id, count });
+    }
+}
+
+/// A slice (or a read failure) from the reader.
+pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsValue, String>) {
+    let done = with_state(|s| {
+        let Some(port) = s.port.clone() else { return false };
+        let was_slice = data.is_ok();
+        let Some(loading) = s.loading.as_mut() else { return false };
+        let Some(&size) = loading.open.get(&file) else {
+            // A slice of a file already finished (read ahead before the reader heard): credit back.
+            if was_slice {
+                pipe(&port, Pipe::Credit(1), &Array::new(), &Array::new());
+            }
+            return false;
+        };
+        let mut close = last;
+        match data {
+            Ok(buffer) => {
+                let bytes = Uint8Array::new(&buffer).to_vec();
+                let parsing = now();
+                let flow = s.ingest.push(file, &bytes);
+                loading.parse_millis += now() - parsing;
+                loading.progress.bytes_done += end - start;
+                if flow == Flow::Done && !last {
+                    // The parser needs no more of this file (a recording kept by handle, or not a
+                    // log): the reader only hashes the rest.
+                    loading.progress.bytes_done += size.saturating_sub(end);
+                    pipe(&port, Pipe::HashOnly(file), &Array::new(), &Array::new());
+                    close = true;
+                }
+                pipe(&port, Pipe::Credit(1), &Array::new(), &Array::new());
+            }
+            Err(error) => {
+                let path = s.ingest.model.file(file).path.clone();
+                post(0, Response::Error(format!("{path}: the browser could not read this file: {error}")));
+                loading.progress.bytes_done += size.saturating_sub(start);
+                close = true;
+            }
+        }
+        if close {
+            loading.open.remove(&file);
+            s.ingest.close(file);
+            loading.progress.files_done += 1;
+        }
+        loading.progress.current = s.ingest.model.file(file).path.clone();
+        if now() - loading.last_report > PROGRESS_EVERY_MS {
+            loading.last_report = now();
+            report(s);
+        }
+        let loading = s.loading.as_mut().expect("loading");
+        let done = loading.open.is_empty() && !loading.finishing;
+        if done {
+            loading.finishing = true;
+        }
+        done
+    });
+    if done {
+        wasm_bindgen_futures::spawn_local(finish());
+    }
+}
+
+/// Stops loading: files not yet read are closed with what they gave.
+pub fn cancel() {
+    let done = with_state(|s| {
+        let Some(loading) = s.loading.as_mut() else { return false };
+        loading.cancelled = true;
+        let open: Vec<FileId> = loading.open.drain().map(|(f, _)| f).collect();
+        for file in open {
+            s.ingest.close(file);
+        }
+        stop_reading(s);
+        let loading = s.loading.as_mut().expect("loading");
+        !std::mem::replace(&mut loading.finishing, true)
+    });
+    if done {
+        wasm_bindgen_futures::spawn_local(finish());
+    }
+}
+
+/// Tells the reader to stop.
+pub fn stop_reading(s: &State) {
+    if let Some(port) = &s.port {
+        pipe(port, Pipe::Stop, &Array::new(), &Array::new());
+    }
+}
+
+/// Every file is read: summarize the recordings, index the model, tell the page.
+async fn finish() {
+    let cancelled = with_state(|s| s.loading.as_ref().is_some_and(|l| l.cancelled));
+    if !cancelled {
+        with_state(|s| {
+            if let Some(l) = s.loading.as_mut() {
+                l.progress.current = "recordings".into();
+            }
+            report(s);
+        });
+        recordings::summarize_all().await;
+    }
+    let ended = with_state(|s| {
+        // Files dropped meanwhile keep the load going; their last slice finishes it.
+        if s.loading.as_ref().is_some_and(|l| !l.open.is_empty()) {
+            if let Some(l) = s.loading.as_mut() {
+                l.finishing = false;
+            }
+            return None;
+        }
+        s.ingest.model.ensure_sorted();
+        report(s);
+        let l = s.loading.take()?;
+        Some(Response::Loaded {
+            cancelled: l.cancelled,
+            millis: now() - l.started,
+            bytes: l.progress.bytes_done,
+            events: s.ingest.model.events.len() as u64,
+            parse_millis: l.parse_millis,
+            read_millis: (now() - l.started - l.parse_millis).max(0.0),
+        })
+    });
+    if let Some(loaded) = ended {
+        post(0, loaded);
+    }
+}
+
+fn report(s: &mut State) {
+    let (events, problems) = (s.ingest.model.events.len() as u64, s.ingest.model.problems.len() as u64);
+    if let Some(l) = s.loading.as_mut() {
+        l.progress.events = events;
+        l.progress.problems = problems;
+        l.progress.millis = now() - l.started;
+        post(0, Response::Progress(l.progress.clone()));
+    }
+}
