@@ -1,11 +1,13 @@
 //! The loaded evidence: files, events (compact rows over interned strings), sessions, auth
 //! attempts, recording parts, and everything that could not be read.
 
+mod index;
 mod raw;
 mod recordings;
 mod sessions;
 mod strings;
 
+pub use index::{TimeIndex, COLUMNS};
 pub use raw::RawRef;
 pub use recordings::{PartRole, RecordingPart, RecordingSummary};
 pub use sessions::{Session, Sessions};
@@ -131,9 +133,8 @@ pub struct Model {
     pub duplicates: u64,
     seen: HashSet<u128>,
     arena: RawArena,
-    /// Event ids in time order (then file, line); rebuilt lazily after loading more.
-    by_time: Vec<EventId>,
-    auth_by_time: Vec<EventId>,
+    /// The events in time order, column by column; rebuilt lazily after loading more.
+    index: TimeIndex,
     sorted_len: usize,
 }
 
@@ -223,39 +224,46 @@ impl Model {
     /// Event ids in time order (then file, then line). Cheap when nothing was added since.
     pub fn by_time(&mut self) -> &[EventId] {
         self.ensure_sorted();
-        &self.by_time
+        &self.index.ids
     }
 
     /// Auth-attempt event ids in time order.
     pub fn auth_by_time(&mut self) -> &[EventId] {
         self.ensure_sorted();
-        &self.auth_by_time
+        &self.index.auth_ids
     }
 
-    /// The sorted indexes, when they are current (after [`Model::ensure_sorted`]).
+    /// The sorted event ids and auth-attempt ids, when current (after [`Model::ensure_sorted`]).
     pub fn sorted(&self) -> (&[EventId], &[EventId]) {
-        (&self.by_time, &self.auth_by_time)
+        (&self.index.ids, &self.index.auth_ids)
+    }
+
+    /// The time-ordered columns, when current (after [`Model::ensure_sorted`]).
+    pub fn index(&self) -> &TimeIndex {
+        &self.index
+    }
+
+    /// Whether events arrived since the index was built.
+    pub fn index_is_stale(&self) -> bool {
+        self.sorted_len != self.events.len()
     }
 
     pub fn ensure_sorted(&mut self) {
         if self.sorted_len == self.events.len() {
             return;
         }
-        let events = &self.events;
-        let mut order: Vec<EventId> = (0..events.len() as EventId).collect();
-        order.sort_by_key(|&i| {
-            let e = &events[i as usize];
+        self.index = TimeIndex::build(&self.events, self.strings.len());
+        self.sorted_len = self.events.len();
+    }
+
+    /// A session's event ids in time order (then file, then line).
+    pub fn session_events_in_order(&self, s: &Session) -> Vec<EventId> {
+        let mut ids = s.events.clone();
+        ids.sort_by_key(|&i| {
+            let e = &self.events[i as usize];
             (e.time, e.file, e.line)
         });
-        self.auth_by_time = order.iter().copied().filter(|&i| events[i as usize].is_auth).collect();
-        self.by_time = order;
-        self.sorted_len = events.len();
-        for s in &mut self.sessions.list {
-            s.events.sort_by_key(|&i| {
-                let e = &events[i as usize];
-                (e.time, e.file, e.line)
-            });
-        }
+        ids
     }
 
     /// Earliest and latest event time.

@@ -3,7 +3,7 @@
 
 use super::parse::{parse, Expr, Op, ParseError, Term};
 use crate::audit::Outcome;
-use crate::model::{Event, Model, Session, Sym, NO_TIME};
+use crate::model::{Event, Model, Session, Sym, TimeIndex, NO_TIME};
 use crate::problem::FileId;
 use crate::time::{parse_rfc3339, Nanos, NANOS_PER_SEC};
 use chrono::NaiveDate;
@@ -73,6 +73,22 @@ fn column_of(field: &str) -> Option<Column> {
 }
 
 impl Column {
+    /// This column's place in [`TimeIndex::columns`].
+    fn slot(self) -> usize {
+        match self {
+            Column::Event => 0,
+            Column::Code => 1,
+            Column::User => 2,
+            Column::Login => 3,
+            Column::Node => 4,
+            Column::Addr => 5,
+            Column::Sid => 6,
+            Column::Cluster => 7,
+            Column::Method => 8,
+            Column::Message => 9,
+        }
+    }
+
     fn of_event(self, e: &Event) -> Sym {
         match self {
             Column::Event => e.kind,
@@ -107,14 +123,39 @@ impl Column {
 struct SymSet(Vec<u64>);
 
 impl SymSet {
-    fn build(model: &Model, mut test: impl FnMut(&str) -> bool) -> Self {
+    /// The symbols of `columns` whose string passes `test`. With a current index only the
+    /// values those columns hold are tested; otherwise every string loaded.
+    fn build(model: &Model, columns: &[Column], mut test: impl FnMut(&str) -> bool) -> Self {
         let mut bits = vec![0u64; model.strings.len().div_ceil(64)];
-        for (sym, s) in model.strings.iter() {
-            if test(s) {
-                bits[sym.index() / 64] |= 1 << (sym.index() % 64);
+        let mut mark = |sym: Sym| bits[sym.index() / 64] |= 1 << (sym.index() % 64);
+        if model.index_is_stale() {
+            for (sym, s) in model.strings.iter() {
+                if test(s) {
+                    mark(sym);
+                }
+            }
+        } else {
+            let ix = model.index();
+            let mut seen = vec![0u64; model.strings.len().div_ceil(64)];
+            for c in columns {
+                for sym in ix.values(c.slot()) {
+                    let (w, b) = (sym.index() / 64, 1u64 << (sym.index() % 64));
+                    if sym.is_none() || seen[w] & b != 0 {
+                        continue;
+                    }
+                    seen[w] |= b;
+                    if test(model.str(sym)) {
+                        mark(sym);
+                    }
+                }
             }
         }
         SymSet(bits)
+    }
+
+    /// Whether any symbol of this set is in `other` (a bitset over the same symbols).
+    fn meets(&self, other: &[u64]) -> bool {
+        self.0.iter().zip(other).any(|(a, b)| a & b != 0)
     }
 
     fn has(&self, sym: Sym) -> bool {
@@ -129,15 +170,16 @@ enum Node {
     Or(Vec<Node>),
     Not(Box<Node>),
     In(Column, SymSet),
-    /// Free text: any of the free-text columns.
-    Any(SymSet),
+    /// Free text: any of the free-text columns (only those holding a matching value are read).
+    Any(SymSet, Vec<Column>),
     Outcome(Outcome),
     /// `start <= time < end`.
     Time {
         start: Nanos,
         end: Nanos,
     },
-    File(Vec<FileId>),
+    /// A set of files, as a bitset over file ids.
+    File(Vec<bool>),
 }
 
 /// A compiled query, ready to test rows.
@@ -166,6 +208,26 @@ impl Filter {
         event(&self.node, e)
     }
 
+    /// Positions in the time index of the matching events, in time order; among the auth
+    /// attempts only when `auth_only`. Time bounds at the top of the query are found by binary
+    /// search first, then the columns are read straight through.
+    pub fn select(&self, ix: &TimeIndex, auth_only: bool) -> Vec<u32> {
+        let range = match time_bounds(&self.node) {
+            Some((start, end)) => ix.time_range(start, end),
+            None => 0..ix.len(),
+        };
+        let keep = |p: u32| at(&self.node, ix, p as usize);
+        if auth_only {
+            let from = ix.auth.partition_point(|&p| (p as usize) < range.start);
+            let to = ix.auth.partition_point(|&p| (p as usize) < range.end);
+            ix.auth[from..to].iter().copied().filter(|&p| keep(p)).collect()
+        } else if self.is_all() {
+            (range.start as u32..range.end as u32).collect()
+        } else {
+            (range.start as u32..range.end as u32).filter(|&p| keep(p)).collect()
+        }
+    }
+
     /// Sessions match on their own fields; event-only terms (type, code, outcome, method,
     /// message) match when any event of the session does.
     pub fn matches_session(&self, s: &Session, model: &Model) -> bool {
@@ -180,10 +242,37 @@ fn event(n: &Node, e: &Event) -> bool {
         Node::Or(v) => v.iter().any(|n| event(n, e)),
         Node::Not(n) => !event(n, e),
         Node::In(c, set) => set.has(c.of_event(e)),
-        Node::Any(set) => FREE_TEXT.iter().any(|c| set.has(c.of_event(e))),
+        Node::Any(set, _) => FREE_TEXT.iter().any(|c| set.has(c.of_event(e))),
         Node::Outcome(o) => e.outcome == *o,
         Node::Time { start, end } => e.time != NO_TIME && *start <= e.time && e.time < *end,
-        Node::File(files) => files.contains(&e.file),
+        Node::File(files) => files.get(e.file as usize).copied().unwrap_or(false),
+    }
+}
+
+/// The event at position `p` of the time index.
+fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
+    match n {
+        Node::All => true,
+        Node::And(v) => v.iter().all(|n| at(n, ix, p)),
+        Node::Or(v) => v.iter().any(|n| at(n, ix, p)),
+        Node::Not(n) => !at(n, ix, p),
+        Node::In(c, set) => set.has(ix.columns[c.slot()][p]),
+        Node::Any(set, cols) => cols.iter().any(|c| set.has(ix.columns[c.slot()][p])),
+        Node::Outcome(o) => ix.outcome[p] == *o,
+        Node::Time { start, end } => {
+            let t = ix.time[p];
+            t != NO_TIME && *start <= t && t < *end
+        }
+        Node::File(files) => files.get(ix.file[p] as usize).copied().unwrap_or(false),
+    }
+}
+
+/// The time window a query demands of every match, when its top level says so.
+fn time_bounds(n: &Node) -> Option<(Nanos, Nanos)> {
+    match n {
+        Node::Time { start, end } => Some((*start, *end)),
+        Node::And(v) => v.iter().filter_map(time_bounds).reduce(|(a, b), (c, d)| (a.max(c), b.min(d))),
+        _ => None,
     }
 }
 
@@ -199,7 +288,7 @@ fn session(n: &Node, s: &Session, m: &Model) -> bool {
             Some(sym) => set.has(sym),
             None => any_event(n),
         },
-        Node::Any(set) => {
+        Node::Any(set, _) => {
             FREE_TEXT.iter().any(|c| c.of_session(s).is_some_and(|sym| set.has(sym)))
                 || s.participants.iter().any(|&p| set.has(p))
                 || any_event(n)
@@ -231,7 +320,13 @@ fn err(t: &Term, message: String) -> ParseError {
 fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
     let Some(field) = t.field.as_deref() else {
         let needle = t.value.to_lowercase();
-        return Ok(Node::Any(SymSet::build(m, |s| contains_ignore_case(s, &needle))));
+        let set = SymSet::build(m, &FREE_TEXT, |s| contains_ignore_case(s, &needle));
+        let cols = if m.index_is_stale() {
+            FREE_TEXT.to_vec()
+        } else {
+            FREE_TEXT.iter().copied().filter(|c| set.meets(&m.index().present[c.slot()])).collect()
+        };
+        return Ok(Node::Any(set, cols));
     };
     if field == "time" {
         return time_term(t);
@@ -242,11 +337,11 @@ fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
     if let Some(c) = column_of(field) {
         if c == Column::Addr {
             if let Some(net) = Cidr::parse(&t.value) {
-                return Ok(Node::In(c, SymSet::build(m, |s| net.contains(s))));
+                return Ok(Node::In(c, SymSet::build(m, &[c], |s| net.contains(s))));
             }
         }
         let pattern = Glob::new(&t.value);
-        return Ok(Node::In(c, SymSet::build(m, |s| pattern.matches(s))));
+        return Ok(Node::In(c, SymSet::build(m, &[c], |s| pattern.matches(s))));
     }
     match field {
         "outcome" | "result" => match t.value.to_ascii_lowercase().as_str() {
@@ -262,12 +357,11 @@ fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
         },
         "file" => {
             let pattern = Glob::new(&t.value);
+            let needle = t.value.to_lowercase();
             let files = (0..m.files.len() as FileId)
-                .filter(|&f| {
+                .map(|f| {
                     let path = &m.file(f).path;
-                    pattern.matches(path)
-                        || pattern.matches(m.file(f).name())
-                        || contains_ignore_case(path, &t.value.to_lowercase())
+                    pattern.matches(path) || pattern.matches(m.file(f).name()) || contains_ignore_case(path, &needle)
                 })
                 .collect();
             Ok(Node::File(files))
@@ -347,23 +441,41 @@ impl Glob {
     }
 
     fn matches(&self, s: &str) -> bool {
-        let s = s.to_lowercase();
+        // ASCII (nearly every value) is folded in place; other text is lowercased once.
+        let lowered;
+        let s = if s.is_ascii() {
+            s
+        } else {
+            lowered = s.to_lowercase();
+            &lowered
+        };
+        let eq = |a: &str, b: &str| a.len() == b.len() && a.as_bytes().eq_ignore_ascii_case(b.as_bytes());
         if !self.wild {
-            return self.parts.first().is_some_and(|p| *p == s);
+            return self.parts.first().is_some_and(|p| eq(p, s));
         }
         let (first, last) = (&self.parts[0], &self.parts[self.parts.len() - 1]);
-        if !s.starts_with(first.as_str()) || !s[first.len()..].ends_with(last.as_str()) {
+        if s.len() < first.len() + last.len() || !eq(first, &s[..first.len()]) || !eq(last, &s[s.len() - last.len()..])
+        {
             return false;
         }
         let mut rest = &s[first.len()..s.len() - last.len()];
         for mid in &self.parts[1..self.parts.len() - 1] {
-            match rest.find(mid.as_str()) {
+            match find_ignore_case(rest, mid) {
                 Some(i) => rest = &rest[i + mid.len()..],
                 None => return false,
             }
         }
         true
     }
+}
+
+/// Where `needle` (lowercase) first occurs in `hay`, ignoring ASCII case.
+fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..=h.len().checked_sub(n.len())?).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n) && hay.is_char_boundary(i))
 }
 
 /// An IPv4 or IPv6 network in CIDR notation.

@@ -213,7 +213,7 @@ impl SessionDetail {
         let sid = m.str(s.sid);
         SessionDetail {
             row: SessionRow::new(m, index),
-            events: s.events.iter().map(|&id| EventRow::new(m, id)).collect(),
+            events: m.session_events_in_order(s).into_iter().map(|id| EventRow::new(m, id)).collect(),
             recording_files: m
                 .recordings
                 .iter()
