@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod container;
+pub mod detect;
 pub mod ingest;
 pub mod lines;
 pub mod model;

@@ -2,7 +2,7 @@
 //! visited in time order (not arrival order) would miss the cache at every step; one array per
 //! column, in time order, is read straight through.
 
-use super::{Event, EventId, Sym, NO_TIME};
+use super::{Event, EventId, Sym};
 use crate::audit::Outcome;
 use crate::problem::FileId;
 use crate::time::Nanos;
@@ -97,10 +97,11 @@ impl TimeIndex {
     }
 
     /// Positions of events with a time in `start..end`. Events without a readable time sort last
-    /// (their time is [`NO_TIME`], the largest) and fall outside every range ending before it.
+    /// (their time is [`NO_TIME`](super::NO_TIME), the largest) and fall outside every range ending before it.
     pub fn time_range(&self, start: Nanos, end: Nanos) -> std::ops::Range<usize> {
         let from = self.time.partition_point(|&t| t < start);
-        let to = self.time.partition_point(|&t| t < end.min(NO_TIME));
+        // `t < end` never holds for NO_TIME, the largest time: untimed events stay out.
+        let to = self.time.partition_point(|&t| t < end);
         from..to.max(from)
     }
 }

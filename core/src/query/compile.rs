@@ -123,18 +123,20 @@ impl Column {
 struct SymSet(Vec<u64>);
 
 impl SymSet {
-    /// The symbols of `columns` whose string passes `test`. With a current index only the
-    /// values those columns hold are tested; otherwise every string loaded.
-    fn build(model: &Model, columns: &[Column], mut test: impl FnMut(&str) -> bool) -> Self {
+    /// The symbols whose string passes `test`: among the values `columns` hold in the (current)
+    /// index when given, else among every string loaded.
+    fn build(model: &Model, columns: Option<&[Column]>, mut test: impl FnMut(&str) -> bool) -> Self {
         let mut bits = vec![0u64; model.strings.len().div_ceil(64)];
         let mut mark = |sym: Sym| bits[sym.index() / 64] |= 1 << (sym.index() % 64);
-        if model.index_is_stale() {
+        let Some(columns) = columns else {
             for (sym, s) in model.strings.iter() {
                 if test(s) {
                     mark(sym);
                 }
             }
-        } else {
+            return SymSet(bits);
+        };
+        {
             let ix = model.index();
             let mut seen = vec![0u64; model.strings.len().div_ceil(64)];
             for c in columns {
@@ -194,10 +196,18 @@ impl Filter {
         Filter { node: Node::All, text: String::new() }
     }
 
-    /// Parses and compiles `text` against the loaded strings.
+    /// Parses and compiles `text` against every string loaded: right for events and sessions
+    /// alike (a session known only from its recording has values no event has).
     pub fn new(text: &str, model: &Model) -> Result<Self, ParseError> {
         let expr = parse(text)?;
-        Ok(Filter { node: compile(&expr, model)?, text: text.to_owned() })
+        Ok(Filter { node: compile(&expr, model, false)?, text: text.to_owned() })
+    }
+
+    /// Like [`Filter::new`], for testing events only: each term looks only at the values its
+    /// column holds (with a current index), which is much less than every string loaded.
+    pub fn for_events(text: &str, model: &Model) -> Result<Self, ParseError> {
+        let expr = parse(text)?;
+        Ok(Filter { node: compile(&expr, model, !model.index_is_stale())?, text: text.to_owned() })
     }
 
     pub fn is_all(&self) -> bool {
@@ -303,13 +313,13 @@ fn session(n: &Node, s: &Session, m: &Model) -> bool {
     }
 }
 
-fn compile(e: &Expr, m: &Model) -> Result<Node, ParseError> {
+fn compile(e: &Expr, m: &Model, by_column: bool) -> Result<Node, ParseError> {
     Ok(match e {
         Expr::All => Node::All,
-        Expr::And(v) => Node::And(v.iter().map(|e| compile(e, m)).collect::<Result<_, _>>()?),
-        Expr::Or(v) => Node::Or(v.iter().map(|e| compile(e, m)).collect::<Result<_, _>>()?),
-        Expr::Not(e) => Node::Not(Box::new(compile(e, m)?)),
-        Expr::Term(t) => term(t, m)?,
+        Expr::And(v) => Node::And(v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?),
+        Expr::Or(v) => Node::Or(v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?),
+        Expr::Not(e) => Node::Not(Box::new(compile(e, m, by_column)?)),
+        Expr::Term(t) => term(t, m, by_column)?,
     })
 }
 
@@ -317,11 +327,11 @@ fn err(t: &Term, message: String) -> ParseError {
     ParseError { pos: t.pos, message }
 }
 
-fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
+fn term(t: &Term, m: &Model, by_column: bool) -> Result<Node, ParseError> {
     let Some(field) = t.field.as_deref() else {
         let needle = t.value.to_lowercase();
-        let set = SymSet::build(m, &FREE_TEXT, |s| contains_ignore_case(s, &needle));
-        let cols = if m.index_is_stale() {
+        let set = SymSet::build(m, by_column.then_some(&FREE_TEXT[..]), |s| contains_ignore_case(s, &needle));
+        let cols = if !by_column {
             FREE_TEXT.to_vec()
         } else {
             FREE_TEXT.iter().copied().filter(|c| set.meets(&m.index().present[c.slot()])).collect()
@@ -337,11 +347,11 @@ fn term(t: &Term, m: &Model) -> Result<Node, ParseError> {
     if let Some(c) = column_of(field) {
         if c == Column::Addr {
             if let Some(net) = Cidr::parse(&t.value) {
-                return Ok(Node::In(c, SymSet::build(m, &[c], |s| net.contains(s))));
+                return Ok(Node::In(c, SymSet::build(m, by_column.then_some(&[c][..]), |s| net.contains(s))));
             }
         }
         let pattern = Glob::new(&t.value);
-        return Ok(Node::In(c, SymSet::build(m, &[c], |s| pattern.matches(s))));
+        return Ok(Node::In(c, SymSet::build(m, by_column.then_some(&[c][..]), |s| pattern.matches(s))));
     }
     match field {
         "outcome" | "result" => match t.value.to_ascii_lowercase().as_str() {

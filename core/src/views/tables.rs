@@ -121,7 +121,11 @@ impl Views {
         };
         let mut error = None;
         if !self.cached.iter().any(fresh) {
-            let filter = match Filter::new(&req.query, m) {
+            let compiled = match req.table {
+                Table::Events | Table::Auth => Filter::for_events(&req.query, m),
+                _ => Filter::new(&req.query, m),
+            };
+            let filter = match compiled {
                 Ok(f) => f,
                 Err(e) => {
                     error = Some(QueryError { pos: e.pos, message: e.message });
