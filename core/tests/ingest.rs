@@ -251,3 +251,20 @@ fn recordings_are_listed_not_reported() {
     assert!(m.files.iter().all(|f| f.kind == FileKind::Recording));
     assert_eq!(m.sessions.len(), 2, "sessions known only from their recordings still appear");
 }
+
+#[test]
+fn lines_detections_read_are_kept_when_others_are_read_back() {
+    let log = concat!(
+        r#"{"event":"user.login","user":"a","time":"2024-01-01T00:00:00Z"}"#,
+        "\n",
+        r#"{"event":"exec","user":"a","command":"curl x | sh","time":"2024-01-01T00:00:01Z"}"#,
+        "\n",
+    );
+    let mut ing = Ingest::new(Options { read_back_plain_files: true, ..Options::default() });
+    ing.add_bytes("a.log", log.as_bytes());
+    let m = ing.finish();
+    assert!(m.files[0].raw_in_file);
+    assert_eq!(m.kept_raw(0), None, "a login line is read back from its file");
+    assert!(m.kept_raw(1).is_some_and(|l| l.ends_with(b"}")), "an exec line stays in memory for the detections");
+    assert_eq!(m.events[1].raw.offset, 0, "kept lines are addressed in memory, not in the file");
+}

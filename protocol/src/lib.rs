@@ -1,6 +1,7 @@
 //! Messages between the page and the worker. Bodies are postcard-encoded; file handles travel
 //! beside them as JS objects (a `File` cannot be serialized, and need not be copied).
 
+use review_core::detect::{Finding, Settings, Severity};
 use review_core::problem::FileId;
 use review_core::views::{EventDetail, Overview, Page, SessionDetail, TableRequest};
 use review_recording::{Millis, SessionEvent};
@@ -55,6 +56,8 @@ pub enum Request {
     },
     Transcript,
     CloseRecording,
+    /// Run the detections with these settings (they stay in force for later loads).
+    Findings(Box<Settings>),
 }
 
 /// Worker → page.
@@ -94,6 +97,11 @@ pub enum Response {
         lines: Vec<ScrollbackLine>,
     },
     Transcript(String),
+    /// Findings of the last detection run, with the settings used.
+    Findings {
+        findings: Vec<FindingRow>,
+        settings: Box<Settings>,
+    },
     Cleared,
     Error(String),
 }
@@ -119,6 +127,41 @@ pub struct RecordingInfo {
     pub stats: IndexStats,
     /// Time spent decoding and indexing, in the worker.
     pub open_millis: f64,
+}
+
+/// A finding as the page lists it: its events stay in the worker (`finding:N` selects them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    /// Its number, for `finding:N`.
+    pub index: u32,
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub explanation: String,
+    pub time_start: Option<i64>,
+    pub time_end: Option<i64>,
+    pub users: Vec<String>,
+    pub nodes: Vec<String>,
+    pub addrs: Vec<String>,
+    pub events: u32,
+}
+
+impl FindingRow {
+    pub fn new(index: usize, f: &Finding) -> Self {
+        FindingRow {
+            index: index as u32,
+            rule: f.rule.clone(),
+            severity: f.severity,
+            title: f.title.clone(),
+            explanation: f.explanation.clone(),
+            time_start: f.time_start,
+            time_end: f.time_end,
+            users: f.users.clone(),
+            nodes: f.nodes.clone(),
+            addrs: f.addrs.clone(),
+            events: f.events.len() as u32,
+        }
+    }
 }
 
 /// A row that had left the screen, with when.

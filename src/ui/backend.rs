@@ -90,6 +90,11 @@ impl Backend {
         send(&self.0.model, id, req, &[]);
     }
 
+    /// Sends a request whose answer comes as a broadcast (e.g. findings, which every view shows).
+    pub fn tell(&self, req: Request) {
+        send(&self.0.model, 0, req, &[]);
+    }
+
     /// Loads files (with their paths as dropped).
     pub fn load(&self, files: Vec<(String, File)>) {
         let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();

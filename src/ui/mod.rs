@@ -4,6 +4,7 @@
 mod backend;
 mod columns;
 mod drawer;
+mod findings;
 mod format;
 mod input;
 mod metrics;
@@ -100,6 +101,9 @@ pub fn app() -> Html {
                         }
                     }
                     Response::Cleared => d.dispatch(Action::Cleared),
+                    Response::Findings { findings, settings } => {
+                        d.dispatch(Action::Findings(Rc::new((findings, *settings))))
+                    }
                     Response::Error(e) => d.dispatch(Action::Notice(e)),
                     _ => {}
                 }
@@ -315,6 +319,9 @@ pub fn app() -> Html {
             View::Sessions => html! { <views::SessionsView ..props(&state) /> },
             View::Problems => html! { <views::ProblemsView ..props(&state) /> },
             View::Recordings => html! { <views::RecordingsView ..props(&state) /> },
+            View::Findings => {
+                html! { <findings::FindingsView findings={state.findings.clone()} cx={cx.clone()} dispatch={dispatch.clone()} /> }
+            }
         }
     };
     let shell = shell::ShellProps { state: state.clone(), dispatch: dispatch.clone() };

@@ -70,6 +70,7 @@ pub fn rail(p: &ShellProps) -> Html {
             View::Auth => u64::from(o.auth_attempts),
             View::Events => o.events,
             View::Recordings => u64::from(o.recorded_sessions),
+            View::Findings => p.state.findings.as_ref().map_or(0, |f| f.0.len() as u64),
             View::Problems => u64::from(o.problems),
         })
     };
@@ -77,7 +78,8 @@ pub fn rail(p: &ShellProps) -> Html {
         let d = p.dispatch.clone();
         let onclick = Callback::from(move |_| d.emit(Action::Show(v)));
         let current = p.state.view == v;
-        let warn = v == View::Problems && n(v).unwrap_or(0) > 0;
+        let high = p.state.findings.as_ref().is_some_and(|f| f.0.iter().any(|x| x.severity == review_core::detect::Severity::High));
+        let warn = (v == View::Problems && n(v).unwrap_or(0) > 0) || (v == View::Findings && high);
         html! {
             <li>
                 <button {onclick} class={classes!(current.then_some("current"))} aria-current={current.then_some("page")}>
@@ -171,7 +173,7 @@ pub fn help(p: &ShellProps) -> Html {
         ("/", "focus the query"),
         ("Enter", "apply the query; open the focused row"),
         ("Esc", "close the details, this help, or leave the query"),
-        ("1 … 6", "Overview, Sessions, Auth, Events, Recordings, Problems"),
+        ("1 … 7", "Overview, Sessions, Auth, Events, Recordings, Findings, Problems"),
         ("t", "UTC / local time"),
         ("?", "this help"),
     ];

@@ -13,12 +13,13 @@ pub enum View {
     Auth,
     Events,
     Recordings,
+    Findings,
     Problems,
 }
 
 impl View {
-    pub const ALL: [View; 6] =
-        [View::Overview, View::Sessions, View::Auth, View::Events, View::Recordings, View::Problems];
+    pub const ALL: [View; 7] =
+        [View::Overview, View::Sessions, View::Auth, View::Events, View::Recordings, View::Findings, View::Problems];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -27,6 +28,7 @@ impl View {
             View::Auth => "auth",
             View::Events => "events",
             View::Recordings => "recordings",
+            View::Findings => "findings",
             View::Problems => "problems",
         }
     }
@@ -38,6 +40,7 @@ impl View {
             View::Auth => "Auth",
             View::Events => "Events",
             View::Recordings => "Recordings",
+            View::Findings => "Findings",
             View::Problems => "Problems",
         }
     }
@@ -80,6 +83,8 @@ pub struct AppState {
     pub hashed: u32,
     /// The session whose recording is being replayed.
     pub playing: Option<u32>,
+    /// The detections' findings and the settings they ran with.
+    pub findings: Option<Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>>,
 }
 
 impl Default for AppState {
@@ -98,6 +103,7 @@ impl Default for AppState {
             notices: Vec::new(),
             hashed: 0,
             playing: None,
+            findings: None,
         }
     }
 }
@@ -134,6 +140,7 @@ pub enum Action {
     /// Replays a session's recording, with the session's details beside it.
     Play(u32),
     ClosePlayer,
+    Findings(Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>),
 }
 
 impl Reducible for AppState {
@@ -183,6 +190,11 @@ impl Reducible for AppState {
                 s.selected = None;
             }
             Action::ClosePlayer => s.playing = None,
+            Action::Findings(f) => {
+                s.findings = Some(f);
+                // Queries may name findings by number: views fetch again.
+                s.version += 1;
+            }
             Action::Cleared => {
                 let keep = (s.local_time, s.dark);
                 s = AppState { local_time: keep.0, dark: keep.1, version: s.version + 1, ..AppState::default() };

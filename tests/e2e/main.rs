@@ -289,3 +289,22 @@ async fn an_encrypted_recording_says_so() -> Result {
     assert!(row.contains("cannot be replayed here") && row.contains("dave"), "{row}");
     b.assert_no_dialog().await
 }
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn findings_lead_to_exactly_their_events() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Findings").await?;
+    let list = b.wait_text(".finding-list", "Brute force from 185.220.101.47").await?;
+    assert!(list.contains("HIGH") || list.contains("high"), "{list}");
+    // The brute-force finding's events: its button says how many, the Events view shows them.
+    let button = b.js("const f = Array.from(document.querySelectorAll('.finding')).find(f => f.textContent.includes('Brute force from 185.220.101.47')); const btn = f.querySelector('button:not(.pivot)'); btn.click(); return btn.textContent").await?;
+    let n = button.as_str().unwrap_or_default().split_whitespace().find_map(|w| w.parse::<u32>().ok()).expect("a count");
+    let count = b.wait_text(".count", &format!("{n} of")).await?;
+    assert!(count.contains("events match"), "{count}");
+    assert!(b.js("return document.getElementById('query').value").await?.as_str().unwrap_or_default().starts_with("finding:"));
+    Ok(())
+}

@@ -189,6 +189,8 @@ async fn finish() {
     });
     if let Some(loaded) = ended {
         post(0, loaded);
+        // Every load is followed by the detections, over everything loaded.
+        super::findings::run(0, None);
     }
 }
 

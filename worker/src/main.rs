@@ -6,6 +6,7 @@
 //! what is loaded so far is usable at once.
 
 mod files;
+mod findings;
 mod loader;
 mod player;
 mod reader;
@@ -33,6 +34,8 @@ struct State {
     loading: Option<loader::Loading>,
     /// The recording being replayed, if any.
     player: Option<review_replay::Player>,
+    /// Detection settings in force.
+    settings: review_core::detect::Settings,
 }
 
 impl State {
@@ -44,6 +47,7 @@ impl State {
             port,
             loading: None,
             player: None,
+            settings: review_core::detect::Settings::default(),
         }
     }
 }
@@ -107,8 +111,9 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Clear => {
             with_state(|s| {
                 loader::stop_reading(s);
-                let port = s.port.take();
+                let (port, settings) = (s.port.take(), std::mem::take(&mut s.settings));
                 *s = State::new(port);
+                s.settings = settings;
             });
             post(id, Response::Cleared);
         }
@@ -128,6 +133,8 @@ fn handle(id: u32, req: Request, extra: Array) {
             });
             post(id, detail.map_or(Response::Error(format!("no session {index}")), |d| Response::Session(Box::new(d))));
         }
+        // Findings are for every view: they are broadcast, not answered.
+        Request::Findings(settings) => findings::run(0, Some(*settings)),
         Request::OpenRecording { session } => wasm_bindgen_futures::spawn_local(player::open(id, session)),
         Request::CloseRecording => with_state(|s| s.player = None),
         req @ (Request::Screen { .. }

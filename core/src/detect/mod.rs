@@ -125,6 +125,21 @@ pub struct Run {
 /// Runs every enabled rule. `raw` gives an event's line (natively
 /// `&|id| model.kept_raw(id).map(<[u8]>::to_vec)`; the browser worker reads lines back from
 /// files). Findings come sorted by time, then rule.
+/// Event types whose original lines the rules read (fields the model does not index). The
+/// loader keeps these lines in memory even when other lines are read back from their files, so
+/// that detections need no file reads.
+pub fn reads_raw(event: &str) -> bool {
+    matches!(
+        event,
+        "exec"
+            | "session.command"
+            | "session.network"
+            | "access_request.create"
+            | "access_request.update"
+            | "access_request.review"
+    )
+}
+
 pub fn run(model: &Model, raw: &dyn Fn(EventId) -> Option<Vec<u8>>, settings: &Settings) -> Vec<Finding> {
     run_counted(model, raw, settings).findings
 }

@@ -47,6 +47,8 @@ pub struct Event {
     pub remote_port: u16,
     pub outcome: Outcome,
     pub is_auth: bool,
+    /// The line is in memory (else it is read back from its file by `raw`).
+    pub raw_kept: bool,
     pub raw: RawRef,
 }
 
@@ -127,6 +129,8 @@ pub struct Model {
     pub problems: Vec<Problem>,
     pub sessions: Sessions,
     pub recordings: Vec<RecordingPart>,
+    /// The events behind each finding of the last detection run (for the query `finding:N`).
+    pub findings: Vec<Vec<EventId>>,
     /// What decoded recordings said, by session id.
     pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
     /// Duplicate events folded (same `uid`, identical line).
@@ -174,6 +178,8 @@ impl Model {
             }
         }
         let id = self.events.len() as EventId;
+        // Lines the detections read are kept even when the others are read back from files.
+        let raw_in_file_at = raw_in_file_at.filter(|_| !crate::detect::reads_raw(&e.event));
         let raw = match raw_in_file_at {
             Some(offset) => RawRef::in_file(offset, bytes.len()),
             None => self.arena.keep(bytes),
@@ -197,6 +203,7 @@ impl Model {
             remote_port: port.unwrap_or(0),
             outcome: e.outcome(),
             is_auth: is_auth_attempt(&e.event),
+            raw_kept: raw_in_file_at.is_none(),
             raw,
         };
         self.events.push(event);
@@ -214,10 +221,10 @@ impl Model {
     /// back from the file (see [`FileInfo::raw_in_file`]).
     pub fn kept_raw(&self, id: EventId) -> Option<&[u8]> {
         let e = self.events.get(id as usize)?;
-        if self.files[e.file as usize].raw_in_file {
-            None
-        } else {
+        if e.raw_kept {
             self.arena.get(e.raw)
+        } else {
+            None
         }
     }
 

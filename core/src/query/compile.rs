@@ -54,6 +54,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("cluster", "cluster name"),
     ("time", "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23"),
     ("file", "source file path"),
+    ("finding", "the events behind a finding, by its number"),
 ];
 
 fn column_of(field: &str) -> Option<Column> {
@@ -182,6 +183,8 @@ enum Node {
     },
     /// A set of files, as a bitset over file ids.
     File(Vec<bool>),
+    /// A set of events, as a bitset over event ids (the events behind a finding).
+    Ids(Vec<bool>),
 }
 
 /// A compiled query, ready to test rows.
@@ -256,6 +259,8 @@ fn event(n: &Node, e: &Event) -> bool {
         Node::Outcome(o) => e.outcome == *o,
         Node::Time { start, end } => e.time != NO_TIME && *start <= e.time && e.time < *end,
         Node::File(files) => files.get(e.file as usize).copied().unwrap_or(false),
+        // An event row does not know its id: event sets are tested by `select` and on sessions.
+        Node::Ids(_) => false,
     }
 }
 
@@ -274,6 +279,7 @@ fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
             t != NO_TIME && *start <= t && t < *end
         }
         Node::File(files) => files.get(ix.file[p] as usize).copied().unwrap_or(false),
+        Node::Ids(ids) => ids.get(ix.ids[p] as usize).copied().unwrap_or(false),
     }
 }
 
@@ -310,6 +316,7 @@ fn session(n: &Node, s: &Session, m: &Model) -> bool {
             from != NO_TIME && from < *end && to >= *start
         }
         Node::Outcome(_) | Node::File(_) => any_event(n),
+        Node::Ids(ids) => s.events.iter().any(|&id| ids.get(id as usize).copied().unwrap_or(false)),
     }
 }
 
@@ -365,6 +372,17 @@ fn term(t: &Term, m: &Model, by_column: bool) -> Result<Node, ParseError> {
             "false" => Ok(Node::Outcome(Outcome::Failure)),
             _ => Err(err(t, "success is true or false".into())),
         },
+        "finding" => {
+            let n: usize = t.value.parse().map_err(|_| err(t, "finding takes the number of a finding".into()))?;
+            let events = m.findings.get(n).ok_or_else(|| err(t, format!("there is no finding {n}")))?;
+            let mut ids = vec![false; m.events.len()];
+            for &id in events {
+                if let Some(slot) = ids.get_mut(id as usize) {
+                    *slot = true;
+                }
+            }
+            Ok(Node::Ids(ids))
+        }
         "file" => {
             let pattern = Glob::new(&t.value);
             let needle = t.value.to_lowercase();

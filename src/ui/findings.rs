@@ -1,0 +1,157 @@
+//! Findings: what the detections say, most severe first, each with the events behind it one
+//! click away; and the detection settings, every threshold editable.
+
+use super::backend::Backend;
+use super::format::{time, visible, zone};
+use super::state::{Action, View};
+use super::table::{pivot, CellCx};
+use review_core::detect::{Settings, Severity, RULES};
+use review_protocol::{FindingRow, Request};
+use std::rc::Rc;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FindingsProps {
+    pub findings: Option<Rc<(Vec<FindingRow>, Settings)>>,
+    pub cx: CellCx,
+    pub dispatch: Callback<Action>,
+}
+
+fn severity(s: Severity) -> (&'static str, &'static str) {
+    match s {
+        Severity::High => ("high", "sev-high"),
+        Severity::Medium => ("medium", "sev-medium"),
+        Severity::Low => ("low", "sev-low"),
+        Severity::Info => ("info", "sev-info"),
+    }
+}
+
+fn rank(s: Severity) -> u8 {
+    match s {
+        Severity::High => 0,
+        Severity::Medium => 1,
+        Severity::Low => 2,
+        Severity::Info => 3,
+    }
+}
+
+#[function_component(FindingsView)]
+pub fn findings_view(p: &FindingsProps) -> Html {
+    let editing = use_state(|| false);
+    let Some(data) = &p.findings else {
+        return html! { <section class="view"><p class="muted" role="status">{"Running the detections…"}</p></section> };
+    };
+    let (findings, settings) = (&data.0, &data.1);
+    let mut order: Vec<&FindingRow> = findings.iter().collect();
+    order.sort_by_key(|f| (rank(f.severity), f.time_start));
+    let counts = [Severity::High, Severity::Medium, Severity::Low, Severity::Info]
+        .map(|s| (s, findings.iter().filter(|f| f.severity == s).count()));
+    let cards = order.iter().map(|f| {
+        let (word, class) = severity(f.severity);
+        let (d, q) = (p.dispatch.clone(), format!("finding:{}", f.index));
+        let show = Callback::from(move |_| {
+            d.emit(Action::Query(q.clone()));
+            d.emit(Action::Show(View::Events));
+        });
+        let names = |field: &'static str, values: &[String]| {
+            values.iter().take(12).map(|v| html! { <li>{pivot(&p.cx, field, v, None)}</li> }).collect::<Html>()
+        };
+        let when = match (f.time_start, f.time_end) {
+            (Some(a), Some(b)) if a != b => format!("{} → {} {}", time(Some(a), p.cx.local), time(Some(b), p.cx.local), zone(p.cx.local)),
+            (Some(a), _) => format!("{} {}", time(Some(a), p.cx.local), zone(p.cx.local)),
+            _ => "time unknown".into(),
+        };
+        html! {
+            <article class={classes!("finding", class)} aria-label={format!("{word} severity: {}", f.title)}>
+                <header>
+                    <span class={classes!("badge", class)}>{word}</span>
+                    <h3>{visible(&f.title)}</h3>
+                    <span class="mono muted">{when}</span>
+                </header>
+                <p>{visible(&f.explanation)}</p>
+                <div class="finding-names">
+                    if !f.users.is_empty() { <span class="muted">{"users"}</span><ul>{names("user", &f.users)}</ul> }
+                    if !f.nodes.is_empty() { <span class="muted">{"nodes"}</span><ul>{names("node", &f.nodes)}</ul> }
+                    if !f.addrs.is_empty() { <span class="muted">{"addresses"}</span><ul>{names("addr", &f.addrs)}</ul> }
+                </div>
+                <button onclick={show}>{format!("Show the {} event{} behind it", f.events, if f.events == 1 { "" } else { "s" })}</button>
+                <span class="muted small">{format!(" rule: {} · query finding:{}", f.rule, f.index)}</span>
+            </article>
+        }
+    });
+    let toggle = {
+        let editing = editing.clone();
+        Callback::from(move |_| editing.set(!*editing))
+    };
+    html! {
+        <section class="view findings">
+            <div class="filters">
+                <span class="count">
+                    { for counts.iter().filter(|(_, n)| *n > 0).map(|(s, n)| { let (w, c) = severity(*s); html! { <span class={classes!("badge", c)}>{format!("{n} {w}")}</span> } }) }
+                    {format!(" {} findings", findings.len())}
+                </span>
+                <button onclick={toggle} aria-expanded={editing.to_string()}>{"Detection settings"}</button>
+            </div>
+            if *editing { <SettingsEditor settings={settings.clone()} /> }
+            if findings.is_empty() { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }
+            <div class="finding-list">{ for cards }</div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EditorProps {
+    settings: Settings,
+}
+
+/// Rules on or off, and every threshold as JSON (applied by running the detections again).
+#[function_component(SettingsEditor)]
+fn settings_editor(p: &EditorProps) -> Html {
+    let backend = use_context::<Backend>().expect("backend");
+    let draft = use_state(|| p.settings.clone());
+    let text = use_node_ref();
+    let error = use_state(|| None::<String>);
+    let rules = RULES.iter().map(|r| {
+        let on = draft.enabled(r.id);
+        let (draft, id) = (draft.clone(), r.id);
+        let onchange = Callback::from(move |_| {
+            let mut s = (*draft).clone();
+            if s.enabled(id) {
+                s.disabled.push(id.to_owned());
+            } else {
+                s.disabled.retain(|d| d != id);
+            }
+            draft.set(s);
+        });
+        html! { <li><label title={r.description}><input type="checkbox" checked={on} {onchange} />{" "}{r.title}</label></li> }
+    });
+    let apply = {
+        let (backend, draft, text, error) = (backend.clone(), draft.clone(), text.clone(), error.clone());
+        Callback::from(move |_| {
+            let json = text.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default();
+            match serde_json::from_str::<Settings>(&json) {
+                Ok(mut s) => {
+                    s.disabled = draft.disabled.clone();
+                    error.set(None);
+                    backend.tell(Request::Findings(Box::new(s)));
+                }
+                Err(e) => error.set(Some(format!("the settings are not valid JSON: {e}"))),
+            }
+        })
+    };
+    let reset = {
+        let backend = backend.clone();
+        Callback::from(move |_| backend.tell(Request::Findings(Box::default())))
+    };
+    let json = serde_json::to_string_pretty(&*draft).unwrap_or_default();
+    html! {
+        <section class="settings" aria-label="Detection settings">
+            <ul class="rules">{ for rules }</ul>
+            <label for="detect-settings">{"Thresholds, working hours (UTC offset in minutes), watch list — every setting:"}</label>
+            <textarea id="detect-settings" ref={text} rows="14" spellcheck="false" value={json} />
+            if let Some(e) = &*error { <p class="error" role="alert">{e.clone()}</p> }
+            <div class="actions"><button class="primary" onclick={apply}>{"Run the detections again"}</button><button onclick={reset}>{"Defaults"}</button></div>
+        </section>
+    }
+}
