@@ -56,6 +56,12 @@ pub enum Request {
     },
     Transcript,
     CloseRecording,
+    /// The row of the next (or previous) failure after row `from` of a table.
+    NextFailure {
+        table: TableRequest,
+        from: u32,
+        forward: bool,
+    },
     /// Run the detections with these settings (they stay in force for later loads).
     Findings(Box<Settings>),
 }
@@ -97,6 +103,8 @@ pub enum Response {
         lines: Vec<ScrollbackLine>,
     },
     Transcript(String),
+    /// A row number, or none.
+    Row(Option<u32>),
     /// Findings of the last detection run, with the settings used.
     Findings {
         findings: Vec<FindingRow>,

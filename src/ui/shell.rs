@@ -171,7 +171,9 @@ pub fn help(p: &ShellProps) -> Html {
     let close = Callback::from(move |_| d.emit(Action::Help(false)));
     let keys = [
         ("/", "focus the query"),
-        ("Enter", "apply the query; open the focused row"),
+        ("Enter", "apply the query; open the row under the cursor"),
+        ("j / k", "next / previous row"),
+        ("e / E", "next / previous failure"),
         ("Esc", "close the details, this help, or leave the query"),
         ("1 … 7", "Overview, Sessions, Auth, Events, Recordings, Findings, Problems"),
         ("t", "UTC / local time"),

@@ -7,6 +7,7 @@ use review_core::views::{
     EventRow, FileRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest,
 };
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -104,6 +105,8 @@ pub fn virtual_table(props: &TableProps) -> Html {
     let scroller = use_node_ref();
     let latest = use_mut_ref(|| None::<(String, Sort, u32)>);
     let in_flight = use_mut_ref(|| None::<(u32, u32)>);
+    // The keyboard's row (j/k, e/E, Enter), as an offset in the sorted result.
+    let cursor = use_state(|| None::<u32>);
 
     let key = (props.query.clone(), *sort, props.version);
     let first = (view.0 / ROW_HEIGHT).floor().max(0.0) as u32;
@@ -180,6 +183,73 @@ pub fn virtual_table(props: &TableProps) -> Html {
         });
     }
 
+    // Keyboard: j/k move the cursor row, Enter opens it, e/E go to the next/previous failure.
+    {
+        let (cursor, window, scroller, view, backend, open) =
+            (cursor.clone(), window.clone(), scroller.clone(), view.clone(), backend.clone(), props.on_open.clone());
+        let (table, query, sort_now) = (props.table, props.query.clone(), *sort);
+        use_effect_with((table, query.clone(), sort_now, *cursor, window.total, window.offset), move |_| {
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |ev| {
+                    let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() || window.total == 0 {
+                        return;
+                    }
+                    let first_visible = (view.0 / ROW_HEIGHT) as u32;
+                    let here = cursor.unwrap_or(first_visible);
+                    let go = {
+                        let (cursor, scroller) = (cursor.clone(), scroller.clone());
+                        move |row: u32| {
+                            cursor.set(Some(row));
+                            if let Some(el) = scroller.cast::<HtmlElement>() {
+                                let (top, height) = (f64::from(row) * ROW_HEIGHT, f64::from(el.client_height()));
+                                let scroll = f64::from(el.scroll_top());
+                                if top < scroll {
+                                    el.set_scroll_top(top as i32);
+                                } else if top + ROW_HEIGHT > scroll + height {
+                                    el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+                                }
+                            }
+                        }
+                    };
+                    match e.key().as_str() {
+                        "j" => go(if cursor.is_some() { (here + 1).min(window.total - 1) } else { first_visible }),
+                        "k" => go(here.saturating_sub(u32::from(cursor.is_some()))),
+                        "Enter" if cursor.is_some() => {
+                            let row = window
+                                .rows
+                                .get((here.saturating_sub(window.offset)) as usize)
+                                .filter(|_| here >= window.offset);
+                            match row {
+                                Some(r) => open.emit(r.key()),
+                                None => return,
+                            }
+                        }
+                        key @ ("e" | "E") => {
+                            let req = TableRequest { table, query: query.clone(), sort: sort_now, offset: 0, limit: 0 };
+                            let forward = key == "e";
+                            backend.request(Request::NextFailure { table: req, from: here, forward }, move |r| {
+                                if let Response::Row(Some(row)) = r {
+                                    go(row);
+                                }
+                            });
+                        }
+                        _ => return,
+                    }
+                    e.prevent_default();
+                },
+            );
+            move || drop(listener)
+        });
+    }
+
     let on_scroll = {
         let (scroller, view) = (scroller.clone(), view.clone());
         Callback::from(move |_| {
@@ -215,8 +285,15 @@ pub fn virtual_table(props: &TableProps) -> Html {
         let row = window.rows.get(i.checked_sub(window.offset)? as usize)?;
         let id = row.key();
         let selected = props.selected == Some(id) && matches!(row, Row::Event(_) | Row::Session(_));
+        let at_cursor = *cursor == Some(i);
         let failed = matches!(row, Row::Event(e) if e.outcome == review_core::audit::Outcome::Failure);
-        let class = classes!("tr", selected.then_some("selected"), failed.then_some("failed"), (i % 2 == 1).then_some("odd"));
+        let class = classes!(
+            "tr",
+            selected.then_some("selected"),
+            at_cursor.then_some("cursor"),
+            failed.then_some("failed"),
+            (i % 2 == 1).then_some("odd")
+        );
         let top = format!("{grid} transform: translateY({}px);", i as f64 * ROW_HEIGHT);
         let onclick = {
             let open = props.on_open.clone();

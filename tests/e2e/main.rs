@@ -302,9 +302,43 @@ async fn findings_lead_to_exactly_their_events() -> Result {
     assert!(list.contains("HIGH") || list.contains("high"), "{list}");
     // The brute-force finding's events: its button says how many, the Events view shows them.
     let button = b.js("const f = Array.from(document.querySelectorAll('.finding')).find(f => f.textContent.includes('Brute force from 185.220.101.47')); const btn = f.querySelector('button:not(.pivot)'); btn.click(); return btn.textContent").await?;
-    let n = button.as_str().unwrap_or_default().split_whitespace().find_map(|w| w.parse::<u32>().ok()).expect("a count");
+    let n =
+        button.as_str().unwrap_or_default().split_whitespace().find_map(|w| w.parse::<u32>().ok()).expect("a count");
     let count = b.wait_text(".count", &format!("{n} of")).await?;
     assert!(count.contains("events match"), "{count}");
-    assert!(b.js("return document.getElementById('query').value").await?.as_str().unwrap_or_default().starts_with("finding:"));
+    assert!(b
+        .js("return document.getElementById('query').value")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("finding:"));
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_keyboard_moves_through_rows_and_failures() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES), fixture("audit/bad-lines.log")]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Auth").await?;
+    b.wait_text(".count", "auth attempts").await?;
+    async fn key(b: &Browser, k: &str) -> Result {
+        b.js(&format!("document.body.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', bubbles: true}}))"))
+            .await?;
+        Ok(())
+    }
+    key(&b, "j").await?;
+    key(&b, "j").await?;
+    let row = b.wait_for(".tr.cursor").await?.attr("aria-rowindex").await?;
+    assert_eq!(row.as_deref(), Some("3"), "two j: the second row");
+    // e: the next failure from the cursor; the cursor row then shows a failure.
+    key(&b, "e").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let text = b.text(".tr.cursor").await?;
+    assert!(text.contains("failure"), "{text}");
+    key(&b, "Enter").await?;
+    b.wait_text(".drawer", "Raw event").await?;
     Ok(())
 }

@@ -121,6 +121,10 @@ fn handle(id: u32, req: Request, extra: Array) {
             let o = with_state(|s| Overview::new(&s.ingest.model));
             post(id, Response::Overview(Box::new(o)));
         }
+        Request::NextFailure { table, from, forward } => {
+            let row = with_state(|s| s.views.next_failure(&mut s.ingest.model, &table, from, forward));
+            post(id, Response::Row(row));
+        }
         Request::Table(req) => {
             let page = with_state(|s| s.views.page(&mut s.ingest.model, &req));
             post(id, Response::Page(page));

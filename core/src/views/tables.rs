@@ -180,6 +180,21 @@ impl Views {
         }
     }
 
+    /// The row (offset in the sorted result of `req`) of the next failure after `from`, or
+    /// before it when `forward` is false: `e`/`E` in the UI. Events and auth attempts only.
+    pub fn next_failure(&mut self, m: &mut Model, req: &TableRequest, from: u32, forward: bool) -> Option<u32> {
+        if !matches!(req.table, Table::Events | Table::Auth) {
+            return None;
+        }
+        self.page(m, &TableRequest { offset: 0, limit: 0, ..req.clone() });
+        let ids = &self.cached.iter().find(|c| c.table == req.table)?.ids;
+        let failed = |i: &usize| m.events.get(ids[*i] as usize).is_some_and(|e| e.outcome == Outcome::Failure);
+        let from = from as usize;
+        let found =
+            if forward { (from + 1..ids.len()).find(failed) } else { (0..from.min(ids.len())).rev().find(failed) };
+        found.map(|i| i as u32)
+    }
+
     /// Ids of every row of `table` matching `filter`, in `sort` order.
     fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Vec<u32>, u32) {
         // Ranks put strings in text order; only sorting by a text column needs them.
