@@ -3,6 +3,7 @@
 
 pub mod axis;
 pub mod palette;
+pub mod permalink;
 pub use review_protocol as protocol;
 pub mod text;
 

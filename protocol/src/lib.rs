@@ -56,6 +56,11 @@ pub enum Request {
     },
     Transcript,
     CloseRecording,
+    /// Finds a session by id and an event by `path:line` (a permalink's selection).
+    Resolve {
+        sid: Option<String>,
+        event: Option<String>,
+    },
     /// The row of the next (or previous) failure after row `from` of a table.
     NextFailure {
         table: TableRequest,
@@ -105,6 +110,10 @@ pub enum Response {
     Transcript(String),
     /// A row number, or none.
     Row(Option<u32>),
+    Resolved {
+        session: Option<u32>,
+        event: Option<u32>,
+    },
     /// Findings of the last detection run, with the settings used.
     Findings {
         findings: Vec<FindingRow>,

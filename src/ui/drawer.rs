@@ -3,7 +3,7 @@
 
 use super::backend::Backend;
 use super::format::{duration, time, visible};
-use super::state::{Action, Selected};
+use super::state::{Action, Link, Selected};
 use super::table::{pivot, CellCx};
 use crate::protocol::{Request, Response};
 use review_core::audit::Outcome;
@@ -68,6 +68,15 @@ struct EventPaneProps {
 fn event_pane(p: &EventPaneProps) -> Html {
     let answer = use_answer((p.id, p.version), Request::Event(p.id));
     let pretty = use_state(|| true);
+    {
+        // The event's file and line name it in the URL.
+        let (d, answer) = (p.dispatch.clone(), answer.clone());
+        use_effect_with(answer.as_ref().map(|a| matches!(&**a, Response::Event(_))), move |_| {
+            if let Some(Response::Event(detail)) = answer.as_deref() {
+                d.emit(Action::Linked(Link { event: Some(detail.place.clone()), ..Link::default() }));
+            }
+        });
+    }
     let Some(answer) = answer else {
         return html! { <p class="muted">{"Loading…"}</p> };
     };
@@ -138,6 +147,15 @@ struct SessionPaneProps {
 #[function_component(SessionPane)]
 fn session_pane(p: &SessionPaneProps) -> Html {
     let answer = use_answer((p.index, p.version), Request::Session(p.index));
+    {
+        // The session's id names it in the URL.
+        let (d, answer) = (p.dispatch.clone(), answer.clone());
+        use_effect_with(answer.as_ref().map(|a| matches!(&**a, Response::Session(_))), move |_| {
+            if let Some(Response::Session(detail)) = answer.as_deref() {
+                d.emit(Action::Linked(Link { sid: Some(detail.row.sid.clone()), ..Link::default() }));
+            }
+        });
+    }
     let Some(answer) = answer else {
         return html! { <p class="muted">{"Loading…"}</p> };
     };

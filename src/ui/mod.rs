@@ -17,9 +17,10 @@ mod terminal;
 mod timeline;
 mod views;
 
+use crate::permalink::Location;
 use crate::protocol::{Request, Response};
 use backend::Backend;
-use state::{Action, AppState, LoadInfo, View};
+use state::{Action, AppState, Link, LoadInfo, Selected, View};
 use std::rc::Rc;
 use table::CellCx;
 use wasm_bindgen::JsCast;
@@ -31,22 +32,21 @@ pub fn start() {
     yew::Renderer::<App>::new().render();
 }
 
-/// `#/auth?q=user%3Aalice`: the view and query are part of the URL.
-fn read_location() -> (Option<View>, Option<String>) {
-    let hash = gloo::utils::window().location().hash().unwrap_or_default();
-    let hash = hash.trim_start_matches('#').trim_start_matches('/');
-    let (view, rest) = hash.split_once('?').unwrap_or((hash, ""));
-    let query = rest.strip_prefix("q=").map(|q| js_sys::decode_uri_component(q).map(String::from).unwrap_or_default());
-    (View::from_slug(view), query)
+/// The view, query and selection are in the URL (see [`crate::permalink`]).
+fn read_location() -> Location {
+    Location::parse(&gloo::utils::window().location().hash().unwrap_or_default())
 }
 
-fn write_location(view: View, query: &str) {
-    let q = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?q={}", String::from(js_sys::encode_uri_component(query)))
+fn write_location(view: View, query: &str, link: &Link) {
+    let loc = Location {
+        view: view.slug().to_owned(),
+        query: query.to_owned(),
+        sid: link.sid.clone(),
+        event: link.event.clone(),
+        t: link.t,
+        play: link.play,
     };
-    let url = format!("#/{}{q}", view.slug());
+    let url = loc.format();
     if gloo::utils::window().location().hash().unwrap_or_default() != url {
         let _ = gloo::utils::window()
             .history()
@@ -56,9 +56,15 @@ fn write_location(view: View, query: &str) {
 
 #[function_component(App)]
 pub fn app() -> Html {
+    // A selection in the URL waits for the files to be loaded again.
+    let pending = use_mut_ref(|| {
+        let loc = read_location();
+        let link = Link { sid: loc.sid, event: loc.event, t: loc.t, play: loc.play };
+        (!link.is_empty()).then_some(link)
+    });
     let state = use_reducer(|| {
-        let (view, query) = read_location();
-        AppState { view: view.unwrap_or(View::Overview), query: query.unwrap_or_default(), ..AppState::default() }
+        let loc = read_location();
+        AppState { view: View::from_slug(&loc.view).unwrap_or(View::Overview), query: loc.query, ..AppState::default() }
     });
     let dispatch = {
         let d = state.dispatcher();
@@ -67,7 +73,7 @@ pub fn app() -> Html {
     let last_overview = use_mut_ref(|| 0.0f64);
     let backend = {
         let d = state.dispatcher();
-        let last_overview = last_overview.clone();
+        let (last_overview, pending) = (last_overview.clone(), pending.clone());
         use_memo((), move |_| {
             let holder: Rc<std::cell::RefCell<Option<Backend>>> = Rc::default();
             let h = holder.clone();
@@ -90,6 +96,9 @@ pub fn app() -> Html {
                         metrics::load(millis, bytes, events, parse_millis, read_millis);
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
+                        if let Some(link) = pending.borrow_mut().take() {
+                            restore(&b, &d, link);
+                        }
                     }
                     Response::Hashed { .. } => {
                         // The model has the hash already; refresh what shows it, now and then.
@@ -118,7 +127,7 @@ pub fn app() -> Html {
     };
 
     // Keep the URL in step with the view and query.
-    use_effect_with((state.view, state.query.clone()), |(v, q)| write_location(*v, q));
+    use_effect_with((state.view, state.query.clone(), state.link.clone()), |(v, q, link)| write_location(*v, q, link));
     // Theme: follow the OS unless toggled.
     use_effect_with(state.dark, |dark| {
         if let Some(root) = gloo::utils::document().document_element() {
@@ -291,7 +300,7 @@ pub fn app() -> Html {
     let state = snapshot;
     let props = |s: &Rc<AppState>| views::ViewProps { state: s.clone(), cx: cx.clone(), dispatch: dispatch.clone() };
     let main = if let Some(session) = state.playing {
-        html! { <player::PlayerView {session} local={state.local_time} dispatch={dispatch.clone()} /> }
+        html! { <player::PlayerView {session} local={state.local_time} dispatch={dispatch.clone()} start={state.link.t} /> }
     } else if !state.has_data() {
         html! {
             <section class="empty">
@@ -353,6 +362,24 @@ pub fn app() -> Html {
             </div>
         </ContextProvider<Backend>>
     }
+}
+
+/// Brings back a permalink's selection once its files are loaded again.
+fn restore(b: &Backend, d: &UseReducerDispatcher<AppState>, link: Link) {
+    let d = d.clone();
+    let req = Request::Resolve { sid: link.sid.clone(), event: link.event.clone() };
+    b.request(req, move |r| {
+        if let Response::Resolved { session, event } = r {
+            // The names first: the player reads the moment to start at from them.
+            d.dispatch(Action::Linked(link.clone()));
+            match (event, session) {
+                (Some(id), _) => d.dispatch(Action::Select(Some(Selected::Event(id)))),
+                (None, Some(index)) if link.play => d.dispatch(Action::Play(index)),
+                (None, Some(index)) => d.dispatch(Action::Select(Some(Selected::Session(index)))),
+                _ => {}
+            }
+        }
+    });
 }
 
 fn fetch_overview(b: &Backend, d: &UseReducerDispatcher<AppState>) {

@@ -5,7 +5,7 @@
 
 use super::backend::Backend;
 use super::format::{time, visible};
-use super::state::{Action, Selected};
+use super::state::{Action, Link, Selected};
 use super::terminal;
 use crate::protocol::{RecordingInfo, Request, Response, ScrollbackLine};
 use review_recording::{EventKind, Millis, SessionEvent};
@@ -133,6 +133,9 @@ pub struct PlayerProps {
     pub session: u32,
     pub local: bool,
     pub dispatch: Callback<Action>,
+    /// Where to start, in recording time (a permalink's moment).
+    #[prop_or_default]
+    pub start: Option<Millis>,
 }
 
 #[function_component(PlayerView)]
@@ -154,8 +157,9 @@ pub fn player_view(p: &PlayerProps) -> Html {
 
     // Open the recording; close it when leaving.
     {
-        let (backend, info, engine, term, redraw) =
-            (backend.clone(), info.clone(), engine.clone(), term.clone(), redraw.clone());
+        let (backend, info, engine, term, redraw, dispatch) =
+            (backend.clone(), info.clone(), engine.clone(), term.clone(), redraw.clone(), p.dispatch.clone());
+        let start = p.start.unwrap_or(0);
         use_effect_with(p.session, move |&session| {
             info.set(None);
             *engine.borrow_mut() = Engine::default();
@@ -163,9 +167,19 @@ pub fn player_view(p: &PlayerProps) -> Html {
             backend.request(Request::OpenRecording { session }, move |r| match r {
                 Response::Recording(ri) => {
                     let ri: Rc<RecordingInfo> = Rc::new(*ri);
-                    engine.borrow_mut().clock = Some(Rc::new(ri.clock.clone()));
+                    {
+                        let mut e = engine.borrow_mut();
+                        e.clock = Some(Rc::new(ri.clock.clone()));
+                        e.pos = e.to_display(start);
+                    }
+                    dispatch.emit(Action::Linked(Link {
+                        sid: Some(ri.sid.clone()),
+                        t: Some(start),
+                        play: true,
+                        ..Link::default()
+                    }));
                     info.set(Some(Ok(ri)));
-                    show(&engine, &b, &term, 0, true);
+                    show(&engine, &b, &term, start, true);
                     redraw.force_update();
                 }
                 Response::Error(e) => info.set(Some(Err(e))),
@@ -223,16 +237,34 @@ pub fn player_view(p: &PlayerProps) -> Html {
     };
 
     // Moves the display position and shows that moment.
+    // The moment shown goes into the URL (on seeks and pauses; not every frame).
+    let mark_moment = {
+        let (dispatch, info) = (p.dispatch.clone(), info.clone());
+        Rc::new(move |at: Millis| {
+            if let Some(Ok(ri)) = &*info {
+                dispatch.emit(Action::Linked(Link {
+                    sid: Some(ri.sid.clone()),
+                    t: Some(at),
+                    play: true,
+                    ..Link::default()
+                }));
+            }
+        })
+    };
     let seek_display = {
-        let (engine, backend, term, redraw) = (engine.clone(), backend.clone(), term.clone(), redraw.clone());
+        let (engine, backend, term, redraw, mark) =
+            (engine.clone(), backend.clone(), term.clone(), redraw.clone(), mark_moment.clone());
         Rc::new(move |display: Millis| {
-            let at = {
+            let (at, playing) = {
                 let mut e = engine.borrow_mut();
                 e.pos = display.min(e.display_duration());
                 e.last_frame = None;
-                e.to_recording(e.pos)
+                (e.to_recording(e.pos), e.playing)
             };
             show(&engine, &backend, &term, at, false);
+            if !playing {
+                mark(at);
+            }
             redraw.force_update();
         })
     };
@@ -252,6 +284,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 if e.playing {
                     e.playing = false;
                     e.frame = None;
+                    mark_moment(e.to_recording(e.pos));
                     false
                 } else {
                     if e.pos >= e.display_duration() {

@@ -57,6 +57,24 @@ pub enum Selected {
     Session(u32),
 }
 
+/// A selection by names that survive reloading the same files: a session by its id, an event by
+/// its file and line, and a moment of a recording.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    pub sid: Option<String>,
+    pub event: Option<String>,
+    /// Milliseconds into the session's recording (when it is being replayed).
+    pub t: Option<u64>,
+    /// Whether the recording was being replayed.
+    pub play: bool,
+}
+
+impl Link {
+    pub fn is_empty(&self) -> bool {
+        self.sid.is_none() && self.event.is_none()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadInfo {
     pub millis: f64,
@@ -83,6 +101,8 @@ pub struct AppState {
     pub hashed: u32,
     /// The session whose recording is being replayed.
     pub playing: Option<u32>,
+    /// The selection by names that survive a reload: what the URL carries.
+    pub link: Link,
     /// The detections' findings and the settings they ran with.
     pub findings: Option<Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>>,
 }
@@ -104,6 +124,7 @@ impl Default for AppState {
             hashed: 0,
             playing: None,
             findings: None,
+            link: Link::default(),
         }
     }
 }
@@ -140,6 +161,8 @@ pub enum Action {
     /// Replays a session's recording, with the session's details beside it.
     Play(u32),
     ClosePlayer,
+    /// The selection's names, once known (for the URL).
+    Linked(Link),
     Findings(Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>),
 }
 
@@ -170,7 +193,12 @@ impl Reducible for AppState {
                 s.version += 1;
             }
             Action::Overview(o) => s.overview = Some(o),
-            Action::Select(sel) => s.selected = sel,
+            Action::Select(sel) => {
+                if sel.is_none() && s.playing.is_none() {
+                    s.link = Link::default();
+                }
+                s.selected = sel;
+            }
             Action::ToggleTime => s.local_time = !s.local_time,
             Action::ToggleTheme => s.dark = Some(!s.dark.unwrap_or(false)),
             Action::Help(on) => s.help = on,
@@ -189,7 +217,11 @@ impl Reducible for AppState {
                 s.playing = Some(session);
                 s.selected = None;
             }
-            Action::ClosePlayer => s.playing = None,
+            Action::ClosePlayer => {
+                s.playing = None;
+                s.link.t = None;
+            }
+            Action::Linked(link) => s.link = link,
             Action::Findings(f) => {
                 s.findings = Some(f);
                 // Queries may name findings by number: views fetch again.

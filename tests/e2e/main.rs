@@ -342,3 +342,51 @@ async fn the_keyboard_moves_through_rows_and_failures() -> Result {
     b.wait_text(".drawer", "Raw event").await?;
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let files = [recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())];
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&files).await?;
+    b.wait_loaded().await?;
+    // Replay, jump to a search hit: the URL names the session and the moment.
+    b.click_text(".rail button", "Recordings").await?;
+    b.click(".tbody .play-rec").await?;
+    wait_screen(&b, "carol@db-9:~#").await?;
+    b.click_text(".player-side [role=tab]", "Search").await?;
+    b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("needle").await?;
+    b.click(".search button[type=submit]").await?;
+    b.wait_text(".player-side .count", "2 hits").await?;
+    b.click_text("ol.hits button", "echo needle").await?;
+    wait_screen(&b, "echo needle").await?;
+    let time_before = b.text(".controls .time").await?;
+    let url = b.client.current_url().await?;
+    let fragment = url.fragment().unwrap_or_default().to_owned();
+    assert!(fragment.contains("s=") && fragment.contains("t=") && fragment.contains("play=1"), "{fragment}");
+    // A fresh page at that URL, the same files: the player is back at the same moment.
+    let again = Browser::open().await?;
+    again.open_app(&format!("#{fragment}")).await?;
+    again.upload(&files).await?;
+    again.wait_loaded().await?;
+    let screen = wait_screen(&again, "echo needle").await?;
+    assert!(!screen.contains("done$"), "at the moment, not the end: {screen}");
+    assert_eq!(again.text(".controls .time").await?, time_before);
+    // An event opened in the Events view is named by file and line, and comes back too.
+    b.click_text(".player-head button", "Back").await?;
+    b.click_text(".rail button", "Events").await?;
+    b.click_text(".tbody .tr", "session.start").await?;
+    b.wait_text(".drawer", "Raw event").await?;
+    let fragment = b.client.current_url().await?.fragment().unwrap_or_default().to_owned();
+    assert!(fragment.starts_with("/events") && fragment.contains("e="), "{fragment}");
+    let third = Browser::open().await?;
+    third.open_app(&format!("#{fragment}")).await?;
+    third.upload(&files).await?;
+    third.wait_loaded().await?;
+    let drawer = third.wait_text(".drawer", "Raw event").await?;
+    assert!(drawer.contains("session.start"), "{drawer}");
+    Ok(())
+}
+

@@ -121,6 +121,20 @@ fn handle(id: u32, req: Request, extra: Array) {
             let o = with_state(|s| Overview::new(&s.ingest.model));
             post(id, Response::Overview(Box::new(o)));
         }
+        Request::Resolve { sid, event } => {
+            let (session, event) = with_state(|s| {
+                let m = &s.ingest.model;
+                let session = sid.and_then(|sid| m.strings.lookup(&sid)).and_then(|sym| m.sessions.index_of(sym));
+                let event = event.and_then(|place| {
+                    let (path, line) = place.rsplit_once(':')?;
+                    let line: u32 = line.parse().ok()?;
+                    let file = m.files.iter().position(|f| f.path == path)? as u32;
+                    m.events.iter().position(|e| e.file == file && e.line == line).map(|i| i as u32)
+                });
+                (session, event)
+            });
+            post(id, Response::Resolved { session, event });
+        }
         Request::NextFailure { table, from, forward } => {
             let row = with_state(|s| s.views.next_failure(&mut s.ingest.model, &table, from, forward));
             post(id, Response::Row(row));
