@@ -3,7 +3,10 @@
 
 use review_core::detect::{Finding, Settings, Severity};
 use review_core::problem::FileId;
-use review_core::views::{EventDetail, Overview, Page, SessionDetail, TableRequest};
+use review_core::views::{
+    Dashboard, DashboardRequest, EventDetail, ExportRequest, Facets, Histogram, HistogramRequest, Overview, Page,
+    QueryError, ReportMeta, SessionDetail, Table, TableRequest,
+};
 use review_recording::{Millis, SessionEvent};
 use review_replay::{Clock, IndexStats, Row, ScreenUpdate, SearchOptions, SearchResults, TermSize};
 use serde::{Deserialize, Serialize};
@@ -69,6 +72,22 @@ pub enum Request {
     },
     /// Run the detections with these settings (they stay in force for later loads).
     Findings(Box<Settings>),
+    /// The most common values of each field among a table's matching rows.
+    Facets {
+        table: Table,
+        query: String,
+        top: u32,
+    },
+    Histogram(HistogramRequest),
+    Dashboard(DashboardRequest),
+    /// Starts an export; its bytes come back in chunks, each asked for with `ExportNext`.
+    Export(ExportRequest),
+    ExportNext,
+    /// The case report: the findings, the sessions they touch and `sessions`, as one HTML file.
+    Report {
+        meta: ReportMeta,
+        sessions: Vec<u32>,
+    },
 }
 
 /// Worker → page.
@@ -119,6 +138,18 @@ pub enum Response {
         findings: Vec<FindingRow>,
         settings: Box<Settings>,
     },
+    Facets(Box<Facets>),
+    Histogram(Box<Histogram>),
+    Dashboard(Box<Dashboard>),
+    /// A part of an export: `written` of `rows` rows are in the parts so far.
+    ExportChunk {
+        bytes: Vec<u8>,
+        written: u32,
+        rows: u32,
+        done: bool,
+        error: Option<QueryError>,
+    },
+    Report(String),
     Cleared,
     Error(String),
 }

@@ -1,14 +1,13 @@
 //! The right drawer: the selected event (its original line, pretty-printed, with file:line) or
 //! session (who, where, when, and every event of it). Every value can be clicked to filter.
 
-use super::backend::Backend;
+use super::answer::use_answer;
 use super::format::{duration, time, visible};
 use super::state::{Action, Link, Selected};
 use super::table::{pivot, CellCx};
 use crate::protocol::{Request, Response};
 use review_core::audit::Outcome;
 use review_core::views::{EventDetail, RecordingStatus, SessionDetail};
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,21 +38,6 @@ pub fn drawer(p: &DrawerProps) -> Html {
             { body }
         </aside>
     }
-}
-
-/// Fetches one answer from the worker whenever `key` changes.
-#[hook]
-fn use_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Option<Rc<Response>> {
-    let backend = use_context::<Backend>().expect("backend");
-    let answer = use_state(|| None::<Rc<Response>>);
-    {
-        let answer = answer.clone();
-        use_effect_with(key, move |_| {
-            answer.set(None);
-            backend.request(req, move |r| answer.set(Some(Rc::new(r))));
-        });
-    }
-    (*answer).clone()
 }
 
 #[derive(Properties, PartialEq)]

@@ -1,11 +1,16 @@
 //! The page: a Yew app over the worker. State lives in one reducer ([`state`]); the worker owns
 //! the data; components ask it for what they show. Log text is only ever rendered as text.
 
+mod answer;
 mod backend;
 mod columns;
+mod dashboard;
 mod drawer;
+mod export;
+mod facets;
 mod findings;
 mod format;
+mod histogram;
 mod input;
 mod metrics;
 mod overview;
@@ -323,6 +328,9 @@ pub fn app() -> Html {
                 }
                 None => html! { <p class="muted">{"Reading…"}</p> },
             },
+            View::Dashboard => html! {
+                <dashboard::DashboardView query={state.query.clone()} version={state.version} cx={cx.clone()} dispatch={dispatch.clone()} />
+            },
             View::Auth => html! { <views::AuthView ..props(&state) /> },
             View::Events => html! { <views::EventsView ..props(&state) /> },
             View::Sessions => html! { <views::SessionsView ..props(&state) /> },
@@ -334,10 +342,11 @@ pub fn app() -> Html {
         }
     };
     let shell = shell::ShellProps { state: state.clone(), dispatch: dispatch.clone() };
-    let with_query =
-        matches!(state.view, View::Auth | View::Events | View::Sessions | View::Recordings | View::Problems)
-            && state.has_data()
-            && state.playing.is_none();
+    let with_query = matches!(
+        state.view,
+        View::Dashboard | View::Auth | View::Events | View::Sessions | View::Recordings | View::Problems
+    ) && state.has_data()
+        && state.playing.is_none();
     html! {
         <ContextProvider<Backend> context={backend.clone()}>
             <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
@@ -372,11 +381,13 @@ fn restore(b: &Backend, d: &UseReducerDispatcher<AppState>, link: Link) {
         if let Response::Resolved { session, event } = r {
             // The names first: the player reads the moment to start at from them.
             d.dispatch(Action::Linked(link.clone()));
-            match (event, session) {
-                (Some(id), _) => d.dispatch(Action::Select(Some(Selected::Event(id)))),
-                (None, Some(index)) if link.play => d.dispatch(Action::Play(index)),
-                (None, Some(index)) => d.dispatch(Action::Select(Some(Selected::Session(index)))),
+            match session {
+                Some(index) if link.play => d.dispatch(Action::Play(index)),
+                Some(index) if event.is_none() => d.dispatch(Action::Select(Some(Selected::Session(index)))),
                 _ => {}
+            }
+            if let Some(id) = event {
+                d.dispatch(Action::Select(Some(Selected::Event(id))));
             }
         }
     });

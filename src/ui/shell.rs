@@ -44,6 +44,11 @@ pub fn header(p: &HeaderProps) -> Html {
     let pick = p.on_pick.reform(|_: MouseEvent| ());
     let pick_folder = p.on_pick_folder.reform(|_: MouseEvent| ());
     let clear = p.on_clear.reform(|_: MouseEvent| ());
+    // The case report includes the session being looked at, beside those the findings touch.
+    let selected_session = match (s.selected, s.playing) {
+        (_, Some(i)) | (Some(super::state::Selected::Session(i)), None) => Some(i),
+        _ => None,
+    };
     html! {
         <header class="header">
             <h1>{"Teleport Log Review"}</h1>
@@ -51,7 +56,10 @@ pub fn header(p: &HeaderProps) -> Html {
             <span class="spacer" />
             <button onclick={pick} title="Add files (audit logs, recordings, .gz, .tar)">{"Add files"}</button>
             <button onclick={pick_folder} title="Add a whole folder, e.g. /var/lib/teleport/log">{"Add folder"}</button>
-            if s.overview.is_some() { <button onclick={clear} title="Forget everything loaded">{"Clear"}</button> }
+            if s.overview.is_some() {
+                <super::export::ReportButton query={s.query.clone()} sessions={selected_session.into_iter().collect::<Vec<u32>>()} dispatch={p.dispatch.clone()} />
+                <button onclick={clear} title="Forget everything loaded">{"Clear"}</button>
+            }
             <button onclick={toggle_time} aria-pressed={s.local_time.to_string()} title="Show times in UTC or local time">{if s.local_time { "Local time" } else { "UTC" }}</button>
             <button onclick={toggle_theme} title="Light or dark theme" aria-label="Toggle theme">{"◐"}</button>
             <button onclick={help} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
@@ -66,6 +74,7 @@ pub fn rail(p: &ShellProps) -> Html {
         let o = o?;
         Some(match v {
             View::Overview => u64::from(o.files),
+            View::Dashboard => return None,
             View::Sessions => u64::from(o.sessions),
             View::Auth => u64::from(o.auth_attempts),
             View::Events => o.events,

@@ -1,14 +1,15 @@
 //! All of the page's state and every transition of it, in one reducer.
 
 use crate::protocol::Progress;
-use review_core::query::term_text;
-use review_core::views::Overview;
+use review_core::query::{term_text, with_term, Op};
+use review_core::views::{rfc3339_utc, Overview};
 use std::rc::Rc;
 use yew::Reducible;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Overview,
+    Dashboard,
     Sessions,
     Auth,
     Events,
@@ -18,12 +19,21 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 7] =
-        [View::Overview, View::Sessions, View::Auth, View::Events, View::Recordings, View::Findings, View::Problems];
+    pub const ALL: [View; 8] = [
+        View::Overview,
+        View::Dashboard,
+        View::Sessions,
+        View::Auth,
+        View::Events,
+        View::Recordings,
+        View::Findings,
+        View::Problems,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
             View::Overview => "overview",
+            View::Dashboard => "dashboard",
             View::Sessions => "sessions",
             View::Auth => "auth",
             View::Events => "events",
@@ -36,6 +46,7 @@ impl View {
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
+            View::Dashboard => "Dashboard",
             View::Sessions => "Sessions",
             View::Auth => "Auth",
             View::Events => "Events",
@@ -103,6 +114,8 @@ pub struct AppState {
     pub playing: Option<u32>,
     /// The selection by names that survive a reload: what the URL carries.
     pub link: Link,
+    /// Whether facets are shown beside tables.
+    pub facets: bool,
     /// The detections' findings and the settings they ran with.
     pub findings: Option<Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>>,
 }
@@ -125,6 +138,7 @@ impl Default for AppState {
             playing: None,
             findings: None,
             link: Link::default(),
+            facets: true,
         }
     }
 }
@@ -161,6 +175,9 @@ pub enum Action {
     /// Replays a session's recording, with the session's details beside it.
     Play(u32),
     ClosePlayer,
+    /// Narrows the query to a time range (`None`: no range), as `time>=… time<…`.
+    TimeRange(Option<(i64, i64)>),
+    ToggleFacets,
     /// The selection's names, once known (for the URL).
     Linked(Link),
     Findings(Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>),
@@ -219,8 +236,16 @@ impl Reducible for AppState {
             }
             Action::ClosePlayer => {
                 s.playing = None;
-                s.link.t = None;
+                s.link = Link { sid: s.link.sid.take(), ..Link::default() };
             }
+            // While a recording plays, the player owns the link; an event opened beside it is added.
+            Action::TimeRange(range) => {
+                let (from, until) = range.map_or((None, None), |(a, b)| (Some(rfc3339_utc(a)), Some(rfc3339_utc(b))));
+                let q = with_term(&s.query, "time", Op::Ge, from.as_deref());
+                s.query = with_term(&q, "time", Op::Lt, until.as_deref());
+            }
+            Action::ToggleFacets => s.facets = !s.facets,
+            Action::Linked(link) if s.playing.is_some() && !link.play => s.link.event = link.event,
             Action::Linked(link) => s.link = link,
             Action::Findings(f) => {
                 s.findings = Some(f);

@@ -2,7 +2,10 @@
 //! query applied, a count of matching rows, and (for auth) filter controls that edit the query.
 
 use super::columns;
+use super::export::ExportButtons;
+use super::facets::FacetPanel;
 use super::format::count;
+use super::histogram::HistogramStrip;
 use super::state::{Action, AppState, Selected};
 use super::table::{CellCx, VirtualTable};
 use super::timeline::Axis;
@@ -45,6 +48,33 @@ fn count_line(c: &Option<Counts>, noun: &str) -> Html {
         Some((n, all, None)) => {
             html! { <span class="count"><strong>{count(u64::from(*n))}</strong>{format!(" of {} {noun} match", count(u64::from(*all)))}</span> }
         }
+    }
+}
+
+/// Beside the count: the facets toggle and the export buttons.
+fn tools(p: &ViewProps, table: Table) -> Html {
+    let toggle = p.dispatch.reform(|_: MouseEvent| Action::ToggleFacets);
+    let facets = !matches!(table, Table::Recordings);
+    html! {
+        <span class="tools">
+            if facets {
+                <button onclick={toggle} aria-pressed={p.state.facets.to_string()} title="Show or hide the most common values of each field">{"Facets"}</button>
+            }
+            <ExportButtons {table} query={p.state.query.clone()} dispatch={p.dispatch.clone()} />
+        </span>
+    }
+}
+
+/// A table with the facets of its rows beside it and their histogram above it.
+fn with_insights(p: &ViewProps, table: Table, noun: &'static str, body: Html) -> Html {
+    html! {
+        <div class="with-facets">
+            if p.state.facets { <FacetPanel {table} query={p.state.query.clone()} version={p.state.version} cx={p.cx.clone()} /> }
+            <div class="table-col">
+                <HistogramStrip {table} query={p.state.query.clone()} version={p.state.version} local={p.cx.local} dispatch={p.dispatch.clone()} {noun} />
+                { body }
+            </div>
+        </div>
     }
 }
 
@@ -97,10 +127,13 @@ pub fn auth_view(p: &ViewProps) -> Html {
                 { input("From (UTC)", "time", Op::Ge, "2024-02-23T10:00") }
                 { input("Until (UTC)", "time", Op::Lt, "2024-02-24") }
                 { count_line(&counts, "auth attempts") }
+                { tools(p, Table::Auth) }
             </div>
-            <VirtualTable table={Table::Auth} query={q.clone()} version={p.state.version} cols={cols}
-                default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()}
-                selected={selected_event(&p.state)} on_open={open_event(&p.dispatch)} {on_count} label="Authentication attempts" />
+            { with_insights(p, Table::Auth, "auth attempts", html! {
+                <VirtualTable table={Table::Auth} query={q.clone()} version={p.state.version} cols={cols}
+                    default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()}
+                    selected={selected_event(&p.state)} on_open={open_event(&p.dispatch)} {on_count} label="Authentication attempts" />
+            }) }
         </section>
     }
 }
@@ -111,10 +144,12 @@ pub fn events_view(p: &ViewProps) -> Html {
     let (counts, on_count) = use_count();
     html! {
         <section class="view">
-            <div class="filters">{ count_line(&counts, "events") }<span class="muted">{"Click a column to sort; click a value to filter by it (Alt-click excludes)."}</span></div>
-            <VirtualTable table={Table::Events} query={p.state.query.clone()} version={p.state.version} cols={cols}
-                default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()}
-                selected={selected_event(&p.state)} on_open={open_event(&p.dispatch)} {on_count} label="Events" />
+            <div class="filters">{ count_line(&counts, "events") }<span class="muted">{"Click a column to sort; click a value to filter by it (Alt-click excludes)."}</span>{ tools(p, Table::Events) }</div>
+            { with_insights(p, Table::Events, "events", html! {
+                <VirtualTable table={Table::Events} query={p.state.query.clone()} version={p.state.version} cols={cols}
+                    default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()}
+                    selected={selected_event(&p.state)} on_open={open_event(&p.dispatch)} {on_count} label="Events" />
+            }) }
         </section>
     }
 }
@@ -166,9 +201,13 @@ pub fn sessions_view(p: &ViewProps) -> Html {
                     <button onclick={fit} title="Show the whole time span">{"Fit"}</button>
                 </span>
                 <span class="legend"><span class="bar-key" />{"ended"}<span class="bar-key open" />{"no end logged"}<span class="bar-key shared" />{"joined by others"}</span>
+                { tools(p, Table::Sessions) }
             </div>
-            <VirtualTable table={Table::Sessions} query={p.state.query.clone()} version={p.state.version} cols={cols}
-                default_sort={Sort { key: SortKey::Time, descending: false }} {cx} {selected} {on_open} {on_count} label="Sessions" />
+            <div class="with-facets">
+                if p.state.facets { <FacetPanel table={Table::Sessions} query={p.state.query.clone()} version={p.state.version} cx={p.cx.clone()} /> }
+                <VirtualTable table={Table::Sessions} query={p.state.query.clone()} version={p.state.version} cols={cols}
+                    default_sort={Sort { key: SortKey::Time, descending: false }} {cx} {selected} {on_open} {on_count} label="Sessions" />
+            </div>
         </section>
     }
 }
@@ -200,7 +239,7 @@ pub fn recordings_view(p: &ViewProps) -> Html {
     };
     html! {
         <section class="view">
-            <div class="filters">{ count_line(&counts, "recorded sessions") }<span class="muted">{"▶ replays a session; encrypted recordings (ENC) cannot be replayed outside the Teleport auth server."}</span></div>
+            <div class="filters">{ count_line(&counts, "recorded sessions") }<span class="muted">{"▶ replays a session; encrypted recordings (ENC) cannot be replayed outside the Teleport auth server."}</span>{ tools(p, Table::Recordings) }</div>
             <VirtualTable table={Table::Recordings} query={p.state.query.clone()} version={p.state.version} cols={cols}
                 default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()} {selected} {on_open} {on_count} label="Recorded sessions" />
         </section>

@@ -203,6 +203,7 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     Ok(())
 }
 
+mod insights;
 mod recordings;
 
 /// The visible text of the terminal.
@@ -370,23 +371,23 @@ async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     let again = Browser::open().await?;
     again.open_app(&format!("#{fragment}")).await?;
     again.upload(&files).await?;
-    again.wait_loaded().await?;
     let screen = wait_screen(&again, "echo needle").await?;
     assert!(!screen.contains("done$"), "at the moment, not the end: {screen}");
     assert_eq!(again.text(".controls .time").await?, time_before);
     // An event opened in the Events view is named by file and line, and comes back too.
     b.click_text(".player-head button", "Back").await?;
     b.click_text(".rail button", "Events").await?;
-    b.click_text(".tbody .tr", "session.start").await?;
-    b.wait_text(".drawer", "Raw event").await?;
+    b.click(".tbody .tr").await?;
+    let opened = b.wait_text(".drawer", "Raw event").await?;
+    let heading = b.text(".drawer h2").await?;
     let fragment = b.client.current_url().await?.fragment().unwrap_or_default().to_owned();
     assert!(fragment.starts_with("/events") && fragment.contains("e="), "{fragment}");
     let third = Browser::open().await?;
     third.open_app(&format!("#{fragment}")).await?;
     third.upload(&files).await?;
-    third.wait_loaded().await?;
-    let drawer = third.wait_text(".drawer", "Raw event").await?;
-    assert!(drawer.contains("session.start"), "{drawer}");
+    let reopened = third.wait_text(".drawer", "Raw event").await?;
+    assert_eq!(third.text(".drawer h2").await?, heading);
+    assert_eq!(reopened, opened, "the same event, file and line");
     Ok(())
 }
 

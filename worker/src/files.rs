@@ -2,6 +2,7 @@
 //! stays responsive), single lines synchronously for a detail view.
 
 use js_sys::{ArrayBuffer, Promise, Uint8Array};
+use review_core::problem::FileId;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync};
@@ -36,6 +37,34 @@ pub fn read_back(blob: &Blob, offset: u64, len: u32) -> Result<Vec<u8>, String> 
     let reader = FileReaderSync::new().map_err(describe)?;
     let buffer = reader.read_as_array_buffer(&part).map_err(describe)?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Bytes of a file kept between reads of nearby lines.
+pub struct Window {
+    file: FileId,
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+/// A raw line, read through `window`: a miss reads `size` bytes from the line on.
+pub fn read_window(
+    window: &mut Option<Window>,
+    blob: &Blob,
+    file: FileId,
+    offset: u64,
+    len: u32,
+    size: u32,
+) -> Option<Vec<u8>> {
+    let end = offset + u64::from(len);
+    let inside = |w: &Window| w.file == file && offset >= w.start && end <= w.start + w.bytes.len() as u64;
+    if !window.as_ref().is_some_and(inside) {
+        let read_end = (offset + u64::from(size)).min(blob.size() as u64).max(end);
+        let bytes = read_back(blob, offset, u32::try_from(read_end - offset).ok()?).ok()?;
+        *window = Some(Window { file, start: offset, bytes });
+    }
+    let w = window.as_ref()?;
+    let from = usize::try_from(offset - w.start).ok()?;
+    w.bytes.get(from..from + len as usize).map(<[u8]>::to_vec)
 }
 
 fn describe(e: wasm_bindgen::JsValue) -> String {

@@ -5,6 +5,7 @@
 //! overlap on two cores; requests are answered between slices, so loading can be cancelled and
 //! what is loaded so far is usable at once.
 
+mod export;
 mod files;
 mod findings;
 mod loader;
@@ -16,7 +17,7 @@ use files::read_back;
 use js_sys::{Array, Uint8Array};
 use review_core::ingest::{Ingest, Options};
 use review_core::problem::FileId;
-use review_core::views::{EventDetail, Overview, SessionDetail, Views};
+use review_core::views::{dashboard, facets, histogram, EventDetail, Overview, SessionDetail, Views};
 use review_protocol::{decode, encode, Pipe, Request, Response};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -36,6 +37,10 @@ struct State {
     player: Option<review_replay::Player>,
     /// Detection settings in force.
     settings: review_core::detect::Settings,
+    /// The last detection run's findings (for the case report).
+    findings: Vec<review_core::detect::Finding>,
+    /// The export under way, if any.
+    export: Option<review_core::views::Export>,
 }
 
 impl State {
@@ -48,6 +53,8 @@ impl State {
             loading: None,
             player: None,
             settings: review_core::detect::Settings::default(),
+            findings: Vec::new(),
+            export: None,
         }
     }
 }
@@ -153,6 +160,30 @@ fn handle(id: u32, req: Request, extra: Array) {
         }
         // Findings are for every view: they are broadcast, not answered.
         Request::Findings(settings) => findings::run(0, Some(*settings)),
+        Request::Facets { table, query, top } => {
+            let f = with_state(|s| {
+                s.ingest.model.ensure_sorted();
+                facets(&s.ingest.model, table, &query, top as usize)
+            });
+            post(id, Response::Facets(Box::new(f)));
+        }
+        Request::Histogram(req) => {
+            let h = with_state(|s| {
+                s.ingest.model.ensure_sorted();
+                histogram(&s.ingest.model, &req)
+            });
+            post(id, Response::Histogram(Box::new(h)));
+        }
+        Request::Dashboard(req) => {
+            let d = with_state(|s| {
+                s.ingest.model.ensure_sorted();
+                dashboard(&s.ingest.model, &req)
+            });
+            post(id, Response::Dashboard(Box::new(d)));
+        }
+        Request::Export(req) => export::start(id, req),
+        Request::ExportNext => export::next(id),
+        Request::Report { meta, sessions } => export::report(id, meta, sessions),
         Request::OpenRecording { session } => wasm_bindgen_futures::spawn_local(player::open(id, session)),
         Request::CloseRecording => with_state(|s| s.player = None),
         req @ (Request::Screen { .. }

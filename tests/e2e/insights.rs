@@ -1,0 +1,215 @@
+//! Facets, the histogram's brush, the dashboard, exports and the case report, as a user meets
+//! them: clicks and drags in the page, files as the browser would save them.
+
+use crate::harness::{fixture, Browser, Result};
+use crate::{number, EXAMPLES};
+
+/// Downloads are caught where the page hands them to the browser: the blob behind the link and
+/// the link's name, exactly the bytes a user would get.
+async fn catch_downloads(b: &Browser) -> Result {
+    b.js(r#"
+        window.__downloads = []; const blobs = new Map(), make = URL.createObjectURL;
+        URL.createObjectURL = blob => { const url = make(blob); blobs.set(url, blob); return url; };
+        HTMLAnchorElement.prototype.click = function () { if (this.download) window.__downloads.push({ name: this.download, blob: blobs.get(this.href) }); };
+    "#)
+    .await?;
+    Ok(())
+}
+
+/// Waits for the `n`-th download (from 1) and returns its name and text.
+async fn download(b: &Browser, n: usize) -> Result<(String, String)> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        let got = b.js("return window.__downloads.length").await?.as_u64().unwrap_or(0) as usize;
+        if got >= n {
+            let i = n - 1;
+            let name = b.js(&format!("return window.__downloads[{i}].name")).await?;
+            let text = b
+                .client
+                .execute_async(
+                    &format!("const done = arguments[arguments.length - 1]; window.__downloads[{i}].blob.text().then(done, e => done('ERROR ' + e));"),
+                    vec![],
+                )
+                .await?;
+            return Ok((name.as_str().unwrap_or_default().to_owned(), text.as_str().unwrap_or_default().to_owned()));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("download {n} never came").into())
+}
+
+/// RFC 4180 fields of one CSV record without quotes inside (enough for the columns checked).
+fn fields(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut cur, mut quoted) = (String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Auth").await?;
+    let all = number(&b.wait_text(".count", "auth attempts").await?);
+    // The first user listed, with its count: a click filters to exactly that many.
+    let facet = b.wait_text(".facets", "User").await?;
+    assert!(facet.contains("distinct"), "{facet}");
+    let (user, n) = {
+        let v = b.js("const li = Array.from(document.querySelectorAll('.facet')).find(f => f.querySelector('h3').textContent.startsWith('User')).querySelector('li'); return [li.querySelector('.facet-text').textContent, li.querySelector('.facet-count').textContent]").await?;
+        (v[0].as_str().unwrap_or_default().to_owned(), number(v[1].as_str().unwrap_or_default()))
+    };
+    assert!(n > 0 && n < all, "{user} {n} of {all}");
+    b.click_text(".facet-value", &user).await?;
+    b.wait_text(".count", &format!("{n} of {all} auth attempts match")).await?;
+    let query = b.js("return document.getElementById('query').value").await?;
+    assert!(query.as_str().unwrap_or_default().contains(&format!("user:{user}")), "{query}");
+    // The facets now count only those rows: the user facet has that one user.
+    let users = b.js("return Array.from(document.querySelectorAll('.facet')).find(f => f.querySelector('h3').textContent.startsWith('User')).querySelectorAll('li').length").await?;
+    assert_eq!(users, 1);
+    // The − button excludes a value: the count drops by that value's rows.
+    let (addr, m) = {
+        let v = b.js("const li = Array.from(document.querySelectorAll('.facet')).find(f => f.querySelector('h3').textContent.startsWith('Remote')).querySelector('li'); li.querySelector('.facet-not').click(); return [li.querySelector('.facet-text').textContent, li.querySelector('.facet-count').textContent]").await?;
+        (v[0].as_str().unwrap_or_default().to_owned(), number(v[1].as_str().unwrap_or_default()))
+    };
+    b.wait_text(".count", &format!("{} of {all} auth attempts match", n - m)).await?;
+    let query = b.js("return document.getElementById('query').value").await?;
+    assert!(query.as_str().unwrap_or_default().contains(&format!("-addr:{addr}")), "{query}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Events").await?;
+    let all = number(&b.wait_text(".count", "events").await?);
+    b.wait_for(".hist-bars .hbar").await?;
+    // Press on the last quarter of the bars and drag to the end.
+    b.js(r#"
+        const bars = document.querySelector('.hist-bars'), r = bars.getBoundingClientRect(), y = r.top + r.height / 2;
+        const at = (type, x) => bars.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: y, button: 0, bubbles: true }));
+        at('pointerdown', r.left + r.width * 0.75); at('pointermove', r.left + r.width * 0.9); at('pointermove', r.right - 1); at('pointerup', r.right - 1);
+    "#)
+    .await?;
+    let count = b.wait_text(".count", "events match").await?;
+    let n = number(&count);
+    assert!(n > 0 && n < all, "a part of the events: {count}");
+    let query = b.js("return document.getElementById('query').value").await?;
+    let query = query.as_str().unwrap_or_default().to_owned();
+    assert!(query.contains("time>=") && query.contains("time<"), "{query}");
+    // The histogram now spans only that range; clearing it brings every event back.
+    b.click_text(".histogram button", "Clear time range").await?;
+    b.wait_text(".count", &format!("{all} events")).await?;
+    let query = b.js("return document.getElementById('query').value").await?;
+    assert!(!query.as_str().unwrap_or_default().contains("time"), "{query}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn an_export_holds_the_matching_rows_with_file_line_and_hash() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Auth").await?;
+    b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
+    let count = b.wait_text(".count", "auth attempts match").await?;
+    let n = number(&count) as usize;
+    catch_downloads(&b).await?;
+    b.click_text(".export button", "CSV").await?;
+    let (name, csv) = download(&b, 1).await?;
+    assert!(name.starts_with("teleport-auth-") && name.ends_with(".csv"), "{name}");
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), n + 1, "a header and one line per matching row:\n{csv}");
+    let header = fields(lines[0]);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let (outcome, file, line, sha) = (col("outcome"), col("file"), col("line"), col("sha256"));
+    // The hash is the file's, as sha256sum computes it; each line number points at the line.
+    let out = std::process::Command::new("sha256sum").arg(fixture(EXAMPLES)).output()?;
+    let expected = String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_owned();
+    let source = std::fs::read_to_string(fixture(EXAMPLES))?;
+    for row in &lines[1..] {
+        let f = fields(row);
+        assert_eq!(f[outcome], "failure", "{row}");
+        assert!(f[file].ends_with("webapps-Audit-fixtures-events.jsonl"), "{row}");
+        assert_eq!(f[sha], expected, "{row}");
+        let at: usize = f[line].parse()?;
+        let original = source.lines().nth(at - 1).unwrap_or_default();
+        assert!(
+            original.contains("\"success\":false") || original.contains("T1000W") || original.contains("W\""),
+            "line {at} is a failure: {original}"
+        );
+    }
+    // NDJSON carries the original line itself.
+    b.click_text(".export button", "NDJSON").await?;
+    let (name, ndjson) = download(&b, 2).await?;
+    assert!(name.ends_with(".ndjson"), "{name}");
+    let records: Vec<serde_json::Value> =
+        ndjson.lines().map(serde_json::from_str).collect::<std::result::Result<_, _>>()?;
+    assert_eq!(records.len(), n);
+    for r in &records {
+        let at = r["line"].as_u64().unwrap_or(0) as usize;
+        assert_eq!(r["raw"].as_str(), source.lines().nth(at - 1), "the raw line is the file's line {at}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Dashboard").await?;
+    let cards = b.wait_text(".dashboard .cards", "failed").await?;
+    let failed = b.js("return Array.from(document.querySelectorAll('.dashboard .card')).find(c => c.textContent.includes('failed')).querySelector('.value').textContent").await?;
+    let failed = number(failed.as_str().unwrap_or_default());
+    assert!(failed > 0, "{cards}");
+    // The failures card leads to the auth table, filtered to exactly those.
+    b.click_text(".dashboard .card", "failed").await?;
+    b.wait_text(".count", &format!("{failed} of")).await?;
+    // The heatmap has a cell per weekday and hour.
+    b.click_text(".rail button", "Dashboard").await?;
+    b.wait_for("table.heatmap").await?;
+    let cells = b.js("return document.querySelectorAll('table.heatmap td').length").await?;
+    assert_eq!(cells, 7 * 24);
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.wait_text(".rail", "Findings").await?;
+    b.click_text(".rail button", "Findings").await?;
+    b.wait_text(".finding-list", "Brute force from 185.220.101.47").await?;
+    catch_downloads(&b).await?;
+    b.click_text(".header button", "Case report").await?;
+    let (name, html) = download(&b, 1).await?;
+    assert!(name.starts_with("teleport-case-report-") && name.ends_with(".html"), "{name}");
+    assert!(html.contains("Brute force from 185.220.101.47"), "the findings are in it");
+    assert!(!html.to_ascii_lowercase().contains("<script"), "no script at all");
+    assert!(html.contains("default-src 'none'"), "and a policy that loads nothing");
+    let hashes = html.matches(|c: char| c.is_ascii_hexdigit()).count();
+    assert!(hashes > 64, "the files' SHA-256 are listed");
+    Ok(())
+}
