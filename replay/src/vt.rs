@@ -14,6 +14,16 @@ use avt::{Observer, Parser, Terminal};
 /// Bytes decoded and executed at a time: bounds the scratch buffer for huge prints.
 const CHUNK: usize = 4096;
 
+/// Repeated characters (REP, `CSI n b`) output can have in hand: each byte fed earns
+/// [`REPEATS_PER_BYTE`], up to this many, and each REP spends what it prints. A REP that finds
+/// too few prints only as many as there are (none at zero). Real output uses REP for runs
+/// within a row (a border, a bar), a small fraction of its bytes' earnings; a storm of
+/// `CSI 65535 b` would otherwise print a screenful (which the screen clamp allows) per 8 bytes.
+const REPEAT_ALLOWANCE: usize = 1 << 20;
+
+/// Repeated characters each byte of output earns (see [`REPEAT_ALLOWANCE`]).
+const REPEATS_PER_BYTE: usize = 8;
+
 /// How much of an unfinished escape sequence is kept for keyframes. Longer ones (an OSC or DCS
 /// string that never ends, typically) just delay the next keyframe until the parser is idle.
 const TAIL_LIMIT: usize = 2048;
@@ -37,6 +47,8 @@ pub struct VtState {
     pub utf8: Utf8Decoder,
     /// Characters of an escape sequence not finished yet, replayed into a fresh parser.
     pub tail: Box<str>,
+    /// Repeated characters in hand (see [`REPEAT_ALLOWANCE`]).
+    pub repeats: usize,
 }
 
 impl VtState {
@@ -55,6 +67,7 @@ pub struct Vt {
     tail_overflow: bool,
     joiner: Joiner,
     functions: Vec<Function>,
+    repeats: usize,
 }
 
 fn new_terminal(size: TermSize) -> Terminal {
@@ -82,6 +95,7 @@ impl Vt {
             tail_overflow: false,
             joiner: Joiner::default(),
             functions: Vec::new(),
+            repeats: REPEAT_ALLOWANCE,
         }
     }
 
@@ -96,6 +110,7 @@ impl Vt {
             let _ = vt.parser.feed(ch);
         }
         vt.tail.push_str(&state.tail);
+        vt.repeats = state.repeats;
         vt
     }
 
@@ -109,6 +124,7 @@ impl Vt {
             dump: self.terminal.dump().into_boxed_str(),
             utf8: self.utf8.clone(),
             tail: self.tail.clone().into_boxed_str(),
+            repeats: self.repeats,
         })
     }
 
@@ -131,6 +147,7 @@ impl Vt {
     ) -> usize {
         let mut work = bytes.len();
         for chunk in bytes.chunks(CHUNK) {
+            self.repeats = self.repeats.saturating_add(chunk.len() * REPEATS_PER_BYTE).min(REPEAT_ALLOWANCE);
             work += self.parse(chunk, stand_ins);
             self.execute(stand_ins, tap, observer);
         }
@@ -143,7 +160,7 @@ impl Vt {
 
     /// Parses bytes into `self.functions`; returns the work of costly functions among them.
     fn parse<S: StandIns>(&mut self, bytes: &[u8], stand_ins: &mut S) -> usize {
-        let Vt { size, utf8, parser, tail, tail_overflow, joiner, functions, .. } = self;
+        let Vt { size, utf8, parser, tail, tail_overflow, joiner, functions, repeats, .. } = self;
         let mut work = 0;
         utf8.decode(bytes, &mut |ch| {
             let function = parser.feed(ch);
@@ -165,7 +182,16 @@ impl Vt {
                 Some(other) => {
                     joiner.flush(stand_ins, &mut |ch| functions.push(Function::Print(ch)));
                     let other = match other {
-                        Function::Rep(n) => Function::Rep(bounded_repeat(n, *size)),
+                        // `CSI 0 b` repeats once, as `CSI 1 b` does.
+                        Function::Rep(n) => {
+                            let n = bounded_repeat(n.max(1), *size);
+                            let n = n.min(u16::try_from(*repeats).unwrap_or(u16::MAX));
+                            if n == 0 {
+                                return;
+                            }
+                            *repeats -= usize::from(n);
+                            Function::Rep(n)
+                        }
                         other => other,
                     };
                     work += extra_work(&other, *size);
@@ -187,8 +213,10 @@ impl Vt {
     /// Applies a recorded resize. Returns the work done (the terminal reflows every cell).
     pub fn resize<O: Observer>(&mut self, size: TermSize, observer: &mut O) -> usize {
         let work = self.size.reflow_cost(size);
+        for step in self.size.reflow_path(size) {
+            self.terminal.resize_with(usize::from(step.cols.max(1)), usize::from(step.rows.max(1)), &mut *observer);
+        }
         self.size = size;
-        self.terminal.resize_with(usize::from(size.cols.max(1)), usize::from(size.rows.max(1)), observer);
         work
     }
 }
@@ -275,6 +303,60 @@ mod tests {
         assert!(vt.save().is_some());
         assert_eq!(text(&vt)[0], "ok");
         assert_eq!(text(&vt)[1], "");
+    }
+
+    #[test]
+    fn a_narrowing_done_in_steps_leaves_the_screen_one_reflow_would() {
+        let from = TermSize { cols: 1000, rows: 30 };
+        let mut table = ClusterTable::new();
+        let mut text = String::new();
+        for i in 0..30 {
+            let long = "x".repeat(i * 397 % 2300);
+            text += &format!("\x1b[3{}mline {i} {long}y\x1b[m\r\n", i % 8);
+        }
+        text += "tail";
+        for cursor in ["", "\x1b[3;7H", "\x1b[12;1H", "\x1b[20;999H"] {
+            for to in [TermSize { cols: 3, rows: 15 }, TermSize { cols: 7, rows: 20 }, TermSize { cols: 2, rows: 40 }] {
+                assert!(from.reflow_path(to).len() > 2, "{to:?}");
+                let mut stepped = Vt::new(from);
+                feed(&mut stepped, &mut table, format!("{text}{cursor}").as_bytes());
+                let mut direct = Vt::new(from);
+                feed(&mut direct, &mut table, format!("{text}{cursor}").as_bytes());
+                stepped.resize(to, &mut ());
+                direct.terminal.resize(usize::from(to.cols), usize::from(to.rows));
+                assert_eq!(stepped.terminal().dump(), direct.terminal().dump(), "{cursor:?} to {to:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn repeat_storms_print_no_more_than_their_bytes_earn() {
+        let mut table = ClusterTable::new();
+        let size = TermSize::DEFAULT;
+        // Ordinary REP use prints exactly what it asks for.
+        let mut vt = Vt::new(size);
+        feed(&mut vt, &mut table, b"ab\x1b[5bc\x1b[0bd\x1b[bz\x1b[70b");
+        assert_eq!(text(&vt)[0], format!("abbbbbbccddz{}", "z".repeat(68)));
+        assert_eq!(text(&vt)[1], "zz");
+
+        // A storm: every 8 bytes ask for a screenful.
+        let storm = [b"x".as_slice(), &b"\x1b[65535b".repeat(20_000)].concat();
+        let mut vt = Vt::new(size);
+        let work = vt.feed(&storm, &mut table, &mut (), &mut ());
+        let repeated = work - storm.len();
+        assert!(repeated <= REPEAT_ALLOWANCE + REPEATS_PER_BYTE * storm.len(), "{repeated}");
+        assert!(repeated >= REPEAT_ALLOWANCE, "the allowance is spent first: {repeated}");
+        assert!(vt.repeats < 2000, "{}", vt.repeats);
+        assert!(text(&vt).iter().all(|row| row.chars().all(|c| c == 'x')), "{:?}", text(&vt));
+
+        // What is in hand is part of the state: resuming from a save goes on as without one.
+        let more = b"\x1b[65535b".repeat(3000);
+        let mut resumed = Vt::restore(&vt.save().expect("idle"));
+        assert_eq!(resumed.repeats, vt.repeats);
+        let work = vt.feed(&more, &mut table, &mut (), &mut ());
+        assert_eq!(resumed.feed(&more, &mut table, &mut (), &mut ()), work);
+        assert_eq!(resumed.terminal().dump(), vt.terminal().dump());
+        assert!(work - more.len() <= REPEATS_PER_BYTE * more.len() + 2000);
     }
 
     #[test]

@@ -17,7 +17,6 @@ fn peak_rss_mib() -> Option<u64> {
 /// per unit of the reflow cost that `RESIZE_BUDGET` (200 M) allows. Found by the `terminal`
 /// fuzz target (out of memory at 2 GiB under ASan).
 #[test]
-#[ignore = "open bug: a resize within RESIZE_BUDGET can allocate ~8 bytes per unit of cost (1.3 GB here)"]
 fn narrowing_a_full_wide_screen_stays_small() {
     let output = b"\x1b#8".to_vec();
     let recording = Recording {
@@ -49,7 +48,6 @@ fn narrowing_a_full_wide_screen_stays_small() {
 /// `terminal` fuzz target (a 10 KB input over its 10 s timeout under ASan). Indexing must stay
 /// proportional to the output, whatever it asks the terminal to do.
 #[test]
-#[ignore = "open bug: REP (CSI b) repeat counts are not bounded; indexing time is unbounded per output byte"]
 fn repeated_character_storm_indexes_quickly() {
     let mut output = b"x".to_vec();
     output.extend(b"\x1b[65535b".repeat(100_000));

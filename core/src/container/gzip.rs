@@ -6,18 +6,22 @@ use flate2::write::MultiGzDecoder;
 use std::io::Write;
 
 /// Input is fed to the decoder in pieces of this size, so one push can never inflate to more
-/// than ~1000× this (deflate's maximum ratio) before the output is handed on.
+/// than ~1000× this (deflate's maximum ratio) before the output is handed on. The pieces start
+/// at multiples of this size in the file, whatever the slices pushed: the decoder sees the same
+/// calls however the input arrives, so an error is found, and reported, at the same byte.
 const PIECE: usize = 16 * 1024;
 
 pub struct GzipPush {
     decoder: MultiGzDecoder<Vec<u8>>,
+    /// The start of the next piece, until it is whole (or the stream ends).
+    pending: Vec<u8>,
     consumed: u64,
     failed: bool,
 }
 
 impl Default for GzipPush {
     fn default() -> Self {
-        GzipPush { decoder: MultiGzDecoder::new(Vec::new()), consumed: 0, failed: false }
+        GzipPush { decoder: MultiGzDecoder::new(Vec::new()), pending: Vec::new(), consumed: 0, failed: false }
     }
 }
 
@@ -26,25 +30,36 @@ impl GzipPush {
         Self::default()
     }
 
-    /// Compressed bytes accepted so far.
+    /// Compressed bytes the decoder accepted so far: after an error, the offset in the file
+    /// of the decoder call that found it, which does not depend on how the input was pushed.
     pub fn consumed(&self) -> u64 {
         self.consumed
     }
 
     /// Decompresses `input`, handing output to `out` as it comes. After an error nothing more
     /// is decoded; the error says at which compressed byte it was found.
-    pub fn push(&mut self, input: &[u8], out: &mut impl FnMut(&[u8])) -> Result<(), String> {
+    pub fn push(&mut self, mut input: &[u8], out: &mut impl FnMut(&[u8])) -> Result<(), String> {
         if self.failed {
             return Ok(());
         }
-        for piece in input.chunks(PIECE) {
-            let result = self.decoder.write_all(piece);
-            self.drain(out);
-            if let Err(e) = result {
-                return Err(self.fail(&e));
+        if !self.pending.is_empty() {
+            let take = (PIECE - self.pending.len()).min(input.len());
+            self.pending.extend_from_slice(&input[..take]);
+            input = &input[take..];
+            if self.pending.len() < PIECE {
+                return Ok(());
             }
-            self.consumed += piece.len() as u64;
+            let piece = std::mem::take(&mut self.pending);
+            let result = self.feed(&piece, out);
+            self.pending = piece;
+            self.pending.clear();
+            result?;
         }
+        let whole = input.len() - input.len() % PIECE;
+        for piece in input[..whole].chunks(PIECE) {
+            self.feed(piece, out)?;
+        }
+        self.pending.extend_from_slice(&input[whole..]);
         Ok(())
     }
 
@@ -54,10 +69,12 @@ impl GzipPush {
         if self.failed {
             return Ok(());
         }
-        if self.consumed == 0 {
+        if self.consumed == 0 && self.pending.is_empty() {
             self.failed = true;
             return Err("empty gzip file".to_owned());
         }
+        let last = std::mem::take(&mut self.pending);
+        self.feed(&last, out)?;
         let result = self.decoder.try_finish();
         self.drain(out);
         result.map_err(|_| {
@@ -67,6 +84,24 @@ impl GzipPush {
                 self.consumed
             )
         })
+    }
+
+    /// Writes one piece to the decoder, counting the bytes it accepts, and hands on its output.
+    fn feed(&mut self, mut piece: &[u8], out: &mut impl FnMut(&[u8])) -> Result<(), String> {
+        let mut result = Ok(());
+        while !piece.is_empty() && result.is_ok() {
+            result = match self.decoder.write(piece) {
+                Ok(0) => Err(std::io::Error::new(std::io::ErrorKind::WriteZero, "the decoder accepts no more data")),
+                Ok(n) => {
+                    self.consumed += n as u64;
+                    piece = &piece[n..];
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            };
+        }
+        self.drain(out);
+        result.map_err(|e| self.fail(&e))
     }
 
     fn fail(&mut self, e: &std::io::Error) -> String {
@@ -132,6 +167,26 @@ mod tests {
         assert!(err.unwrap().contains("truncated"));
         assert!(out.len() > data.len() / 4, "most of the data before the cut survives");
         assert_eq!(out, data[..out.len()]);
+    }
+
+    #[test]
+    fn a_damaged_checksum_is_reported_where_the_next_member_starts_however_sliced() {
+        let data: Vec<u8> =
+            (0..30_000u32).flat_map(|i| format!("line {}\n", i.wrapping_mul(2_654_435_761)).into_bytes()).collect();
+        let mut file = gz(&data);
+        let first = file.len();
+        file[first - 8] ^= 0xff;
+        file.extend(gz(b"second\n"));
+        for slice in [1, 7, 4096, 20_000, file.len()] {
+            let mut gzp = GzipPush::new();
+            let mut err = None;
+            for c in file.chunks(slice) {
+                err = err.or(gzp.push(c, &mut |_: &[u8]| {}).err());
+            }
+            let err = err.or(gzp.finish(&mut |_: &[u8]| {}).err()).expect("an error");
+            assert!(err.contains(&format!("near byte {first}:")), "{slice}: {err}");
+            assert_eq!(gzp.consumed(), first as u64);
+        }
     }
 
     #[test]

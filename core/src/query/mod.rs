@@ -7,4 +7,4 @@ mod compile;
 mod parse;
 
 pub use compile::{time_span, Column, Filter, FIELDS};
-pub use parse::{parse, term_text, term_value, with_term, Expr, Op, ParseError, Term};
+pub use parse::{parse, term_text, term_value, with_term, Expr, Op, ParseError, Term, MAX_DEPTH};

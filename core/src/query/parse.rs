@@ -74,9 +74,18 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// How deeply `(`, `NOT` and `-` may nest. The parser, the printer, the compiler and the
+/// matchers all recurse once per level, on the worker's 1 MiB (wasm) stack; no one types more.
+pub const MAX_DEPTH: usize = 64;
+
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    parse_nested(text, MAX_DEPTH)
+}
+
+/// [`parse`] allowing `limit` levels of nesting.
+fn parse_nested(text: &str, limit: usize) -> Result<Expr, ParseError> {
     let tokens = lex(text)?;
-    let mut p = Parser { tokens, at: 0, end: text.len() };
+    let mut p = Parser { tokens, at: 0, end: text.len(), depth: 0, limit };
     if p.tokens.is_empty() {
         return Ok(Expr::All);
     }
@@ -247,6 +256,9 @@ struct Parser {
     tokens: Vec<Token>,
     at: usize,
     end: usize,
+    /// Levels of `(`, `NOT` and `-` open at this point, at most `limit`.
+    depth: usize,
+    limit: usize,
 }
 
 impl Parser {
@@ -286,33 +298,47 @@ impl Parser {
             });
         };
         self.at += 1;
-        match t.kind {
-            Kind::Not | Kind::Minus => Ok(Expr::Not(Box::new(self.unary()?))),
-            Kind::LParen => {
-                if matches!(self.peek(), Some(Token { kind: Kind::RParen, .. })) {
-                    return Err(ParseError { pos: t.pos + 1, message: "expected a term inside '( )'".into() });
-                }
-                let e = self.or()?;
-                match self.peek() {
-                    Some(Token { kind: Kind::RParen, .. }) => {
-                        self.at += 1;
-                        Ok(e)
-                    }
-                    Some(other) => Err(ParseError {
-                        pos: other.pos,
-                        message: format!("expected ')' but found {}", other.kind.describe()),
-                    }),
-                    None => Err(ParseError {
-                        pos: self.end,
-                        message: format!("expected ')' to close the '(' at {}", t.pos + 1),
-                    }),
-                }
+        if matches!(t.kind, Kind::Not | Kind::Minus | Kind::LParen) {
+            if self.depth >= self.limit {
+                return Err(ParseError {
+                    pos: t.pos,
+                    message: format!("nested too deeply: at most {} levels of '(', NOT and '-'", self.limit),
+                });
             }
+            self.depth += 1;
+            let e = self.nested(&t);
+            self.depth -= 1;
+            return e;
+        }
+        match t.kind {
             Kind::Word { field, op, value, .. } => Ok(Expr::Term(Term { field, op, value, pos: t.pos })),
             other => Err(ParseError {
                 pos: t.pos,
                 message: format!("expected a term, '(' or NOT, found {}", other.describe()),
             }),
+        }
+    }
+
+    /// What follows a `NOT`, `-` or `(` token `t`, one level deeper.
+    fn nested(&mut self, t: &Token) -> Result<Expr, ParseError> {
+        if t.kind != Kind::LParen {
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        if matches!(self.peek(), Some(Token { kind: Kind::RParen, .. })) {
+            return Err(ParseError { pos: t.pos + 1, message: "expected a term inside '( )'".into() });
+        }
+        let e = self.or()?;
+        match self.peek() {
+            Some(Token { kind: Kind::RParen, .. }) => {
+                self.at += 1;
+                Ok(e)
+            }
+            Some(other) => {
+                Err(ParseError { pos: other.pos, message: format!("expected ')' but found {}", other.kind.describe()) })
+            }
+            None => {
+                Err(ParseError { pos: self.end, message: format!("expected ')' to close the '(' at {}", t.pos + 1) })
+            }
         }
     }
 }
@@ -431,6 +457,34 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_limited_with_an_error_at_the_level_too_deep() {
+        // (opening, closing, levels each adds)
+        for (open, close, per) in [("(", ")", 1), ("-", "", 1), ("NOT ", "", 1), ("-(", ")", 2), ("NOT (", ")", 2)] {
+            let reps = MAX_DEPTH / per;
+            let ok = format!("{}x{}", open.repeat(reps), close.repeat(reps));
+            let e = parse(&ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(parse(&e.to_string()).unwrap(), e);
+            let deep = format!("({ok})");
+            let e = parse(&deep).unwrap_err();
+            assert!(e.message.contains("nested too deeply"), "{deep}: {e}");
+            // The innermost `(`, NOT or `-`: the first one past the limit.
+            assert_eq!(e.pos, deep.rfind(['(', '-', 'N']).unwrap_or(0), "{deep}: {e}");
+        }
+        assert!(parse(&format!("{}x", "-".repeat(100_000))).is_err());
+    }
+
+    #[test]
+    fn controls_can_edit_a_query_at_the_nesting_limit() {
+        let deepest = format!("{}a{} OR b", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&deepest).is_ok());
+        let edited = with_term(&deepest, "user", Op::Is, Some("alice"));
+        assert_eq!(term_value(&edited, "user", Op::Is).as_deref(), Some("alice"), "{edited}");
+        let removed = with_term(&edited, "user", Op::Is, None);
+        assert_eq!(term_value(&removed, "user", Op::Is), None);
+        assert_eq!(parse(&removed), parse(&deepest));
+    }
+
+    #[test]
     fn printing_then_parsing_gives_the_same_query() {
         for q in [
             "user:alice failed OR -addr:10.0.0.0/8 AND (event:user.login OR code:T1000W)",
@@ -452,7 +506,9 @@ pub fn with_term(query: &str, field: &str, op: Op, value: Option<&str>) -> Strin
         .filter(|v| !v.is_empty())
         .map(|v| Expr::Term(Term { field: Some(field.to_owned()), op, value: v.to_owned(), pos: 0 }));
     let same = |e: &Expr| matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op);
-    let parts: Vec<Expr> = match parse(query) {
+    // One level more than `parse` allows: putting a top-level OR before the control's term puts
+    // it in parentheses, and the query edited that way must be editable again.
+    let parts: Vec<Expr> = match parse_nested(query, MAX_DEPTH + 1) {
         Ok(Expr::All) => Vec::new(),
         Ok(Expr::And(v)) => v.into_iter().filter(|e| !same(e)).collect(),
         Ok(e) if same(&e) => Vec::new(),
@@ -478,7 +534,7 @@ pub fn term_value(query: &str, field: &str, op: Op) -> Option<String> {
         Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op => Some(t.value.clone()),
         _ => None,
     };
-    match parse(query).ok()? {
+    match parse_nested(query, MAX_DEPTH + 1).ok()? {
         Expr::And(v) => v.iter().find_map(find),
         e => find(&e),
     }
