@@ -4,6 +4,7 @@
 pub mod axis;
 pub mod palette;
 pub mod permalink;
+pub mod query_edit;
 pub use review_protocol as protocol;
 pub mod text;
 

@@ -3,6 +3,7 @@
 
 use review_core::detect::{Finding, Settings, Severity};
 use review_core::problem::FileId;
+use review_core::query::Completion;
 use review_core::views::{
     Dashboard, DashboardRequest, EventDetail, ExportRequest, Facets, Histogram, HistogramRequest, Overview, Page,
     QueryError, ReportMeta, SessionDetail, Table, TableRequest,
@@ -83,6 +84,12 @@ pub enum Request {
     /// Starts an export; its bytes come back in chunks, each asked for with `ExportNext`.
     Export(ExportRequest),
     ExportNext,
+    /// Values of a field in the loaded events starting with `prefix`, for the query bar.
+    Complete {
+        field: String,
+        prefix: String,
+        limit: u32,
+    },
     /// The case report: the findings, the sessions they touch and `sessions`, as one HTML file.
     Report {
         meta: ReportMeta,
@@ -150,6 +157,7 @@ pub enum Response {
         error: Option<QueryError>,
     },
     Report(String),
+    Completions(Vec<Completion>),
     Cleared,
     Error(String),
 }

@@ -15,6 +15,7 @@ mod input;
 mod metrics;
 mod overview;
 mod player;
+mod querybar;
 mod shell;
 mod state;
 mod table;
@@ -358,7 +359,7 @@ pub fn app() -> Html {
                         if info.cancelled { <p class="notice">{format!("Loading was cancelled after {}; what was read is shown.", format::bytes(info.bytes))}</p> }
                     }
                     <shell::Notices ..shell.clone() />
-                    if with_query { <shell::QueryBar ..shell.clone() /> }
+                    if with_query { <querybar::QueryBar ..shell.clone() /> }
                     { main }
                 </main>
                 if let Some(sel) = state.selected.filter(|s| state.playing.is_none() || matches!(s, state::Selected::Event(_))) {

@@ -4,7 +4,6 @@
 use super::format::{bytes, count, date, visible, zone};
 use super::state::{Action, AppState, View};
 use crate::protocol::Progress;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -99,47 +98,6 @@ pub fn rail(p: &ShellProps) -> Html {
         }
     });
     html! { <nav class="rail" aria-label="Views"><ul>{ for items }</ul></nav> }
-}
-
-#[function_component(QueryBar)]
-pub fn query_bar(p: &ShellProps) -> Html {
-    let draft = use_state(|| p.state.query.clone());
-    {
-        let draft = draft.clone();
-        use_effect_with(p.state.query.clone(), move |q| draft.set(q.clone()));
-    }
-    let oninput = {
-        let draft = draft.clone();
-        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let onkeydown = {
-        let (draft, d) = (draft.clone(), p.dispatch.clone());
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Enter" => d.emit(Action::Query((*draft).clone())),
-            "Escape" => {
-                let _ = e.target_unchecked_into::<HtmlInputElement>().blur();
-            }
-            _ => {}
-        })
-    };
-    let apply = {
-        let (draft, d) = (draft.clone(), p.dispatch.clone());
-        Callback::from(move |_| d.emit(Action::Query((*draft).clone())))
-    };
-    let clear = {
-        let d = p.dispatch.clone();
-        Callback::from(move |_| d.emit(Action::Query(String::new())))
-    };
-    let pending = *draft != p.state.query;
-    html! {
-        <div class="querybar" role="search">
-            <label for="query" class="visually-hidden">{"Query"}</label>
-            <input id="query" type="search" value={(*draft).clone()} {oninput} {onkeydown} spellcheck="false" autocomplete="off"
-                placeholder="Filter: free text, user:alice, addr:10.0.0.0/8, outcome:failure, event:session.*, time>=2024-02-23T10:00 … (press / to focus, Enter to apply)" />
-            <button onclick={apply} class={classes!(pending.then_some("primary"))}>{"Apply"}</button>
-            if !p.state.query.is_empty() { <button onclick={clear} title="Remove the filter">{"Clear filter"}</button> }
-        </div>
-    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -213,3 +213,37 @@ async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -
     assert!(hashes > 64, "the files' SHA-256 are listed");
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_query_bar_completes_fields_and_values_and_points_at_errors() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Auth").await?;
+    let all = number(&b.wait_text(".count", "auth attempts").await?);
+    let input = b.client.find(fantoccini::Locator::Css("#query")).await?;
+    // A field name completes with Tab.
+    input.send_keys("us").await?;
+    b.wait_text(".completions", "user:").await?;
+    input.send_keys("\u{E004}").await?; // Tab
+    let q = b.js("return document.getElementById('query').value").await?;
+    assert_eq!(q, "user:");
+    // Then the values of that field in the loaded data, with their counts.
+    input.send_keys("fr").await?;
+    let list = b.wait_text(".completions", "frank@acme.io").await?;
+    assert!(list.contains("events"), "{list}");
+    input.send_keys("\u{E015}\u{E007}").await?; // ArrowDown, Enter: choose it
+    let q = b.js("return document.getElementById('query').value").await?;
+    assert_eq!(q.as_str().unwrap_or_default().trim_end(), "user:frank@acme.io");
+    input.send_keys("\u{E007}").await?; // Enter: apply
+    let count = b.wait_text(".count", "auth attempts match").await?;
+    assert!(number(&count) < all, "{count}");
+    // A syntax error is shown under the query, at its place, with what was expected.
+    input.send_keys(" (outcome:").await?;
+    let error = b.wait_text(".query-error", "expected").await?;
+    assert!(error.contains("at "), "{error}");
+    assert_eq!(b.js("return document.getElementById('query').getAttribute('aria-invalid')").await?, "true");
+    Ok(())
+}

@@ -17,6 +17,7 @@ use files::read_back;
 use js_sys::{Array, Uint8Array};
 use review_core::ingest::{Ingest, Options};
 use review_core::problem::FileId;
+use review_core::query::complete_values;
 use review_core::views::{dashboard, facets, histogram, EventDetail, Overview, SessionDetail, Views};
 use review_protocol::{decode, encode, Pipe, Request, Response};
 use std::cell::RefCell;
@@ -180,6 +181,13 @@ fn handle(id: u32, req: Request, extra: Array) {
                 dashboard(&s.ingest.model, &req)
             });
             post(id, Response::Dashboard(Box::new(d)));
+        }
+        Request::Complete { field, prefix, limit } => {
+            let c = with_state(|s| {
+                s.ingest.model.ensure_sorted();
+                complete_values(&s.ingest.model, &field, &prefix, limit as usize)
+            });
+            post(id, Response::Completions(c));
         }
         Request::Export(req) => export::start(id, req),
         Request::ExportNext => export::next(id),

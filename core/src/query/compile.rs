@@ -57,7 +57,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("finding", "the events behind a finding, by its number"),
 ];
 
-fn column_of(field: &str) -> Option<Column> {
+/// The indexed column a field name (or alias) reads.
+pub fn column_of(field: &str) -> Option<Column> {
     Some(match field {
         "event" | "type" => Column::Event,
         "code" => Column::Code,
@@ -75,7 +76,7 @@ fn column_of(field: &str) -> Option<Column> {
 
 impl Column {
     /// This column's place in [`TimeIndex::columns`].
-    fn slot(self) -> usize {
+    pub fn slot(self) -> usize {
         match self {
             Column::Event => 0,
             Column::Code => 1,

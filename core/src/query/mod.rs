@@ -4,7 +4,9 @@
 //! [`Filter`] that tests events and sessions with integer comparisons.
 
 mod compile;
+mod complete;
 mod parse;
 
-pub use compile::{time_span, Column, Filter, FIELDS};
+pub use compile::{column_of, time_span, Column, Filter, FIELDS};
+pub use complete::{complete_fields, complete_values, Completion};
 pub use parse::{parse, term_text, term_value, with_term, Expr, Op, ParseError, Term, MAX_DEPTH};
