@@ -502,3 +502,45 @@ fn inside_style(html: &str, i: usize) -> bool {
     let before = &html[..i];
     before.rfind("<style>") > before.rfind("</style>")
 }
+
+#[test]
+fn findings_export_names_every_event_with_its_file_line_and_hash() {
+    use review_core::detect::{Finding, Severity};
+    use review_core::views::findings_ndjson;
+    let m = model();
+    let failed: Vec<EventId> = (0..m.events.len() as EventId)
+        .filter(|&id| m.events[id as usize].outcome == review_core::audit::Outcome::Failure)
+        .collect();
+    let finding = Finding {
+        rule: "brute_force".into(),
+        severity: Severity::High,
+        title: HOSTILE[0].into(),
+        explanation: HOSTILE[7].into(),
+        time_start: Some(m.events[failed[0] as usize].time),
+        time_end: None,
+        users: vec![HOSTILE[11].into()],
+        nodes: Vec::new(),
+        addrs: Vec::new(),
+        events: failed.iter().copied().chain([u32::MAX]).collect(),
+    };
+    let text = String::from_utf8(findings_ndjson(&m, &[finding.clone(), finding])).expect("UTF-8");
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 2);
+    let f = &lines[0];
+    // Log text comes back exactly, however hostile.
+    assert_eq!(f["title"], HOSTILE[0]);
+    assert_eq!(f["explanation"], HOSTILE[7]);
+    assert_eq!(f["users"][0], HOSTILE[11]);
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["time_start"], rfc3339_utc(m.events[failed[0] as usize].time));
+    // Every event of the model, none invented for the id that is not one.
+    let events = f["events"].as_array().expect("events");
+    assert_eq!(events.len(), failed.len());
+    for (e, &id) in events.iter().zip(&failed) {
+        let ev = &m.events[id as usize];
+        assert_eq!(e["line"], ev.line);
+        assert_eq!(e["file"], m.files[ev.file as usize].path.as_str());
+        assert_eq!(e["sha256"].as_str(), evidence_sha256(&m, ev.file));
+    }
+    assert!(events.iter().any(|e| e["sha256"] == HASH_A) && events.iter().any(|e| e["sha256"] == HASH_GZ));
+}

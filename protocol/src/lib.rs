@@ -84,6 +84,8 @@ pub enum Request {
     /// Starts an export; its bytes come back in chunks, each asked for with `ExportNext`.
     Export(ExportRequest),
     ExportNext,
+    /// The last detection run's findings as NDJSON, each with its events' file, line and hash.
+    ExportFindings,
     /// Values of a field in the loaded events starting with `prefix`, for the query bar.
     Complete {
         field: String,
@@ -157,6 +159,7 @@ pub enum Response {
         error: Option<QueryError>,
     },
     Report(String),
+    FindingsExport(String),
     Completions(Vec<Completion>),
     Cleared,
     Error(String),

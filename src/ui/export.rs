@@ -150,47 +150,74 @@ fn table_slug(t: Table) -> &'static str {
     }
 }
 
+/// A document made by the worker in one piece.
+#[derive(Clone, PartialEq)]
+pub enum Doc {
+    /// The case report: what was loaded (and its hashes), the findings, the sessions they touch
+    /// and `sessions`; `query` is the views' query, named in it.
+    Report { query: String, sessions: Vec<u32> },
+    /// The findings as NDJSON with their events.
+    Findings,
+}
+
+impl Doc {
+    fn request(&self) -> Request {
+        match self {
+            Doc::Report { query, sessions } => Request::Report {
+                meta: ReportMeta {
+                    title: String::new(),
+                    tool: format!("Teleport Log Review {}", env!("CARGO_PKG_VERSION")),
+                    made_at: (js_sys::Date::now() * 1e6) as i64,
+                    query: query.clone(),
+                },
+                sessions: sessions.clone(),
+            },
+            Doc::Findings => Request::ExportFindings,
+        }
+    }
+
+    /// Label, label while busy, and what it holds.
+    fn words(&self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Doc::Report { .. } => ("Case report", "Writing the report…", "One HTML file: the files loaded with their SHA-256, the findings with their events, and the sessions they touch. No script; prints well."),
+            Doc::Findings => ("Export findings", "Exporting…", "The findings as NDJSON: each with its rule, severity, explanation and every event behind it (file, line, SHA-256)."),
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
-pub struct ReportProps {
-    pub query: String,
-    /// Sessions to include beyond those the findings touch.
-    #[prop_or_default]
-    pub sessions: Vec<u32>,
+pub struct DocProps {
+    pub doc: Doc,
     pub dispatch: Callback<Action>,
 }
 
-/// "Case report": one HTML file with what was loaded (and its hashes), the findings, and the
-/// sessions they touch, to hand over and print.
-#[function_component(ReportButton)]
-pub fn report_button(p: &ReportProps) -> Html {
+/// A button that has the worker write a document and saves it.
+#[function_component(DocButton)]
+pub fn doc_button(p: &DocProps) -> Html {
     let backend = use_context::<Backend>().expect("backend");
     let busy = use_state(|| false);
+    let (label, busy_label, title) = p.doc.words();
     let onclick = {
-        let (backend, busy, query, sessions, notice) =
-            (backend.clone(), busy.clone(), p.query.clone(), p.sessions.clone(), p.dispatch.clone());
+        let (busy, doc, notice) = (busy.clone(), p.doc.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             busy.set(true);
-            let meta = ReportMeta {
-                title: String::new(),
-                tool: format!("Teleport Log Review {}", env!("CARGO_PKG_VERSION")),
-                made_at: (js_sys::Date::now() * 1e6) as i64,
-                query: query.clone(),
-            };
             let (busy, notice) = (busy.clone(), notice.clone());
-            backend.request(Request::Report { meta, sessions: sessions.clone() }, move |r| {
+            backend.request(doc.request(), move |r| {
                 busy.set(false);
-                if let Response::Report(html) = r {
-                    let parts = Array::of1(&Uint8Array::from(html.as_bytes()));
-                    if let Err(why) = download(&format!("teleport-case-report-{}.html", stamp()), "text/html", &parts) {
-                        notice.emit(Action::Notice(format!("The report could not be saved: {why}")));
+                let (name, mime, text) = match r {
+                    Response::Report(html) => (format!("teleport-case-report-{}.html", stamp()), "text/html", html),
+                    Response::FindingsExport(text) => {
+                        (format!("teleport-findings-{}.ndjson", stamp()), "application/x-ndjson", text)
                     }
+                    _ => return,
+                };
+                if let Err(why) = download(&name, mime, &Array::of1(&Uint8Array::from(text.as_bytes()))) {
+                    notice.emit(Action::Notice(format!("{name} could not be saved: {why}")));
                 }
             });
         })
     };
     html! {
-        <button {onclick} disabled={*busy} title="One HTML file: the files loaded with their SHA-256, the findings with their events, and the sessions they touch. No script; prints well.">
-            { if *busy { "Writing the report…" } else { "Case report" } }
-        </button>
+        <button {onclick} disabled={*busy} {title}>{ if *busy { busy_label } else { label } }</button>
     }
 }

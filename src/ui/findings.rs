@@ -92,6 +92,7 @@ pub fn findings_view(p: &FindingsProps) -> Html {
                     {format!(" {} findings", findings.len())}
                 </span>
                 <button onclick={toggle} aria-expanded={editing.to_string()}>{"Detection settings"}</button>
+                if !findings.is_empty() { <super::export::DocButton doc={super::export::Doc::Findings} dispatch={p.dispatch.clone()} /> }
             </div>
             if *editing { <SettingsEditor settings={settings.clone()} /> }
             if findings.is_empty() { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }

@@ -105,13 +105,23 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
         let (drag, on_range) = (drag.clone(), p.on_range.clone());
         let ranges: Vec<(i64, i64)> = h.buckets.iter().map(|b| (b.start, b.end)).collect();
         Callback::from(move |_: PointerEvent| {
-            if let Some((a, b)) = *drag {
+            // A drag sets the range; a click alone does not (a double-click widens it).
+            if let Some((a, b)) = (*drag).filter(|(a, b)| a != b) {
                 let (a, b) = (a.min(b), a.max(b));
                 if let (Some(first), Some(last)) = (ranges.get(a), ranges.get(b)) {
                     on_range.emit(Some((first.0, last.1)));
                 }
             }
             drag.set(None);
+        })
+    };
+    let ondblclick = {
+        let (on_range, range) = (p.on_range.clone(), h.range);
+        Callback::from(move |_: MouseEvent| {
+            if let Some((a, b)) = range {
+                let w = (b - a).max(1_000_000_000);
+                on_range.emit(Some((a.saturating_sub(w), b.saturating_add(w))));
+            }
         })
     };
     let onpointerleave = {
@@ -160,10 +170,10 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
                 <span>{format!("{} {} · {} per bar", count(u64::from(h.total)), p.noun, h.size.label())}</span>
                 if !notes.is_empty() { <span class="muted">{format!(" · {}", notes.join(" · "))}</span> }
                 <span class="hist-keys"><span class="key hfail" />{"failure"}<span class="key hok" />{"success"}<span class="key hnone" />{"other"}</span>
-                <span class="muted hist-hint">{"Drag across bars to narrow the time range"}</span>
+                <span class="muted hist-hint">{"Drag across bars to narrow the time range; double-click to widen it"}</span>
                 if p.ranged { <button class="link" onclick={clear}>{"Clear time range"}</button> }
             </div>
-            <div class="hist-bars" ref={bars} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
+            <div class="hist-bars" ref={bars} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {ondblclick}>
                 { for bar_list }
                 { brush }
             </div>

@@ -56,7 +56,7 @@ pub fn header(p: &HeaderProps) -> Html {
             <button onclick={pick} title="Add files (audit logs, recordings, .gz, .tar)">{"Add files"}</button>
             <button onclick={pick_folder} title="Add a whole folder, e.g. /var/lib/teleport/log">{"Add folder"}</button>
             if s.overview.is_some() {
-                <super::export::ReportButton query={s.query.clone()} sessions={selected_session.into_iter().collect::<Vec<u32>>()} dispatch={p.dispatch.clone()} />
+                <super::export::DocButton doc={super::export::Doc::Report { query: s.query.clone(), sessions: selected_session.into_iter().collect() }} dispatch={p.dispatch.clone()} />
                 <button onclick={clear} title="Forget everything loaded">{"Clear"}</button>
             }
             <button onclick={toggle_time} aria-pressed={s.local_time.to_string()} title="Show times in UTC or local time">{if s.local_time { "Local time" } else { "UTC" }}</button>

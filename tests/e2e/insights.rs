@@ -111,6 +111,17 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
     let query = b.js("return document.getElementById('query').value").await?;
     let query = query.as_str().unwrap_or_default().to_owned();
     assert!(query.contains("time>=") && query.contains("time<"), "{query}");
+    // A double-click widens the range again.
+    b.js("document.querySelector('.hist-bars').dispatchEvent(new MouseEvent('dblclick', { bubbles: true }))").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let wider = loop {
+        let c = number(&b.text(".count").await?);
+        if c > n || std::time::Instant::now() > deadline {
+            break c;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(wider > n, "a double-click widens the range: {wider} vs {n}");
     // The histogram now spans only that range; clearing it brings every event back.
     b.click_text(".histogram button", "Clear time range").await?;
     b.wait_text(".count", &format!("{all} events")).await?;
@@ -211,6 +222,25 @@ async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -
     assert!(html.contains("default-src 'none'"), "and a policy that loads nothing");
     let hashes = html.matches(|c: char| c.is_ascii_hexdigit()).count();
     assert!(hashes > 64, "the files' SHA-256 are listed");
+    // The findings on their own, as NDJSON: one line each, every event with its file, line, hash.
+    let shown = b.js("return document.querySelectorAll('.finding').length").await?.as_u64().unwrap_or(0) as usize;
+    b.click_text(".findings button", "Export findings").await?;
+    let (name, ndjson) = download(&b, 2).await?;
+    assert!(name.ends_with(".ndjson"), "{name}");
+    let findings: Vec<serde_json::Value> =
+        ndjson.lines().map(serde_json::from_str).collect::<std::result::Result<_, _>>()?;
+    assert_eq!(findings.len(), shown);
+    for f in &findings {
+        let events = f["events"].as_array().ok_or("events")?;
+        assert!(!events.is_empty(), "{f}");
+        for e in events {
+            assert!(e["file"].as_str().is_some_and(|p| !p.is_empty()), "{e}");
+            assert!(
+                e["line"].as_u64().is_some_and(|l| l > 0) && e["sha256"].as_str().is_some_and(|h| h.len() == 64),
+                "{e}"
+            );
+        }
+    }
     Ok(())
 }
 

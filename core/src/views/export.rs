@@ -17,6 +17,7 @@ use super::matching::{compile_query, for_each_session, RowKind, SelectedEvents};
 use super::rfc3339::Rfc3339;
 use super::tables::{QueryError, Table};
 use crate::audit::event_description;
+use crate::detect::Finding;
 use crate::model::{Event, EventId, Model, Session, NO_TIME};
 use crate::problem::FileId;
 use crate::time::{Nanos, NANOS_PER_SEC};
@@ -203,6 +204,49 @@ pub fn evidence_sha256(m: &Model, file: FileId) -> Option<&str> {
         f = m.files.get(f.parent? as usize)?;
     }
     None
+}
+
+/// The findings as NDJSON, one line per finding: what fired, why, and every event behind it
+/// with the same fields (file, line, SHA-256 included) as an event export. Events of ids not in
+/// the model are left out.
+pub fn findings_ndjson(m: &Model, findings: &[Finding]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        rule: &'a str,
+        severity: &'a str,
+        title: &'a str,
+        explanation: &'a str,
+        time_start: Option<Rfc3339>,
+        time_end: Option<Rfc3339>,
+        users: &'a [String],
+        nodes: &'a [String],
+        addrs: &'a [String],
+        events: Vec<EventFields<'a>>,
+    }
+    let mut out = Vec::new();
+    for f in findings {
+        let line = Line {
+            rule: &f.rule,
+            severity: f.severity.label(),
+            title: &f.title,
+            explanation: &f.explanation,
+            time_start: f.time_start.map(Rfc3339),
+            time_end: f.time_end.map(Rfc3339),
+            users: &f.users,
+            nodes: &f.nodes,
+            addrs: &f.addrs,
+            events: f
+                .events
+                .iter()
+                .filter(|&&id| (id as usize) < m.events.len())
+                .map(|&id| EventFields::new(m, id))
+                .collect(),
+        };
+        // Writing to a Vec cannot fail, and every field serializes.
+        let _ = serde_json::to_writer(&mut out, &line);
+        out.push(b'\n');
+    }
+    out
 }
 
 /// Where a row came from.

@@ -20,7 +20,8 @@ pub use dashboard::{
     dashboard, dashboard_of, AttemptCount, Dashboard, DashboardRequest, DurationBucket, DurationCount, Heatmap,
 };
 pub use export::{
-    evidence_sha256, export, Export, ExportFormat, ExportRequest, RawLines, EVENT_COLUMNS, SESSION_COLUMNS,
+    evidence_sha256, export, findings_ndjson, Export, ExportFormat, ExportRequest, RawLines, EVENT_COLUMNS,
+    SESSION_COLUMNS,
 };
 pub use facets::{facets, facets_of, Facet, FacetField, FacetValue, Facets};
 pub use histogram::{
