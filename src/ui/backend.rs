@@ -35,11 +35,19 @@ impl PartialEq for Backend {
 
 fn spawn() -> Result<Worker, JsValue> {
     // Trunk builds workers as classic scripts; worker_boot.js starts one and queues early
-    // messages. `./` keeps the app
-    // working under any sub-path.
+    // messages. `./` keeps the app working under any sub-path.
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Classic);
-    Worker::new_with_options("./worker_boot.js", &options)
+    Worker::new_with_options(&worker_url(), &options)
+}
+
+/// `./worker_boot.js`, or in the single-file build (which can fetch nothing) the Blob URL its
+/// start-up script leaves in `window.__reviewWorkerUrl` (packager/web/single_boot.js).
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__reviewWorkerUrl".into()).ok())
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| "./worker_boot.js".into())
 }
 
 impl Backend {

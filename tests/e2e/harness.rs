@@ -1,6 +1,7 @@
 //! The built app (`dist/`, from `trunk build`) served on 127.0.0.1, and headless Chromium driven
 //! over WebDriver: what a user sees, checked in a real browser.
 
+pub use crate::serve::Server;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The directory of the built app: `E2E_DIST`, else `dist/` at the workspace root.
-fn dist() -> PathBuf {
+pub fn dist() -> PathBuf {
     let dir = std::env::var_os("E2E_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
@@ -35,60 +36,13 @@ fn free_port() -> u16 {
 
 /// Serves `dist/` once for all tests; returns the base URL.
 pub fn app_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let root = dist();
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("static server");
-        let port = server.server_addr().to_ip().expect("ip address").port();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
-                let rel = percent_decode(path.trim_start_matches('/'));
-                let file = if rel.is_empty() { root.join("index.html") } else { root.join(&rel) };
-                let inside =
-                    file.canonicalize().ok().filter(|f| f.starts_with(root.canonicalize().unwrap_or_default()));
-                let response = match inside.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
-                    Some((f, body)) => {
-                        let ct = content_type(&f);
-                        tiny_http::Response::from_data(body)
-                            .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
-                    }
-                    None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-                };
-                let _ = request.respond(response);
-            }
-        });
-        format!("http://127.0.0.1:{port}/")
-    })
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    &SERVER.get_or_init(|| serve("/")).url
 }
 
-fn content_type(f: &Path) -> &'static str {
-    match f.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// Serves `dist/` on a server of its own, under `prefix` (e.g. `/some/deep/path/`).
+pub fn serve(prefix: &str) -> Server {
+    Server::start(dist(), prefix)
 }
 
 /// A headless Chromium with its ChromeDriver; both end when this is dropped.
@@ -110,6 +64,11 @@ impl Drop for Browser {
 
 impl Browser {
     pub async fn open() -> Result<Browser> {
+        Browser::open_with(&[]).await
+    }
+
+    /// A browser started with extra command-line switches (e.g. `--log-net-log=<file>`).
+    pub async fn open_with(extra_args: &[String]) -> Result<Browser> {
         let port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         // Its own process group, so that dropping the Browser can end the browser it starts too.
@@ -131,6 +90,7 @@ impl Browser {
             "--no-first-run",
             "--window-size=1400,900",
         ];
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).chain(extra_args.iter().cloned()).collect();
         let mut chrome = serde_json::json!({ "args": args });
         if let Ok(bin) = std::env::var("CHROME_BIN") {
             chrome["binary"] = bin.into();
@@ -154,8 +114,27 @@ impl Browser {
 
     /// Opens the app and waits until its first page is drawn.
     pub async fn open_app(&self, hash: &str) -> Result {
-        self.client.goto(&format!("{}{hash}", app_url())).await?;
+        self.open_app_at(&format!("{}{hash}", app_url())).await
+    }
+
+    /// Opens the app at `url` (another server, a sub-path, a file:// page) and waits until its
+    /// first page is drawn.
+    pub async fn open_app_at(&self, url: &str) -> Result {
+        self.client.goto(url).await?;
         self.wait_for(".header h1").await?;
+        Ok(())
+    }
+
+    /// Runs a Chrome DevTools Protocol command on the page, through ChromeDriver.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        let command = Cdp { cmd: cmd.to_owned(), params };
+        Ok(self.client.issue_cmd(command).await?)
+    }
+
+    /// Ends the session the polite way, so that Chromium shuts down and writes out what it
+    /// records (e.g. a net log); dropping the Browser afterwards ends what is left.
+    pub async fn quit(&self) -> Result {
+        self.client.clone().close().await?;
         Ok(())
     }
 
@@ -238,5 +217,22 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Err("loading did not finish within 60 s".into())
+    }
+}
+
+/// ChromeDriver's `goog/cdp/execute` endpoint: one DevTools command on the current page.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(serde_json::json!({ "cmd": self.cmd, "params": self.params }).to_string()))
     }
 }

@@ -391,3 +391,8 @@ async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     Ok(())
 }
 
+mod hostile;
+mod network;
+mod offline;
+mod serve;
+mod watch;
