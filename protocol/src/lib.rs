@@ -86,6 +86,11 @@ pub enum Request {
     ExportNext,
     /// The last detection run's findings as NDJSON, each with its events' file, line and hash.
     ExportFindings,
+    /// The files read with their hashes and counts, as CSV; or (`sums`) the dropped files' hashes
+    /// in `sha256sum` format.
+    ExportFiles {
+        sums: bool,
+    },
     /// Values of a field in the loaded events starting with `prefix`, for the query bar.
     Complete {
         field: String,
@@ -159,7 +164,8 @@ pub enum Response {
         error: Option<QueryError>,
     },
     Report(String),
-    FindingsExport(String),
+    /// A document as text (an export made in one piece).
+    Text(String),
     Completions(Vec<Completion>),
     Cleared,
     Error(String),

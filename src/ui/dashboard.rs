@@ -8,7 +8,7 @@ use super::histogram::{utc_offset_minutes, HistogramChart};
 use super::state::{Action, View};
 use super::table::CellCx;
 use crate::protocol::{Request, Response};
-use review_core::query::{term_value, Op};
+use review_core::query::{term_value, with_term, Op};
 use review_core::views::{AttemptCount, Dashboard, DashboardRequest, FacetValue, Heatmap};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -72,12 +72,12 @@ pub fn dashboard_view(p: &DashboardProps) -> Html {
                 </section>
                 <section class="panel">
                     <h2>{"Session lengths"}</h2>
-                    { durations(d) }
+                    { durations(d, &p.query, &p.dispatch) }
                 </section>
             </div>
             <section class="panel wide">
                 <h2>{"Auth attempts by weekday and hour"}<span class="muted">{format!(" ({}; darker: more; red outline: failures)", if p.cx.local { "local time" } else { "UTC" })}</span></h2>
-                { heatmap(&d.heatmap) }
+                { heatmap(&d.heatmap, &p.query, &p.dispatch) }
             </section>
         </section>
     }
@@ -134,24 +134,42 @@ fn pivot(cx: &CellCx, field: &'static str, value: &str) -> Callback<MouseEvent> 
     Callback::from(move |e: MouseEvent| p.emit((field.to_owned(), value.clone(), e.alt_key())))
 }
 
-fn durations(d: &Dashboard) -> Html {
+/// Replaces the query's `field` terms (of any operator) with one.
+fn set_term(query: &str, field: &str, op: Op, value: &str) -> String {
+    let cleared = [Op::Is, Op::Lt, Op::Le, Op::Gt, Op::Ge]
+        .into_iter()
+        .fold(query.to_owned(), |q, o| with_term(&q, field, o, None));
+    with_term(&cleared, field, op, Some(value))
+}
+
+fn durations(d: &Dashboard, query: &str, dispatch: &Callback<Action>) -> Html {
     let max = d.durations.iter().map(|c| c.sessions).max().unwrap_or(1).max(1);
     html! {
         <table class="top">
             <tbody>
-                { for d.durations.iter().map(|c| html! {
+                { for d.durations.iter().map(|c| {
+                    let (op, value) = c.bucket.query();
+                    let q = set_term(query, "duration", op, value);
+                    let go = {
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            dispatch.emit(Action::Query(q.clone()));
+                            dispatch.emit(Action::Show(View::Sessions));
+                        })
+                    };
+                    html! {
                     <tr>
-                        <td>{c.label.clone()}</td>
+                        <td><button class="link" onclick={go} title="Show these sessions">{c.label.clone()}</button></td>
                         <td class="bar-cell"><span class="mini-bar"><span class="hnone" style={format!("width:{:.1}%", f64::from(c.sessions) * 100.0 / f64::from(max))} /></span></td>
                         <td class="num">{count(u64::from(c.sessions))}</td>
                     </tr>
-                }) }
+                } }) }
             </tbody>
         </table>
     }
 }
 
-fn heatmap(h: &Heatmap) -> Html {
+fn heatmap(h: &Heatmap, query: &str, dispatch: &Callback<Action>) -> Html {
     let max = h.attempts.iter().flatten().copied().max().unwrap_or(0).max(1);
     let head = (0..24).map(|hour| html! { <th scope="col">{format!("{hour:02}")}</th> });
     let rows = DAYS.iter().enumerate().map(|(day, name)| {
@@ -163,9 +181,19 @@ fn heatmap(h: &Heatmap) -> Html {
                 count(u64::from(n)),
                 count(u64::from(f))
             );
+            // The cell as a query: its weekday and hour in UTC, as the query reads them.
+            let (wd, uh) = Heatmap::cell_query(day, hour, h.utc_offset_minutes);
+            let q = set_term(&set_term(query, "weekday", Op::Is, wd), "hour", Op::Is, &uh.to_string());
+            let go = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |_: MouseEvent| {
+                    dispatch.emit(Action::Query(q.clone()));
+                    dispatch.emit(Action::Show(View::Auth));
+                })
+            };
             html! {
-                <td class={classes!((f > 0).then_some("has-fail"))} {title} style={format!("--level:{level:.3}")}>
-                    <span class="visually-hidden">{format!("{n} attempts, {f} failed")}</span>
+                <td class={classes!((f > 0).then_some("has-fail"))} style={format!("--level:{level:.3}")}>
+                    <button onclick={go} {title} aria-label={format!("{name} {hour:02}:00: {n} attempts, {f} failed")} />
                 </td>
             }
         });

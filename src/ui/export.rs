@@ -158,6 +158,10 @@ pub enum Doc {
     Report { query: String, sessions: Vec<u32> },
     /// The findings as NDJSON with their events.
     Findings,
+    /// Every file read with its size, hash and counts, as CSV.
+    Files,
+    /// The dropped files' hashes, in `sha256sum -c` format.
+    Sums,
 }
 
 impl Doc {
@@ -173,6 +177,8 @@ impl Doc {
                 sessions: sessions.clone(),
             },
             Doc::Findings => Request::ExportFindings,
+            Doc::Files => Request::ExportFiles { sums: false },
+            Doc::Sums => Request::ExportFiles { sums: true },
         }
     }
 
@@ -181,6 +187,18 @@ impl Doc {
         match self {
             Doc::Report { .. } => ("Case report", "Writing the report…", "One HTML file: the files loaded with their SHA-256, the findings with their events, and the sessions they touch. No script; prints well."),
             Doc::Findings => ("Export findings", "Exporting…", "The findings as NDJSON: each with its rule, severity, explanation and every event behind it (file, line, SHA-256)."),
+            Doc::Files => ("Export file list", "Exporting…", "Every file read, archive entries included, with size, SHA-256, events, bad lines and time span, as CSV."),
+            Doc::Sums => ("SHA-256 sums", "Exporting…", "The dropped files' SHA-256 in sha256sum format: run `sha256sum -c` on it beside the files to check they are the ones reviewed."),
+        }
+    }
+
+    /// The file name (without the time stamp part) and its type.
+    fn file(&self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Doc::Report { .. } => ("teleport-case-report", "html", "text/html"),
+            Doc::Findings => ("teleport-findings", "ndjson", "application/x-ndjson"),
+            Doc::Files => ("teleport-files", "csv", "text/csv"),
+            Doc::Sums => ("teleport-files", "sha256", "text/plain"),
         }
     }
 }
@@ -201,16 +219,13 @@ pub fn doc_button(p: &DocProps) -> Html {
         let (busy, doc, notice) = (busy.clone(), p.doc.clone(), p.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             busy.set(true);
-            let (busy, notice) = (busy.clone(), notice.clone());
-            backend.request(doc.request(), move |r| {
+            let (busy, notice, request) = (busy.clone(), notice.clone(), doc.request());
+            let doc = doc.clone();
+            backend.request(request, move |r| {
                 busy.set(false);
-                let (name, mime, text) = match r {
-                    Response::Report(html) => (format!("teleport-case-report-{}.html", stamp()), "text/html", html),
-                    Response::FindingsExport(text) => {
-                        (format!("teleport-findings-{}.ndjson", stamp()), "application/x-ndjson", text)
-                    }
-                    _ => return,
-                };
+                let (Response::Report(text) | Response::Text(text)) = r else { return };
+                let (stem, extension, mime) = doc.file();
+                let name = format!("{stem}-{}.{extension}", stamp());
                 if let Err(why) = download(&name, mime, &Array::of1(&Uint8Array::from(text.as_bytes()))) {
                     notice.emit(Action::Notice(format!("{name} could not be saved: {why}")));
                 }

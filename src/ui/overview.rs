@@ -75,7 +75,12 @@ pub fn overview_view(p: &OverviewProps) -> Html {
                     <button onclick={go(View::Problems)}>{format!("List all {} problems with file and line", count(u64::from(o.problems)))}</button>
                 </section>
             }
-            <h2>{"Files"}<span class="muted small">{format!(" {}{}", counts.map(|n| format!("{} shown", count(u64::from(n)))).unwrap_or_default(), hashing.unwrap_or_default())}</span></h2>
+            <h2>{"Files"}<span class="muted small">{format!(" {}{}", counts.map(|n| format!("{} shown", count(u64::from(n)))).unwrap_or_default(), hashing.unwrap_or_default())}</span>
+                <span class="tools">
+                    <super::export::DocButton doc={super::export::Doc::Files} dispatch={p.dispatch.clone()} />
+                    <super::export::DocButton doc={super::export::Doc::Sums} dispatch={p.dispatch.clone()} />
+                </span>
+            </h2>
             <div class="files-table">
                 <VirtualTable table={Table::Files} query={String::new()} version={p.version} cols={cols}
                     default_sort={Sort { key: SortKey::File, descending: false }} cx={p.cx.clone()}

@@ -177,6 +177,12 @@ async fn an_export_holds_the_matching_rows_with_file_line_and_hash() -> Result {
         let at = r["line"].as_u64().unwrap_or(0) as usize;
         assert_eq!(r["raw"].as_str(), source.lines().nth(at - 1), "the raw line is the file's line {at}");
     }
+    // The files' hashes in sha256sum format: `sha256sum -c` would accept them beside the file.
+    b.click_text(".rail button", "Overview").await?;
+    b.click_text("button", "SHA-256 sums").await?;
+    let (name, sums) = download(&b, 3).await?;
+    assert!(name.ends_with(".sha256"), "{name}");
+    assert_eq!(sums, format!("{expected}  webapps-Audit-fixtures-events.jsonl\n"));
     Ok(())
 }
 
@@ -200,6 +206,21 @@ async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result
     b.wait_for("table.heatmap").await?;
     let cells = b.js("return document.querySelectorAll('table.heatmap td').length").await?;
     assert_eq!(cells, 7 * 24);
+    // A cell leads to exactly its attempts; a session-length bar to exactly its sessions.
+    let label = b.js("const c = Array.from(document.querySelectorAll('table.heatmap td button')).find(b => !b.getAttribute('aria-label').includes(': 0 attempts')); c.click(); return c.getAttribute('aria-label')").await?;
+    let label = label.as_str().unwrap_or_default().to_owned();
+    let attempts = number(label.split(": ").nth(1).unwrap_or_default());
+    b.wait_text(".count", &format!("{attempts} of")).await?;
+    let query = b.js("return document.getElementById('query').value").await?;
+    assert!(
+        query.as_str().unwrap_or_default().contains("weekday:") && query.as_str().unwrap_or_default().contains("hour:"),
+        "{query} for {label}"
+    );
+    b.click_text(".querybar button", "Clear filter").await?;
+    b.click_text(".rail button", "Dashboard").await?;
+    let bar = b.js("const r = Array.from(document.querySelectorAll('.dashboard table.top tr')).find(r => r.textContent.includes('< 10 min')); const n = r.querySelector('.num').textContent; r.querySelector('button').click(); return n").await?;
+    let sessions = number(bar.as_str().unwrap_or_default());
+    b.wait_text(".count", &format!("{sessions} of")).await?;
     Ok(())
 }
 

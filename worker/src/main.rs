@@ -18,7 +18,9 @@ use js_sys::{Array, Uint8Array};
 use review_core::ingest::{Ingest, Options};
 use review_core::problem::FileId;
 use review_core::query::complete_values;
-use review_core::views::{dashboard, facets, findings_ndjson, histogram, EventDetail, Overview, SessionDetail, Views};
+use review_core::views::{
+    dashboard, facets, files_csv, findings_ndjson, histogram, sha256sums, EventDetail, Overview, SessionDetail, Views,
+};
 use review_protocol::{decode, encode, Pipe, Request, Response};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -192,9 +194,21 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Export(req) => export::start(id, req),
         Request::ExportNext => export::next(id),
         Request::Report { meta, sessions } => export::report(id, meta, sessions),
+        Request::ExportFiles { sums } => {
+            let text = with_state(|s| {
+                let m = &s.ingest.model;
+                if sums {
+                    sha256sums(m)
+                } else {
+                    String::from_utf8_lossy(&files_csv(m)).into_owned()
+                }
+            });
+            post(id, Response::Text(text));
+        }
         Request::ExportFindings => {
-            let text = with_state(|s| String::from_utf8_lossy(&findings_ndjson(&s.ingest.model, &s.findings)).into_owned());
-            post(id, Response::FindingsExport(text));
+            let text =
+                with_state(|s| String::from_utf8_lossy(&findings_ndjson(&s.ingest.model, &s.findings)).into_owned());
+            post(id, Response::Text(text));
         }
         Request::OpenRecording { session } => wasm_bindgen_futures::spawn_local(player::open(id, session)),
         Request::CloseRecording => with_state(|s| s.player = None),

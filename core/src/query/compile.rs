@@ -53,6 +53,9 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("sid", "session id (alias: session)"),
     ("cluster", "cluster name"),
     ("time", "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23"),
+    ("hour", "hour of day, UTC: hour:9, hour:22-5, hour>=9 (sessions: by their start)"),
+    ("weekday", "weekday, UTC: weekday:sat, weekday:mon-fri (sessions: by their start)"),
+    ("duration", "session length: duration>=10m, duration:10s-1m, duration:unknown (events: by their session's)"),
     ("file", "source file path"),
     ("finding", "the events behind a finding, by its number"),
 ];
@@ -182,6 +185,8 @@ enum Node {
         start: Nanos,
         end: Nanos,
     },
+    /// Hours of the week (UTC) an event's time, or a session's start, falls in.
+    Clock(Week),
     /// A set of files, as a bitset over file ids.
     File(Vec<bool>),
     /// A set of events, as a bitset over event ids (the events behind a finding).
@@ -242,8 +247,9 @@ impl Filter {
         }
     }
 
-    /// Sessions match on their own fields; event-only terms (type, code, outcome, method,
-    /// message) match when any event of the session does.
+    /// Sessions match on their own fields (hour and weekday: of their start; duration: their
+    /// length); event-only terms (type, code, outcome, method, message) match when any event of
+    /// the session does.
     pub fn matches_session(&self, s: &Session, model: &Model) -> bool {
         session(&self.node, s, model)
     }
@@ -259,6 +265,7 @@ fn event(n: &Node, e: &Event) -> bool {
         Node::Any(set, _) => FREE_TEXT.iter().any(|c| set.has(c.of_event(e))),
         Node::Outcome(o) => e.outcome == *o,
         Node::Time { start, end } => e.time != NO_TIME && *start <= e.time && e.time < *end,
+        Node::Clock(w) => w.has(e.time),
         Node::File(files) => files.get(e.file as usize).copied().unwrap_or(false),
         // An event row does not know its id: event sets are tested by `select` and on sessions.
         Node::Ids(_) => false,
@@ -279,6 +286,7 @@ fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
             let t = ix.time[p];
             t != NO_TIME && *start <= t && t < *end
         }
+        Node::Clock(w) => w.has(ix.time[p]),
         Node::File(files) => files.get(ix.file[p] as usize).copied().unwrap_or(false),
         Node::Ids(ids) => ids.get(ix.ids[p] as usize).copied().unwrap_or(false),
     }
@@ -316,6 +324,7 @@ fn session(n: &Node, s: &Session, m: &Model) -> bool {
             let to = s.end.unwrap_or(s.last_seen).max(from);
             from != NO_TIME && from < *end && to >= *start
         }
+        Node::Clock(w) => w.has(s.start_or_first()),
         Node::Outcome(_) | Node::File(_) => any_event(n),
         Node::Ids(ids) => s.events.iter().any(|&id| ids.get(id as usize).copied().unwrap_or(false)),
     }
@@ -324,11 +333,48 @@ fn session(n: &Node, s: &Session, m: &Model) -> bool {
 fn compile(e: &Expr, m: &Model, by_column: bool) -> Result<Node, ParseError> {
     Ok(match e {
         Expr::All => Node::All,
-        Expr::And(v) => Node::And(v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?),
-        Expr::Or(v) => Node::Or(v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?),
+        Expr::And(v) => {
+            let parts = v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?;
+            one_or(merge_clocks(parts, Week::and), Node::And)
+        }
+        Expr::Or(v) => {
+            let parts = v.iter().map(|e| compile(e, m, by_column)).collect::<Result<_, _>>()?;
+            one_or(merge_clocks(parts, Week::or), Node::Or)
+        }
         Expr::Not(e) => Node::Not(Box::new(compile(e, m, by_column)?)),
         Expr::Term(t) => term(t, m, by_column)?,
     })
+}
+
+/// The only node of `parts`, else `parts` joined by `join`.
+fn one_or(mut parts: Vec<Node>, join: fn(Vec<Node>) -> Node) -> Node {
+    if parts.len() == 1 {
+        parts.pop().unwrap_or(Node::All)
+    } else {
+        join(parts)
+    }
+}
+
+/// `parts` with their clock terms combined into one (in the place of the first): a heatmap cell
+/// `weekday:mon hour:9`, or several cells joined by OR, cost one test per row. Exact, since a
+/// clock term never matches a row without a time whichever way it is combined.
+fn merge_clocks(parts: Vec<Node>, combine: fn(Week, Week) -> Week) -> Vec<Node> {
+    let mut out = Vec::with_capacity(parts.len());
+    let mut first: Option<(usize, Week)> = None;
+    for n in parts {
+        match (n, &mut first) {
+            (Node::Clock(w), Some((_, acc))) => *acc = combine(*acc, w),
+            (Node::Clock(w), None) => {
+                first = Some((out.len(), w));
+                out.push(Node::Clock(w));
+            }
+            (n, _) => out.push(n),
+        }
+    }
+    if let Some((i, w)) = first {
+        out[i] = Node::Clock(w);
+    }
+    out
 }
 
 fn err(t: &Term, message: String) -> ParseError {
@@ -346,11 +392,15 @@ fn term(t: &Term, m: &Model, by_column: bool) -> Result<Node, ParseError> {
         };
         return Ok(Node::Any(set, cols));
     };
-    if field == "time" {
-        return time_term(t);
+    match field {
+        "time" => return time_term(t),
+        "hour" => return hour_term(t),
+        "weekday" => return weekday_term(t),
+        "duration" => return duration_term(t, m),
+        _ => {}
     }
     if t.op != Op::Is {
-        return Err(err(t, format!("'{field}' takes ':' — only time has >, >=, <, <=")));
+        return Err(err(t, format!("'{field}' takes ':' — only time, hour and duration have >, >=, <, <=")));
     }
     if let Some(c) = column_of(field) {
         if c == Column::Addr {
@@ -444,6 +494,255 @@ pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
     let t = parse_rfc3339(&with_zone)?;
     let span = if with_zone.contains('.') { 1 } else { NANOS_PER_SEC };
     Some((t, t + span))
+}
+
+const NANOS_PER_HOUR: Nanos = 3600 * NANOS_PER_SEC;
+
+/// A set of the 168 hours of a week, UTC: bit `24 × weekday + hour`, Monday = 0 (as in
+/// [`Heatmap::cell`](crate::views::Heatmap::cell)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Week([u64; 3]);
+
+impl Week {
+    const EMPTY: Week = Week([0; 3]);
+
+    fn with(mut self, weekday: usize, hour: usize) -> Self {
+        let slot = weekday * 24 + hour;
+        self.0[slot / 64] |= 1 << (slot % 64);
+        self
+    }
+
+    /// Every day at the hours of `hours` (bit `h` for hour `h`).
+    fn hours(hours: u32) -> Self {
+        (0..7)
+            .flat_map(|d| (0..24).map(move |h| (d, h)))
+            .filter(|&(_, h)| hours & (1 << h) != 0)
+            .fold(Week::EMPTY, |w, (d, h)| w.with(d, h))
+    }
+
+    /// Every hour of the days of `days` (bit `d` for weekday `d`, Monday = 0).
+    fn days(days: u32) -> Self {
+        (0..7)
+            .filter(|d| days & (1 << d) != 0)
+            .flat_map(|d| (0..24).map(move |h| (d, h)))
+            .fold(Week::EMPTY, |w, (d, h)| w.with(d, h))
+    }
+
+    fn and(self, o: Week) -> Week {
+        Week([self.0[0] & o.0[0], self.0[1] & o.0[1], self.0[2] & o.0[2]])
+    }
+
+    fn or(self, o: Week) -> Week {
+        Week([self.0[0] | o.0[0], self.0[1] | o.0[1], self.0[2] | o.0[2]])
+    }
+
+    /// Whether time `t` falls in one of the hours; never for [`NO_TIME`]. A division and a
+    /// remainder by constants (multiplications and shifts) and a bit test.
+    #[inline]
+    fn has(&self, t: Nanos) -> bool {
+        // 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of its week.
+        let slot = (t.div_euclid(NANOS_PER_HOUR) + 72).rem_euclid(168) as usize;
+        t != NO_TIME && self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+/// `hour:9`, `hour:22-5` (inclusive, wrapping past midnight), `hour:9-12,14`; `hour>=9` etc.
+fn hour_term(t: &Term) -> Result<Node, ParseError> {
+    let one = |v: &str| -> Option<u32> {
+        let v = v.trim();
+        let h: u32 = (matches!(v.len(), 1 | 2) && v.bytes().all(|c| c.is_ascii_digit())).then(|| v.parse().ok())??;
+        (h < 24).then_some(h)
+    };
+    let bits = |from: u32, to: u32| (from..=to).fold(0u32, |b, h| b | 1 << h);
+    let hours = if t.op == Op::Is {
+        ranges(&t.value, 24, one)
+    } else {
+        one(&t.value).map(|h| match t.op {
+            Op::Ge => bits(h, 23),
+            Op::Gt => bits(h + 1, 23),
+            Op::Lt => h.checked_sub(1).map_or(0, |h| bits(0, h)),
+            Op::Le => bits(0, h),
+            Op::Is => bits(h, h),
+        })
+    };
+    let Some(hours) = hours else {
+        let expected = if t.op == Op::Is {
+            "an hour of the day 0–23 (UTC), a range like 9-17 or 22-5, or a list like 9-12,14"
+        } else {
+            "an hour of the day 0–23 (UTC)"
+        };
+        return Err(err(t, format!("expected {expected}, found {:?}", t.value)));
+    };
+    Ok(Node::Clock(Week::hours(hours)))
+}
+
+/// `weekday:mon`, `weekday:Saturday`, `weekday:mon-fri` (inclusive, wrapping past Sunday),
+/// `weekday:sat,sun`.
+fn weekday_term(t: &Term) -> Result<Node, ParseError> {
+    if t.op != Op::Is {
+        return Err(err(t, "'weekday' takes ':' and a day or a range: weekday:sat, weekday:mon-fri".into()));
+    }
+    let Some(days) = ranges(&t.value, 7, weekday) else {
+        return Err(err(
+            t,
+            format!(
+                "expected a weekday (mon, tue, wed, thu, fri, sat, sun or the full name), a range like \
+                 mon-fri or a list like sat,sun, found {:?}",
+                t.value
+            ),
+        ));
+    };
+    Ok(Node::Clock(Week::days(days)))
+}
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// Monday = 0 … Sunday = 6, from a day's English name or its first three (or more) letters, in
+/// any case.
+fn weekday(v: &str) -> Option<u32> {
+    let v = v.trim().to_ascii_lowercase();
+    if v.len() < 3 {
+        return None;
+    }
+    WEEKDAYS.iter().position(|d| d.starts_with(&v)).map(|d| d as u32)
+}
+
+/// The bitset of a `,`-separated list of values and inclusive `a-b` ranges among `0..n`, where
+/// `a > b` wraps round (`22-5`: 22, 23, 0, …, 5).
+fn ranges(v: &str, n: u32, one: impl Fn(&str) -> Option<u32>) -> Option<u32> {
+    let mut bits = 0u32;
+    for item in v.split(',') {
+        let (from, to) = match item.split_once('-') {
+            Some((a, b)) => (one(a)?, one(b)?),
+            None => (one(item)?, one(item)?),
+        };
+        let mut i = from;
+        loop {
+            bits |= 1 << i;
+            if i == to {
+                break;
+            }
+            i = (i + 1) % n;
+        }
+    }
+    Some(bits)
+}
+
+/// `duration>=10m`, `duration<1h30m`, `duration:10s-1m` (from inclusive, to exclusive: the
+/// dashboard's length buckets), `duration:90s` (exactly), `duration:unknown` (open, or its end
+/// or start never logged). Compiled to the set of sessions that qualify, by sid: a session
+/// matches on its own length, an event on its session's length, at the cost of a `sid:` term.
+fn duration_term(t: &Term, m: &Model) -> Result<Node, ParseError> {
+    let v = t.value.trim();
+    let test: Box<dyn Fn(Option<Nanos>) -> bool> = match t.op {
+        Op::Is if v.eq_ignore_ascii_case("unknown") => Box::new(|d| d.is_none()),
+        Op::Is => match v.split_once('-') {
+            Some((a, b)) => {
+                let (Some(a), Some(b)) = (parse_duration(a), parse_duration(b)) else {
+                    return Err(bad_duration(t));
+                };
+                if b <= a {
+                    return Err(err(t, format!("the range {v:?} is empty: its end must be longer than its start")));
+                }
+                Box::new(move |d| d.is_some_and(|d| a <= d && d < b))
+            }
+            None => {
+                let a = parse_duration(v).ok_or_else(|| bad_duration(t))?;
+                Box::new(move |d| d == Some(a))
+            }
+        },
+        op => {
+            let a = parse_duration(v).ok_or_else(|| bad_duration(t))?;
+            Box::new(move |d| {
+                d.is_some_and(|d| match op {
+                    Op::Ge => d >= a,
+                    Op::Gt => d > a,
+                    Op::Lt => d < a,
+                    Op::Le => d <= a,
+                    Op::Is => d == a,
+                })
+            })
+        }
+    };
+    let mut bits = vec![0u64; m.strings.len().div_ceil(64)];
+    for s in &m.sessions.list {
+        if !s.sid.is_none() && test(known_duration(s)) {
+            if let Some(w) = bits.get_mut(s.sid.index() / 64) {
+                *w |= 1 << (s.sid.index() % 64);
+            }
+        }
+    }
+    Ok(Node::In(Column::Sid, SymSet(bits)))
+}
+
+fn bad_duration(t: &Term) -> ParseError {
+    let expected = if t.op == Op::Is {
+        "a session length like 90s, 10m, 1h30m or 1.5h (units ms, s, m or min, h, d; a bare number is \
+         seconds), a range like 10s-1m, or unknown"
+    } else {
+        "a session length like 90s, 10m, 1h30m or 1.5h (units ms, s, m or min, h, d; a bare number is seconds)"
+    };
+    err(t, format!("expected {expected}, found {:?}", t.value))
+}
+
+/// A session's length when both ends are known (the dashboard's buckets see the same).
+fn known_duration(s: &Session) -> Option<Nanos> {
+    if s.start_or_first() == NO_TIME {
+        return None;
+    }
+    s.duration()
+}
+
+/// Nanoseconds of `90`, `90s`, `1.5h`, `1h30m`, `250ms`: numbers (with an optional fraction)
+/// each followed by a unit (ms, s, m or min, h, d, in any case), or one bare number of seconds.
+fn parse_duration(v: &str) -> Option<Nanos> {
+    let b = v.trim().as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let (mut i, mut total) = (0, 0i128);
+    while i < b.len() {
+        // A number: digits, then optionally a '.' and more digits.
+        let (mut mantissa, mut scale, mut digits) = (0i128, 1i128, 0);
+        let mut fraction = false;
+        while i < b.len() && (b[i].is_ascii_digit() || (b[i] == b'.' && !fraction && digits > 0)) {
+            if b[i] == b'.' {
+                fraction = true;
+            } else {
+                digits += 1;
+                if digits > 24 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i128::from(b[i] - b'0');
+                if fraction {
+                    scale *= 10;
+                }
+            }
+            i += 1;
+        }
+        if digits == 0 || b[i - 1] == b'.' {
+            return None;
+        }
+        let unit_start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let unit = match b[unit_start..i].to_ascii_lowercase().as_slice() {
+            // A bare number is seconds, when it is the whole length.
+            b"" if !b.iter().any(u8::is_ascii_alphabetic) => NANOS_PER_SEC,
+            b"ms" => NANOS_PER_SEC / 1000,
+            b"s" => NANOS_PER_SEC,
+            b"m" | b"min" => 60 * NANOS_PER_SEC,
+            b"h" => NANOS_PER_HOUR,
+            b"d" => 24 * NANOS_PER_HOUR,
+            _ => return None,
+        };
+        total += mantissa * i128::from(unit) / scale;
+        if total > i128::from(Nanos::MAX) {
+            return None;
+        }
+    }
+    Nanos::try_from(total).ok()
 }
 
 fn contains_ignore_case(hay: &str, needle_lower: &str) -> bool {
@@ -615,5 +914,243 @@ mod tests {
         assert!(e.message.contains("unknown field 'colour'"));
         assert!(Filter::new("time>=yesterday", &m).unwrap_err().message.contains("expected a UTC time"));
         assert!(Filter::new("user>=a", &m).is_err());
+    }
+
+    /// Events labelled by their user, at the edges of hours, days and weeks; sessions of known,
+    /// open and unknown length.
+    fn clock_model() -> Model {
+        let lines = [
+            r#"{"event":"user.login","user":"sun23","time":"2024-02-25T23:59:59.999999999Z"}"#,
+            r#"{"event":"user.login","user":"mon0","time":"2024-02-26T00:00:00Z"}"#,
+            r#"{"event":"user.login","user":"mon5","time":"2024-02-26T05:59:59Z"}"#,
+            r#"{"event":"user.login","user":"mon6","time":"2024-02-26T06:00:00Z"}"#,
+            r#"{"event":"user.login","user":"fri22","time":"2024-02-23T22:30:00Z"}"#,
+            r#"{"event":"user.login","user":"sat12","time":"2024-02-24T12:00:00Z"}"#,
+            r#"{"event":"user.login","user":"wed23","time":"1969-12-31T23:00:00Z"}"#,
+            r#"{"event":"user.login","user":"untimed"}"#,
+            // a: exactly 10 minutes, from Monday 09:00.
+            r#"{"event":"session.start","sid":"a","user":"s10m","time":"2024-02-26T09:00:00Z"}"#,
+            r#"{"event":"session.end","sid":"a","user":"s10m","time":"2024-02-26T09:10:00Z"}"#,
+            // b: a nanosecond short of 10 minutes, from Tuesday 09:00.
+            r#"{"event":"session.start","sid":"b","user":"sshort","time":"2024-02-27T09:00:00Z"}"#,
+            r#"{"event":"session.end","sid":"b","user":"sshort","time":"2024-02-27T09:09:59.999999999Z"}"#,
+            // c: open, from Wednesday 22:00.
+            r#"{"event":"session.start","sid":"c","user":"sopen","time":"2024-02-28T22:00:00Z"}"#,
+            // d: an end without any time of its own or a start: length unknown, no start time.
+            r#"{"event":"session.end","sid":"d","user":"snotime","session_stop":"2024-02-28T10:00:00Z"}"#,
+            // e: zero length, Thursday (a leap day) at midnight.
+            r#"{"event":"session.start","sid":"e","user":"szero","time":"2024-02-29T00:00:00Z"}"#,
+            r#"{"event":"session.end","sid":"e","user":"szero","time":"2024-02-29T00:00:00Z"}"#,
+        ];
+        let mut ing = Ingest::new(Options::default());
+        ing.add_bytes("a.log", (lines.join("\n") + "\n").as_bytes());
+        let mut m = ing.finish();
+        m.ensure_sorted();
+        m
+    }
+
+    /// The users of the matching events in arrival order, checking that `select` (with either
+    /// compilation, among all events and among auth attempts) agrees with `matches_event`.
+    fn users(m: &Model, q: &str) -> Vec<String> {
+        let f = Filter::new(q, m).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let ids: Vec<usize> = (0..m.events.len()).filter(|&i| f.matches_event(&m.events[i])).collect();
+        let ix = m.index();
+        for g in [&f, &Filter::for_events(q, m).unwrap()] {
+            let mut selected: Vec<usize> = g.select(ix, false).iter().map(|&p| ix.ids[p as usize] as usize).collect();
+            selected.sort_unstable();
+            assert_eq!(selected, ids, "{q}: select and matches_event differ");
+            let mut auth: Vec<usize> = g.select(ix, true).iter().map(|&p| ix.ids[p as usize] as usize).collect();
+            auth.sort_unstable();
+            let want: Vec<usize> = ids.iter().copied().filter(|&i| m.events[i].is_auth).collect();
+            assert_eq!(auth, want, "{q}: auth attempts");
+        }
+        ids.iter().map(|&i| m.str(m.events[i].user).to_owned()).collect()
+    }
+
+    fn sessions(m: &Model, q: &str) -> Vec<String> {
+        let f = Filter::new(q, m).unwrap_or_else(|e| panic!("{q}: {e}"));
+        m.sessions.list.iter().filter(|s| f.matches_session(s, m)).map(|s| m.str(s.sid).to_owned()).collect()
+    }
+
+    #[test]
+    fn hours_of_the_day_with_edges_and_wrapping() {
+        let m = clock_model();
+        let u = |q: &str| users(&m, q);
+        assert_eq!(u("hour:0"), ["mon0", "szero", "szero"]);
+        assert_eq!(u("hour:00"), u("hour:0"));
+        assert_eq!(u("hour:23"), ["sun23", "wed23"], "the last nanosecond of a day; a time before 1970");
+        assert_eq!(u("hour:5"), ["mon5"]);
+        assert_eq!(u("hour:22-5"), ["sun23", "mon0", "mon5", "fri22", "wed23", "sopen", "szero", "szero"]);
+        assert_eq!(u("hour:22-5"), u("hour:22,23,0-5"));
+        assert_eq!(u("hour:6-6"), ["mon6"]);
+        assert_eq!(u("hour>=22"), ["sun23", "fri22", "wed23", "sopen"]);
+        assert_eq!(u("hour>22"), ["sun23", "wed23"]);
+        assert_eq!(u("hour<1"), ["mon0", "szero", "szero"]);
+        assert_eq!(u("hour<=0"), u("hour<1"));
+        assert!(u("hour<0").is_empty());
+        assert!(u("hour>23").is_empty());
+        assert_eq!(u("hour>=9 hour<18"), ["sat12", "s10m", "s10m", "sshort", "sshort"]);
+        // Events without a time are in no hour, and in every negation.
+        let timed = u("hour:0-23");
+        assert_eq!(timed.len(), m.events.len() - 2);
+        assert!(!timed.iter().any(|u| u == "untimed" || u == "snotime"));
+        assert_eq!(u("hour:0-23"), u("hour:5-4"), "a range ending just before it starts is the whole day");
+        assert_eq!(u("-hour:0-23"), ["untimed", "snotime"]);
+        assert_eq!(u("-hour:5").len(), m.events.len() - 1);
+    }
+
+    #[test]
+    fn weekdays_with_edges_and_wrapping() {
+        let m = clock_model();
+        let u = |q: &str| users(&m, q);
+        assert_eq!(u("weekday:sun"), ["sun23"]);
+        assert_eq!(u("weekday:mon"), ["mon0", "mon5", "mon6", "s10m", "s10m"]);
+        for same in ["weekday:Monday", "weekday:MON", "weekday:mond", "weekday:mon-mon", "weekday:\"mon\""] {
+            assert_eq!(u(same), u("weekday:mon"), "{same}");
+        }
+        assert_eq!(u("weekday:wed"), ["wed23", "sopen"], "1969-12-31 was a Wednesday");
+        assert_eq!(u("weekday:thu"), ["szero", "szero"], "2024-02-29");
+        assert_eq!(u("weekday:sat-mon"), ["sun23", "mon0", "mon5", "mon6", "sat12", "s10m", "s10m"]);
+        assert_eq!(u("weekday:sat,sun"), ["sun23", "sat12"]);
+        assert_eq!(u("weekday:mon-fri").len(), m.events.len() - 4, "neither the weekend nor untimed events");
+        assert_eq!(u("weekday:mon-sun"), u("hour:0-23"));
+        assert_eq!(u("weekday:tue-mon"), u("hour:0-23"));
+        assert_eq!(u("-weekday:mon-sun"), ["untimed", "snotime"]);
+        // A heatmap cell, and several of them.
+        assert_eq!(u("weekday:mon hour:0"), ["mon0"]);
+        assert_eq!(u("weekday:sun hour:0"), Vec::<String>::new());
+        assert_eq!(u("(weekday:mon hour:0) OR (weekday:sun hour:23) OR user:sat12"), ["sun23", "mon0", "sat12"]);
+        // Every event lands in the heatmap's cell.
+        for e in m.events.iter().filter(|e| e.time != NO_TIME) {
+            let (d, h) = crate::views::Heatmap::cell(e.time, 0);
+            let q = format!("weekday:{} hour:{h}", &WEEKDAYS[d][..3]);
+            assert!(Filter::new(&q, &m).unwrap().matches_event(e), "{q}: {}", m.str(e.user));
+        }
+    }
+
+    #[test]
+    fn clock_terms_keep_time_bounds_and_merge() {
+        let m = clock_model();
+        let f = Filter::new("time>=2024-02-26 hour:9 weekday:tue", &m).unwrap();
+        assert_eq!(time_bounds(&f.node).map(|b| b.0), time_span("2024-02-26").map(|s| s.0));
+        let Node::And(parts) = &f.node else { panic!("{:?}", f.node) };
+        assert_eq!(parts.len(), 2, "hour and weekday make one test: {parts:?}");
+        assert_eq!(users(&m, "time>=2024-02-26 hour:9 weekday:tue"), ["sshort", "sshort"]);
+        assert_eq!(users(&m, "time<2024-02-26 hour:23"), ["sun23", "wed23"]);
+        let f = Filter::new("(weekday:mon hour:9) OR (weekday:tue hour:9)", &m).unwrap();
+        assert!(matches!(f.node, Node::Clock(_)), "{:?}", f.node);
+    }
+
+    #[test]
+    fn sessions_by_start_time_and_length() {
+        let m = clock_model();
+        let s = |q: &str| sessions(&m, q);
+        assert_eq!(s("hour:9"), ["a", "b"]);
+        assert_eq!(s("hour:22"), ["c"]);
+        assert_eq!(s("weekday:thu hour:0"), ["e"]);
+        assert_eq!(s("hour:0-23"), ["a", "b", "c", "e"], "d has no start time");
+        assert_eq!(s("-weekday:mon-sun"), ["d"]);
+        assert_eq!(s("duration>=10m"), ["a"]);
+        assert_eq!(s("duration>=600"), ["a"], "plain seconds");
+        assert_eq!(s("duration>10m"), Vec::<String>::new());
+        assert_eq!(s("duration>9m59s"), ["a", "b"]);
+        assert_eq!(s("duration<10m"), ["b", "e"]);
+        assert_eq!(s("duration<=10m"), ["a", "b", "e"]);
+        assert_eq!(s("duration:10m"), ["a"]);
+        assert_eq!(s("duration:0s"), ["e"]);
+        assert_eq!(s("duration:0s-10m"), ["b", "e"], "to is exclusive");
+        assert_eq!(s("duration:10m-1h"), ["a"], "from is inclusive");
+        assert_eq!(s("duration:unknown"), ["c", "d"]);
+        assert_eq!(s("duration:UNKNOWN"), ["c", "d"]);
+        assert_eq!(s("-duration>=10m"), ["b", "c", "d", "e"]);
+        assert_eq!(s("duration<1h hour:9"), ["a", "b"]);
+        // Events go by their session's length; events outside sessions never match.
+        let u = |q: &str| users(&m, q);
+        assert_eq!(u("duration>=10m"), ["s10m", "s10m"]);
+        assert_eq!(u("duration:unknown"), ["sopen", "snotime"]);
+        assert_eq!(u("duration<10m"), ["sshort", "sshort", "szero", "szero"]);
+        assert_eq!(u("-duration>=0s").len(), 8 + 2, "events outside sessions, and those of c and d");
+    }
+
+    #[test]
+    fn durations_are_written_with_units() {
+        let (s, m, h) = (NANOS_PER_SEC, 60 * NANOS_PER_SEC, NANOS_PER_HOUR);
+        for (v, want) in [
+            ("90", 90 * s),
+            ("90s", 90 * s),
+            ("0", 0),
+            ("250ms", s / 4),
+            ("10m", 10 * m),
+            ("10min", 10 * m),
+            ("10MIN", 10 * m),
+            ("1.5h", 90 * m),
+            ("1h30m", 90 * m),
+            ("2d", 48 * h),
+            ("0.5s", s / 2),
+            ("1.000000001s", s + 1),
+        ] {
+            assert_eq!(parse_duration(v), Some(want), "{v}");
+        }
+        for v in ["", "h", "1x", "1h30", "30 m", ".5s", "5.s", "1..5s", "1.5.2", "-5s", "+5s", "99999999999d", "1e3s"] {
+            assert_eq!(parse_duration(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn invalid_clock_and_length_values_are_errors_at_their_term() {
+        let m = clock_model();
+        for (q, pos, says) in [
+            ("user:x hour:25", 7, "expected an hour of the day 0–23"),
+            ("hour:24", 0, "expected an hour"),
+            ("hour:-1", 0, "expected an hour"),
+            ("hour:9-", 0, "expected an hour"),
+            ("hour:9,", 0, "expected an hour"),
+            ("hour:nine", 0, "expected an hour"),
+            ("x hour>=9-17", 2, "expected an hour of the day 0–23 (UTC), found"),
+            ("hour<24", 0, "expected an hour"),
+            ("hour:9 weekday:xyz", 7, "expected a weekday"),
+            ("weekday:mo", 0, "expected a weekday"),
+            ("weekday:mon-", 0, "expected a weekday"),
+            ("weekday:1", 0, "expected a weekday"),
+            ("weekday>=mon", 0, "'weekday' takes ':'"),
+            ("duration>=abc", 0, "expected a session length"),
+            ("(a OR duration:5s-1s)", 6, "is empty"),
+            ("duration:1h-", 0, "expected a session length"),
+            ("duration<open", 0, "expected a session length"),
+            ("user>=a", 0, "only time, hour and duration have"),
+        ] {
+            let e = Filter::new(q, &m).unwrap_err();
+            assert_eq!(e.pos, pos, "{q}: {e}");
+            assert!(e.message.contains(says), "{q}: {e}");
+            assert_eq!(Filter::for_events(q, &m).unwrap_err(), e);
+        }
+    }
+
+    #[test]
+    fn clock_and_length_terms_print_and_parse_back() {
+        use crate::query::{term_value, with_term};
+        for q in [
+            "hour:9",
+            "hour:22-5",
+            "hour:9-12,14 -hour:13",
+            "hour>=9 hour<18",
+            "weekday:mon-fri",
+            "weekday:Saturday,sun",
+            "weekday:mon hour:9 OR weekday:tue hour:10",
+            "duration>=10m duration<1h30m",
+            "duration:10s-1m OR duration:unknown",
+            "duration>0.5s",
+        ] {
+            let e = parse(q).unwrap();
+            let printed = e.to_string();
+            assert_eq!(parse(&printed).unwrap(), e, "{q} → {printed}");
+            assert_eq!(printed, q, "already canonical");
+        }
+        let q = with_term("user:alice", "hour", Op::Is, Some("22-5"));
+        let q = with_term(&q, "weekday", Op::Is, Some("mon-fri"));
+        let q = with_term(&q, "duration", Op::Ge, Some("10m"));
+        assert_eq!(q, "user:alice hour:22-5 weekday:mon-fri duration>=10m");
+        assert_eq!(term_value(&q, "hour", Op::Is).as_deref(), Some("22-5"));
+        assert!(Filter::new(&q, &clock_model()).is_ok());
     }
 }

@@ -30,6 +30,8 @@ pub fn complete_values(m: &Model, field: &str, prefix: &str, limit: usize) -> Ve
     let fixed: &[&str] = match field {
         "outcome" => &["failure", "success"],
         "success" => &["false", "true"],
+        "weekday" => &["mon", "tue", "wed", "thu", "fri", "sat", "sun", "mon-fri", "sat,sun"],
+        "duration" => &["unknown"],
         _ => &[],
     };
     if !fixed.is_empty() {

@@ -8,7 +8,7 @@ use super::matching::{compile_query, for_each_session, Col, SelectedEvents};
 use super::tables::{QueryError, Table};
 use crate::audit::Outcome;
 use crate::model::{Model, Session, NO_TIME};
-use crate::query::Filter;
+use crate::query::{Filter, Op};
 use crate::time::{Nanos, NANOS_PER_SEC};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,19 @@ pub enum DurationBucket {
 }
 
 impl DurationBucket {
+    /// The `duration` term selecting exactly this bucket's sessions.
+    pub fn query(self) -> (Op, &'static str) {
+        match self {
+            DurationBucket::Under10s => (Op::Lt, "10s"),
+            DurationBucket::Under1m => (Op::Is, "10s-1m"),
+            DurationBucket::Under10m => (Op::Is, "1m-10m"),
+            DurationBucket::Under1h => (Op::Is, "10m-1h"),
+            DurationBucket::Under8h => (Op::Is, "1h-8h"),
+            DurationBucket::AtLeast8h => (Op::Ge, "8h"),
+            DurationBucket::OpenOrUnknown => (Op::Is, "unknown"),
+        }
+    }
+
     pub const ALL: [DurationBucket; 7] = [
         DurationBucket::Under10s,
         DurationBucket::Under1m,
@@ -107,7 +120,20 @@ pub struct Heatmap {
     pub without_time: u32,
 }
 
+/// Weekdays as the query's `weekday` field names them, Monday first.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
 impl Heatmap {
+    /// The query's `weekday` and `hour` (UTC, as the query reads them) of the cell (`weekday`,
+    /// `hour`) drawn at `utc_offset_minutes`: exact for whole-hour offsets; for others, the UTC
+    /// hour holding the cell's start.
+    pub fn cell_query(weekday: usize, hour: usize, utc_offset_minutes: i32) -> (&'static str, u8) {
+        const WEEK: i64 = 7 * 24 * 60;
+        let local = ((weekday % 7) * 24 + hour % 24) as i64 * 60;
+        let utc = (local - i64::from(utc_offset_minutes)).rem_euclid(WEEK);
+        (WEEKDAYS[(utc / 1440) as usize], ((utc % 1440) / 60) as u8)
+    }
+
     /// (weekday, hour) of `t` at `utc_offset_minutes` from UTC; Monday is 0.
     pub fn cell(t: Nanos, utc_offset_minutes: i32) -> (usize, usize) {
         let local_secs = t.div_euclid(NANOS_PER_SEC) + i64::from(utc_offset_minutes) * 60;

@@ -8,6 +8,7 @@ mod export;
 mod facets;
 mod histogram;
 mod html;
+mod manifest;
 mod matching;
 mod overview;
 mod report;
@@ -18,6 +19,7 @@ mod tables;
 pub use csv_cell::{needs_neutralizing, push_csv_cell, restore_csv_cell, FORMULA_TRIGGERS};
 pub use dashboard::{
     dashboard, dashboard_of, AttemptCount, Dashboard, DashboardRequest, DurationBucket, DurationCount, Heatmap,
+    WEEKDAYS,
 };
 pub use export::{
     evidence_sha256, export, findings_ndjson, Export, ExportFormat, ExportRequest, RawLines, EVENT_COLUMNS,
@@ -29,6 +31,7 @@ pub use histogram::{
     TimeUnit, BUCKET_SIZES, MAX_BUCKETS,
 };
 pub use html::{html_text, is_hidden, push_html_text};
+pub use manifest::{files_csv, sha256sums, FILE_COLUMNS};
 pub use matching::compile_query;
 pub use overview::{FileRow, Overview};
 pub use report::{case_report, ReportFinding, ReportMeta, MAX_FINDING_EVENTS, MAX_PROBLEMS, MAX_SESSION_EVENTS};
