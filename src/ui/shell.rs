@@ -142,9 +142,18 @@ pub fn help(p: &ShellProps) -> Html {
         ("j / k", "next / previous row"),
         ("e / E", "next / previous failure"),
         ("Esc", "close the details, this help, or leave the query"),
-        ("1 … 7", "Overview, Sessions, Auth, Events, Recordings, Findings, Problems"),
+        ("1 … 8", "Overview, Dashboard, Sessions, Auth, Events, Recordings, Findings, Problems"),
         ("t", "UTC / local time"),
         ("?", "this help"),
+    ];
+    // While a recording plays.
+    let player_keys = [
+        ("Space", "play / pause"),
+        ("← / →", "5 seconds back / forward (with Shift: a tenth of the recording)"),
+        (", / .", "previous / next output"),
+        ("0 … 9", "jump to 0 %, 10 % … 90 %"),
+        ("f", "full screen"),
+        ("Esc", "back to the views"),
     ];
     let fields = review_core::query::FIELDS
         .iter()
@@ -155,6 +164,8 @@ pub fn help(p: &ShellProps) -> Html {
                 <button class="close" onclick={close} aria-label="Close">{"×"}</button>
                 <h2>{"Keyboard"}</h2>
                 <table>{ for keys.iter().map(|(k, what)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> }) }</table>
+                <h3>{"In the player"}</h3>
+                <table>{ for player_keys.iter().map(|(k, what)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> }) }</table>
                 <h2>{"Query"}</h2>
                 <p>{"Words are free text (found in users, nodes, addresses, types, messages…). Terms are joined by AND unless OR is written; NOT or a leading - excludes; parentheses group. * is a wildcard."}</p>
                 <table>{ for fields }</table>

@@ -127,7 +127,33 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
     });
     if done {
         wasm_bindgen_futures::spawn_local(finish());
+    } else {
+        check_memory();
     }
+}
+
+/// Memory the model may grow to while loading. A web page's wasm memory ends at 4 GiB and the
+/// index built after loading needs room of its own: past this, loading stops with a message and
+/// what was read stays usable, instead of the tab crashing.
+const MEMORY_CEILING: usize = 2 << 30;
+
+/// Stops loading if memory is nearly full, saying so.
+fn check_memory() {
+    let used = core::arch::wasm32::memory_size(0) * 65536;
+    if used < MEMORY_CEILING {
+        return;
+    }
+    let (done, total) =
+        with_state(|s| s.loading.as_ref().map_or((0, 0), |l| (l.progress.bytes_done, l.progress.bytes_total)));
+    let message = format!(
+        "Loading stopped after {} MB of {} MB: this tab's memory is nearly full ({} MB of the 4096 MB a web page \
+         may use). What was read is shown; to see the rest, load fewer files at a time (e.g. a shorter time range).",
+        done >> 20,
+        total >> 20,
+        used >> 20
+    );
+    post(0, Response::Error(message));
+    cancel();
 }
 
 /// Stops loading: files not yet read are closed with what they gave.
