@@ -49,7 +49,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("outcome", "success or failure"),
     ("success", "true or false"),
     ("method", "login method: local, github, oidc, saml, …"),
-    ("error", "error or message text (alias: message)"),
+    ("error", "error or message text, or the command run (alias: message)"),
     ("sid", "session id (alias: session)"),
     ("cluster", "cluster name"),
     ("time", "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23"),
