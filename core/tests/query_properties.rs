@@ -234,6 +234,25 @@ fn conjuncts(e: Expr) -> Vec<Expr> {
     }
 }
 
+/// The top-level parts of a query as written, which the controls edit: its conjuncts, except
+/// that a query that is one parenthesized group (`(a b)`) is one part, as it is inside an AND.
+/// (A `-` before such a query negates the group; before any other, only its first part.)
+fn parts(q: &str) -> Vec<Expr> {
+    let e = parse(q).expect("valid");
+    if parse(&format!("-{}", q.trim_start())) == Ok(Expr::Not(Box::new(e.clone()))) {
+        return vec![e];
+    }
+    conjuncts(e)
+}
+
+fn and_of(mut v: Vec<Expr>) -> Expr {
+    match v.len() {
+        0 => Expr::All,
+        1 => v.remove(0),
+        _ => Expr::And(v),
+    }
+}
+
 fn is_term(e: &Expr, field: &str, op: Op) -> bool {
     matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op)
 }
@@ -407,12 +426,21 @@ proptest! {
         q in valid_query(),
         edits in prop::collection::vec((control(), nonempty_value()), 1..5),
     ) {
-        let original = parse(&q).expect("valid");
         let mut current = q.clone();
         let mut set: Vec<(String, Op, String)> = Vec::new();
         for ((field, op), value) in &edits {
-            current = with_term(&current, field, *op, Some(value));
             let t = field_term(field, *op, value).to_string();
+            let before = current.clone();
+            current = with_term(&current, field, *op, Some(value));
+            // Refused, unchanged: a top-level OR at the nesting limit has no room for the
+            // parentheses that setting a term puts around it.
+            if current == before && !current.ends_with(&t) {
+                prop_assert!(
+                    matches!(parse(&current), Ok(Expr::Or(_))) && parse(&format!("({current}) {t}")).is_err(),
+                    "{current:?}: setting {t:?} refused"
+                );
+                continue;
+            }
             prop_assert!(current.ends_with(&t), "{current:?} does not end with {t:?}");
             set.retain(|(f, o, _)| !(f == field && o == op));
             set.push((field.clone(), *op, value.clone()));
@@ -425,7 +453,7 @@ proptest! {
         }
         if let Ok(edited) = parse(&current) {
             let is_set = |e: &Expr| set.iter().any(|(f, o, _)| is_term(e, f, *o));
-            let rest: Vec<Expr> = conjuncts(original).into_iter().filter(|e| !is_set(e)).collect();
+            let rest: Vec<Expr> = parts(&q).into_iter().filter(|e| !is_set(e)).collect();
             let mut got = conjuncts(edited);
             prop_assert!(got.len() >= set.len(), "{:?} edited to {:?}", q, current);
             let terms = got.split_off(got.len() - set.len());
@@ -445,7 +473,6 @@ proptest! {
     /// ones (the filter is the same, but the control shows `a`, the parentheses typed are
     /// gone, and clearing again removes `user:a`).
     #[test]
-    #[ignore = "bug: clearing a control unwraps a lone parenthesized AND, exposing its terms (q = \"(user:a b) user:c\", user:, None)"]
     fn with_term_none_removes_the_term(
         q in valid_query(),
         (field, op) in control(),
@@ -454,10 +481,8 @@ proptest! {
         let clear = |q: &str| with_term(q, &field, op, if empty { Some("") } else { None });
         let cleared = clear(&q);
         prop_assert_eq!(term_value(&cleared, &field, op), None, "{:?} cleared to {:?}", q, cleared);
-        let rest: Vec<Expr> =
-            conjuncts(parse(&q).expect("valid")).into_iter().filter(|e| !is_term(e, &field, op)).collect();
-        let got = parse(&cleared).map(conjuncts);
-        prop_assert_eq!(got, Ok(rest), "{:?} cleared to {:?}", q, cleared);
+        let rest: Vec<Expr> = parts(&q).into_iter().filter(|e| !is_term(e, &field, op)).collect();
+        prop_assert_eq!(parse(&cleared), Ok(and_of(rest)), "{:?} cleared to {:?}", q, cleared);
         prop_assert_eq!(clear(&cleared), cleared.clone());
     }
 
@@ -487,7 +512,6 @@ proptest! {
     /// changes: `with_term("a AND", "user", Op::Is, Some("b\u{a0}"))` is `"a AND user:b"`, a valid
     /// query whose `term_value` for `user:` is `Some("b")`.
     #[test]
-    #[ignore = "bug: with_term on an invalid query trims Unicode whitespace off the appended term (q = \"(\", user:\\u{a0})"]
     fn with_term_keeps_an_invalid_query_and_appends_the_term(
         q in input().prop_filter("invalid, and not only for depth", |s| {
             parse(s).is_err_and(|e| !e.message.contains("nested too deeply"))
@@ -513,7 +537,6 @@ proptest! {
     /// (they parse one level deeper) but `parse`, hence `Filter::new`, refuses: "nested too
     /// deeply" at byte 64. Clicking a control turns a working query into an error.
     #[test]
-    #[ignore = "bug: with_term on a top-level OR at MAX_DEPTH levels gives a query parse refuses (q = 64 × '-' + \"a OR b\")"]
     fn with_term_gives_a_valid_query(q in valid_query(), (field, op) in control(), value in nonempty_value()) {
         let edited = with_term(&q, &field, op, Some(&value));
         prop_assert!(parse(&edited).is_ok(), "{:?} → {:?}: {:?}", q, edited, parse(&edited));

@@ -69,7 +69,10 @@ fuzz_target!(|data: &[u8]| {
         let (field, op) = (FIELDS[which % FIELDS.len()], OPS[which / FIELDS.len() % OPS.len()]);
         if parse(query).is_ok() {
             let edited = with_term(query, field, op, Some(value));
-            let want = (!value.is_empty()).then(|| value.to_owned());
+            assert!(parse(&edited).is_ok(), "{query:?} with {field}{op:?}{value:?}: {edited:?}");
+            // Refused, unchanged: a top-level OR at the nesting limit has no room for parentheses.
+            let refused = edited == query && parse(&format!("({query}) x")).is_err();
+            let want = (!value.is_empty() && !refused).then(|| value.to_owned());
             assert_eq!(term_value(&edited, field, op), want, "{query:?} with {field}{op:?}{value:?}: {edited:?}");
             let removed = with_term(&edited, field, op, None);
             assert_eq!(term_value(&removed, field, op), None, "term removed from {edited:?}: {removed:?}");

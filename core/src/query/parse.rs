@@ -8,6 +8,10 @@
 //! term   := [field (":" | ">=" | "<=" | ">" | "<")] value
 //! value  := word | "quoted \"string\""
 //! ```
+//!
+//! Tokens are separated by whitespace as Unicode (and [`char::is_whitespace`], [`str::trim`],
+//! [`str::split_whitespace`]) define it, no-break and ideographic spaces included: what looks
+//! like a space separates. The printer quotes any value holding such a character.
 
 use std::fmt;
 
@@ -79,20 +83,34 @@ impl std::error::Error for ParseError {}
 pub const MAX_DEPTH: usize = 64;
 
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
-    parse_nested(text, MAX_DEPTH)
+    top_level(text).map(and_of)
 }
 
-/// [`parse`] allowing `limit` levels of nesting.
-fn parse_nested(text: &str, limit: usize) -> Result<Expr, ParseError> {
+/// The query's top-level parts as written, which the filter controls edit: the parts its
+/// top-level AND joins, where a parenthesized group of several parts is one part (`(a b) c`
+/// has two, `a b` and `c`; `(a b)` alone has one, `a b`), or the whole query when its top
+/// level is an OR. [`parse`] is these parts ANDed; the parentheses around a whole query are the one
+/// thing [`Expr`] does not keep, and the controls must see them.
+fn top_level(text: &str) -> Result<Vec<Expr>, ParseError> {
     let tokens = lex(text)?;
-    let mut p = Parser { tokens, at: 0, end: text.len(), depth: 0, limit };
+    let mut p = Parser { tokens, at: 0, end: text.len(), depth: 0 };
     if p.tokens.is_empty() {
-        return Ok(Expr::All);
+        return Ok(Vec::new());
     }
-    let e = p.or()?;
+    let first = p.and_parts()?;
+    let parts = if p.at_or() { vec![p.or_rest(and_of(first))?] } else { first };
     match p.peek() {
-        None => Ok(e),
+        None => Ok(parts),
         Some(t) => Err(ParseError { pos: t.pos, message: format!("unexpected {}", t.kind.describe()) }),
+    }
+}
+
+/// Parts joined by AND: all for none, the part itself for one.
+fn and_of(mut parts: Vec<Expr>) -> Expr {
+    match parts.len() {
+        0 => Expr::All,
+        1 => parts.pop().unwrap_or(Expr::All),
+        _ => Expr::And(parts),
     }
 }
 
@@ -133,14 +151,25 @@ struct Token {
     kind: Kind,
 }
 
+/// The length of the whitespace char (a separator) at byte `i` of `text`, or 0: none there, or
+/// `i` is not on a char boundary (inside a multi-byte char, which is not whitespace).
+fn space_at(text: &str, i: usize) -> usize {
+    match text.as_bytes().get(i) {
+        Some(c) if c.is_ascii() => usize::from(char::from(*c).is_whitespace()),
+        Some(_) => text.get(i..).and_then(|s| s.chars().next()).filter(|c| c.is_whitespace()).map_or(0, char::len_utf8),
+        None => 0,
+    }
+}
+
 fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
+        let space = space_at(text, i);
+        if space > 0 {
+            i += space;
             continue;
         }
         let pos = i;
@@ -154,7 +183,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                 i += 1;
             }
             // At the start of a token, `-x` negates (inside a word, `a-b` stays a word).
-            b'-' if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) => {
+            b'-' if i + 1 < b.len() && space_at(text, i + 1) == 0 => {
                 out.push(Token { pos, kind: Kind::Minus });
                 i += 1;
             }
@@ -166,7 +195,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
             _ => {
                 // A bare word runs to whitespace or a parenthesis; `field<op>` may precede a quote.
                 let start = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'(' | b')' | b'"') {
+                while i < b.len() && space_at(text, i) == 0 && !matches!(b[i], b'(' | b')' | b'"') {
                     if let Some((op, len)) = operator(&b[i..]) {
                         let field = &text[start..i];
                         if !field.is_empty() && is_field_name(field) {
@@ -176,7 +205,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                                 (v, true, n)
                             } else {
                                 let vs = i;
-                                while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'(' | b')') {
+                                while i < b.len() && space_at(text, i) == 0 && !matches!(b[i], b'(' | b')') {
                                     i += 1;
                                 }
                                 (text[vs..i].to_owned(), false, i)
@@ -256,9 +285,8 @@ struct Parser {
     tokens: Vec<Token>,
     at: usize,
     end: usize,
-    /// Levels of `(`, `NOT` and `-` open at this point, at most `limit`.
+    /// Levels of `(`, `NOT` and `-` open at this point, at most [`MAX_DEPTH`].
     depth: usize,
-    limit: usize,
 }
 
 impl Parser {
@@ -266,16 +294,34 @@ impl Parser {
         self.tokens.get(self.at)
     }
 
+    fn at_or(&self) -> bool {
+        matches!(self.peek(), Some(Token { kind: Kind::Or, .. }))
+    }
+
     fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut parts = vec![self.and()?];
-        while matches!(self.peek(), Some(Token { kind: Kind::Or, .. })) {
+        let first = self.and()?;
+        self.or_rest(first)
+    }
+
+    /// The OR whose first part is `first`, parsed already (just `first` when no OR follows).
+    fn or_rest(&mut self, first: Expr) -> Result<Expr, ParseError> {
+        if !self.at_or() {
+            return Ok(first);
+        }
+        let mut parts = vec![first];
+        while self.at_or() {
             self.at += 1;
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Expr::All) } else { Expr::Or(parts) })
+        Ok(Expr::Or(parts))
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
+        self.and_parts().map(and_of)
+    }
+
+    /// The parts of an AND (one or more), each as [`Parser::unary`] gives it.
+    fn and_parts(&mut self) -> Result<Vec<Expr>, ParseError> {
         let mut parts = vec![self.unary()?];
         loop {
             match self.peek().map(|t| &t.kind) {
@@ -287,7 +333,7 @@ impl Parser {
                 Some(_) => parts.push(self.unary()?),
             }
         }
-        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Expr::All) } else { Expr::And(parts) })
+        Ok(parts)
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
@@ -299,10 +345,10 @@ impl Parser {
         };
         self.at += 1;
         if matches!(t.kind, Kind::Not | Kind::Minus | Kind::LParen) {
-            if self.depth >= self.limit {
+            if self.depth >= MAX_DEPTH {
                 return Err(ParseError {
                     pos: t.pos,
-                    message: format!("nested too deeply: at most {} levels of '(', NOT and '-'", self.limit),
+                    message: format!("nested too deeply: at most {MAX_DEPTH} levels of '(', NOT and '-'"),
                 });
             }
             self.depth += 1;
@@ -382,13 +428,14 @@ impl fmt::Display for Term {
     }
 }
 
-/// Bare when that reads back the same; quoted otherwise.
+/// Bare when that reads back the same; quoted otherwise (whitespace: what the lexer separates
+/// on, see the module's doc).
 fn write_value(f: &mut fmt::Formatter<'_>, v: &str, free: bool) -> fmt::Result {
     let keyword = matches!(v, "AND" | "OR" | "NOT" | "&&" | "||");
     let risky = v.is_empty()
         || keyword
         || v.starts_with(['-', '='])
-        || v.bytes().any(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b'\\'))
+        || v.chars().any(|c| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\\'))
         || (free && v.bytes().any(|c| matches!(c, b':' | b'<' | b'>')));
     if !risky {
         return f.write_str(v);
@@ -499,44 +546,63 @@ mod tests {
 }
 
 /// The query with its top-level `field<op>…` terms replaced by `field<op>value` (or removed when
-/// `value` is `None`), leaving every other part as written. Used by filter controls, so that a
-/// control and the typed query are one and the same filter.
+/// `value` is `None` or empty), leaving every other part of it. Used by filter controls, so that
+/// a control and the typed query are one and the same filter.
+///
+/// The parts are the query's top-level parts as written: a parenthesized group is one part, also
+/// when it is the whole query or what is left of it, so the terms inside stay there (clearing
+/// `user:` from `(user:a b) user:c` gives `(user:a b)`, whose `user:` control is empty). The
+/// parts are printed canonically, the control's term last.
+///
+/// A query that does not parse is kept as typed (trimmed of whitespace, which separates and is
+/// never part of a bare word), with the control's term after it.
+///
+/// The edit never makes a valid query invalid. Setting a term on a query whose top level is an
+/// OR puts the OR in parentheses (`(a OR b) user:x`), one level of nesting more; on a query
+/// nested [`MAX_DEPTH`] levels deep that is a level too many for [`parse`], so that edit is
+/// refused and the query comes back unchanged (the control, which reads [`term_value`], shows
+/// that it did not take). Appending the term without the parentheses (`a OR b user:x`) would
+/// mean `a OR (b AND user:x)`, another filter, and no other rewriting keeps both the query as
+/// it was and the term at the top level. Removing a term never adds a level.
 pub fn with_term(query: &str, field: &str, op: Op, value: Option<&str>) -> String {
     let new_term = value
         .filter(|v| !v.is_empty())
         .map(|v| Expr::Term(Term { field: Some(field.to_owned()), op, value: v.to_owned(), pos: 0 }));
-    let same = |e: &Expr| matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op);
-    // One level more than `parse` allows: putting a top-level OR before the control's term puts
-    // it in parentheses, and the query edited that way must be editable again.
-    let parts: Vec<Expr> = match parse_nested(query, MAX_DEPTH + 1) {
-        Ok(Expr::All) => Vec::new(),
-        Ok(Expr::And(v)) => v.into_iter().filter(|e| !same(e)).collect(),
-        Ok(e) if same(&e) => Vec::new(),
-        Ok(e @ Expr::Or(_)) => vec![e],
-        Ok(e) => vec![e],
-        // A query that does not parse is kept as typed; the control's term goes after it.
-        Err(_) => {
-            return [query.trim(), &new_term.map(|t| t.to_string()).unwrap_or_default()].join(" ").trim().to_owned()
-        }
+    let Ok(parts) = top_level(query) else {
+        let kept = query.trim();
+        return match new_term {
+            None => kept.to_owned(),
+            Some(t) if kept.is_empty() => t.to_string(),
+            Some(t) => format!("{kept} {t}"),
+        };
     };
-    let mut parts = parts;
+    // A top-level OR, as the first of several parts, gets parentheses it did not have. (A part
+    // that is an AND, or an OR within the top-level AND, was in parentheses as typed.)
+    let wrapped = new_term.is_some() && matches!(parts[..], [Expr::Or(_)]);
+    let mut parts: Vec<Expr> = parts.into_iter().filter(|e| !is_term(e, field, op)).collect();
     parts.extend(new_term);
-    match parts.len() {
-        0 => String::new(),
-        1 => parts.remove(0).to_string(),
+    let edited = match &parts[..] {
+        [] => String::new(),
+        [group @ Expr::And(_)] => format!("({group})"),
+        [one] => one.to_string(),
         _ => Expr::And(parts).to_string(),
+    };
+    if wrapped && parse(&edited).is_err() {
+        return query.to_owned();
     }
+    edited
 }
 
-/// The value of the top-level `field<op>value` term, if the query has exactly that.
+fn is_term(e: &Expr, field: &str, op: Op) -> bool {
+    matches!(e, Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op)
+}
+
+/// The value of the query's top-level `field<op>value` term (the first, if it has several), as
+/// [`with_term`] sets it; `None` when there is none, or the query does not parse.
 pub fn term_value(query: &str, field: &str, op: Op) -> Option<String> {
-    let find = |e: &Expr| match e {
-        Expr::Term(t) if t.field.as_deref() == Some(field) && t.op == op => Some(t.value.clone()),
+    match top_level(query).ok()?.into_iter().find(|e| is_term(e, field, op))? {
+        Expr::Term(t) => Some(t.value),
         _ => None,
-    };
-    match parse_nested(query, MAX_DEPTH + 1).ok()? {
-        Expr::And(v) => v.iter().find_map(find),
-        e => find(&e),
     }
 }
 
@@ -557,5 +623,54 @@ mod control_tests {
         assert_eq!(with_term("(unclosed", "user", Op::Is, Some("a")), "(unclosed user:a");
         assert_eq!(term_value("x user:\"a b\"", "user", Op::Is).as_deref(), Some("a b"));
         assert_eq!(term_value("x OR user:a", "user", Op::Is), None);
+    }
+
+    #[test]
+    fn a_parenthesized_group_is_one_part_even_alone() {
+        let q = "(user:a b) user:c";
+        assert_eq!(term_value(q, "user", Op::Is).as_deref(), Some("c"));
+        let cleared = with_term(q, "user", Op::Is, None);
+        assert_eq!(cleared, "(user:a b)");
+        assert_eq!(term_value(&cleared, "user", Op::Is), None);
+        assert_eq!(with_term(&cleared, "user", Op::Is, None), cleared);
+        assert_eq!(parse(&cleared), parse("user:a b"));
+        assert_eq!(with_term(&cleared, "user", Op::Is, Some("d")), "(user:a b) user:d");
+        // Parentheses around one term, or an OR, group nothing.
+        assert_eq!(term_value("(user:a)", "user", Op::Is).as_deref(), Some("a"));
+        assert_eq!(with_term("(a OR b) user:c", "user", Op::Is, None), "a OR b");
+    }
+
+    #[test]
+    fn an_edit_that_would_nest_too_deeply_is_refused() {
+        let q = format!("{}a OR b", "-".repeat(MAX_DEPTH));
+        assert!(parse(&q).is_ok());
+        assert_eq!(with_term(&q, "user", Op::Is, Some("x")), q);
+        assert_eq!(with_term(&q, "user", Op::Is, None), q);
+        // One level less leaves room for the parentheses.
+        let q = &q[1..];
+        let edited = with_term(q, "user", Op::Is, Some("x"));
+        assert_eq!(edited, format!("({q}) user:x"));
+        assert!(parse(&edited).is_ok());
+        // Within an AND, the OR has its parentheses already.
+        let q = format!("({}a OR b) c", "-".repeat(MAX_DEPTH - 1));
+        assert_eq!(with_term(&q, "user", Op::Is, Some("x")), format!("{q} user:x"));
+    }
+
+    #[test]
+    fn whitespace_is_what_unicode_says_in_lexer_printer_and_trim() {
+        for v in ["\u{a0}", "b\u{a0}", "\u{3000}x", "a\u{b}b", "\u{2028}", "\u{85}"] {
+            let t = term_text("user", v);
+            assert!(t.ends_with('"'), "{t:?}");
+            assert_eq!(parse(&t).map(|e| e.to_string()), Ok(t.clone()));
+        }
+        assert_eq!(
+            parse("a\u{a0}b\u{3000}-c\u{b}(d)"),
+            parse("a b -c (d)"),
+            "no-break, ideographic and vertical-tab spaces separate"
+        );
+        assert_eq!(with_term("(", "user", Op::Is, Some("\u{a0}")), "( user:\"\u{a0}\"");
+        assert_eq!(with_term("a AND", "user", Op::Is, Some("b\u{a0}")), "a AND user:\"b\u{a0}\"");
+        assert_eq!(with_term(" (\u{a0}", "user", Op::Is, None), "(");
+        assert_eq!(with_term("\u{a0}", "user", Op::Is, Some("a")), "user:a");
     }
 }
