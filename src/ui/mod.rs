@@ -77,25 +77,36 @@ pub fn app() -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
     let last_overview = use_mut_ref(|| 0.0f64);
+    // Events in the model when the views last followed it during a load.
+    let views_at = use_mut_ref(|| 0u64);
     let backend = {
         let d = state.dispatcher();
-        let (last_overview, pending) = (last_overview.clone(), pending.clone());
+        let (last_overview, pending, views_at) = (last_overview.clone(), pending.clone(), views_at.clone());
         use_memo((), move |_| {
             let holder: Rc<std::cell::RefCell<Option<Backend>>> = Rc::default();
             let h = holder.clone();
             let notify = Callback::from(move |r: Response| {
                 let Some(b) = h.borrow().clone() else { return };
                 match r {
-                    Response::Started { .. } => d.dispatch(Action::Started),
+                    Response::Started { .. } => {
+                        *views_at.borrow_mut() = 0;
+                        d.dispatch(Action::Started)
+                    }
                     Response::Progress(p) => {
+                        let events = p.events;
                         d.dispatch(Action::Progress(p));
-                        // While loading, views and the overview follow the model every 1.5 s:
-                        // enough to watch it grow, without keeping the page busy.
+                        // While loading, the overview follows the model every 1.5 s. The views
+                        // follow it each time it has doubled: each refresh re-indexes every
+                        // event read so far, and doubling keeps that work under twice one
+                        // final indexing, however big the load.
                         let now = js_sys::Date::now();
                         if now - *last_overview.borrow() > 1500.0 {
                             *last_overview.borrow_mut() = now;
-                            d.dispatch(Action::Changed);
                             fetch_overview(&b, &d);
+                            if events >= 2 * *views_at.borrow() {
+                                *views_at.borrow_mut() = events.max(1);
+                                d.dispatch(Action::Changed);
+                            }
                         }
                     }
                     Response::Loaded { cancelled, millis, bytes, events, parse_millis, read_millis } => {

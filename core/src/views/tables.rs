@@ -110,7 +110,11 @@ pub struct Views {
 
 impl Views {
     pub fn page(&mut self, m: &mut Model, req: &TableRequest) -> Page {
-        m.ensure_sorted();
+        // Files and problems are listed from the model itself: asking for them while a load
+        // runs (as each file is hashed) must not rebuild the time index of every event.
+        if !matches!(req.table, Table::Files | Table::Problems) {
+            m.ensure_sorted();
+        }
         let (events, sessions) = (m.events.len(), m.sessions.len());
         let fresh = |c: &Cached| {
             c.table == req.table
@@ -197,8 +201,11 @@ impl Views {
 
     /// Ids of every row of `table` matching `filter`, in `sort` order.
     fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Vec<u32>, u32) {
-        // Ranks put strings in text order; only sorting by a text column needs them.
-        if sort.key != SortKey::Time && self.ranks_for != m.strings.len() {
+        // Ranks put strings in text order; only sorting events or sessions by a text column
+        // needs them (files and problems sort by their own fields, and are asked for as each
+        // file is hashed during a load: ranking every string then would be wasted).
+        let ranked = matches!(table, Table::Events | Table::Auth | Table::Sessions | Table::Recordings);
+        if ranked && sort.key != SortKey::Time && self.ranks_for != m.strings.len() {
             self.ranks = m.strings.ranks();
             self.ranks_for = m.strings.len();
         }
