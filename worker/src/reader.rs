@@ -1,10 +1,16 @@
 //! The reader role: reads each file once, in slices, hashes it (SHA-256, as stored), and streams
 //! the slices to the model worker. It runs ahead only as far as the model worker has given
 //! credit, so memory stays bounded however fast reading is.
+//!
+//! Hashing: where the page is a secure context (https, localhost, file), the browser's own
+//! SHA-256 (`crypto.subtle`, native code, off this thread) digests each file after its slices
+//! have gone out, one file at a time; elsewhere, and for files too big to hold at once, the
+//! slices are hashed here as they pass (sha2 in wasm, several times slower: on two cores it
+//! competed with parsing for a whole core).
 
 use super::files::{finish_read_buffer, start_read, SLICE};
 use super::{pipe, unpack};
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use review_core::problem::FileId;
 use review_protocol::{decode, Pipe};
 use sha2::{Digest, Sha256};
@@ -12,14 +18,19 @@ use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, MessageEvent, MessagePort};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, MessageEvent, MessagePort, SubtleCrypto};
+
+/// Largest file the browser digests whole (it holds the file in memory while it does).
+const WHOLE_FILE_DIGEST_MAX: u64 = 256 << 20;
 
 struct Current {
     file: FileId,
     blob: Blob,
     offset: u64,
     size: u64,
-    hasher: Sha256,
+    /// Hashing as the slices pass; `None`: the browser digests the file once it is read.
+    hasher: Option<Sha256>,
 }
 
 struct Reader {
@@ -30,6 +41,9 @@ struct Reader {
     /// Files whose bytes the parser no longer needs: they are only hashed.
     hash_only: HashSet<FileId>,
     running: bool,
+    /// Files read, waiting for the browser to digest them (one at a time, to bound memory).
+    to_digest: VecDeque<(FileId, Blob)>,
+    digesting: bool,
 }
 
 thread_local! {
@@ -57,6 +71,7 @@ pub fn start(port: MessagePort) {
                 r.queue.clear();
                 r.current = None;
                 r.credits = 0;
+                r.to_digest.clear();
             }
             _ => {}
         });
@@ -72,6 +87,8 @@ pub fn start(port: MessagePort) {
             credits: 0,
             hash_only: HashSet::new(),
             running: false,
+            to_digest: VecDeque::new(),
+            digesting: false,
         })
     });
 }
@@ -89,9 +106,21 @@ fn next_slice(r: &mut Reader) -> Option<(FileId, Blob, u64, u64)> {
     if r.current.is_none() {
         let (file, blob) = r.queue.pop_front()?;
         let size = blob.size() as u64;
-        r.current = Some(Current { file, blob, offset: 0, size, hasher: Sha256::new() });
+        let browser_digests = size <= WHOLE_FILE_DIGEST_MAX && subtle().is_some();
+        let hasher = (!browser_digests).then(Sha256::new);
+        r.current = Some(Current { file, blob, offset: 0, size, hasher });
     }
     let c = r.current.as_ref()?;
+    if c.hasher.is_none() && r.hash_only.contains(&c.file) {
+        // The parser is done with it and the browser hashes it whole: no more slices.
+        let file = c.file;
+        r.hash_only.remove(&file);
+        if let Some(c) = r.current.take() {
+            r.to_digest.push_back((file, c.blob));
+        }
+        digest_next(r);
+        return next_slice(r);
+    }
     // Bytes still wanted cost a credit; hashing alone does not.
     if !r.hash_only.contains(&c.file) && r.credits == 0 {
         return None;
@@ -120,12 +149,22 @@ async fn pump() {
                         let transfer = Array::of1(&buffer);
                         pipe(&r.port, Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
                     }
-                    c.hasher.update(&bytes);
+                    match c.hasher.as_mut() {
+                        Some(hasher) => hasher.update(&bytes),
+                        None if last => {
+                            let blob = c.blob.clone();
+                            r.to_digest.push_back((file, blob));
+                            digest_next(r);
+                        }
+                        None => {}
+                    }
                     if last {
-                        let sha256 = hex(&std::mem::take(&mut c.hasher).finalize());
-                        r.current = None;
+                        let hasher = r.current.take().and_then(|c| c.hasher);
                         r.hash_only.remove(&file);
-                        pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new());
+                        if let Some(hasher) = hasher {
+                            let sha256 = hex(&hasher.finalize());
+                            pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new());
+                        }
                     }
                 }
                 Err(error) => {
@@ -135,6 +174,43 @@ async fn pump() {
             }
         });
     }
+}
+
+/// The browser's SHA-256, where the page may use it (a secure context).
+fn subtle() -> Option<SubtleCrypto> {
+    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let subtle = Reflect::get(&crypto, &"subtle".into()).ok()?;
+    (!subtle.is_undefined() && !subtle.is_null()).then(|| subtle.unchecked_into())
+}
+
+/// Starts digesting the next file read, unless one is under way.
+fn digest_next(r: &mut Reader) {
+    if r.digesting {
+        return;
+    }
+    let Some((file, blob)) = r.to_digest.pop_front() else { return };
+    r.digesting = true;
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = digest(&blob).await;
+        with_reader(|r| {
+            r.digesting = false;
+            let message = match result {
+                Ok(sha256) => Pipe::Hashed { file, sha256 },
+                Err(error) => Pipe::Failed { file, error: format!("could not hash it: {error}") },
+            };
+            pipe(&r.port, message, &Array::new(), &Array::new());
+            digest_next(r);
+        });
+    });
+}
+
+async fn digest(blob: &Blob) -> Result<String, String> {
+    let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let subtle = subtle().ok_or("no crypto.subtle")?;
+    let bytes = JsFuture::from(blob.array_buffer()).await.map_err(describe)?;
+    let hash = subtle.digest_with_str_and_buffer_source("SHA-256", &bytes.unchecked_into()).map_err(describe)?;
+    let hash: ArrayBuffer = JsFuture::from(hash).await.map_err(describe)?.unchecked_into();
+    Ok(hex(&Uint8Array::new(&hash).to_vec()))
 }
 
 fn hex(bytes: &[u8]) -> String {
