@@ -18,7 +18,11 @@ pub const DEFAULT_IDLE_CAP: Millis = 2000;
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// Read these files (their handles ride along, in the same order as `paths`).
+    /// File handles for the next `Load`, handed over a few at a time: the first post of a
+    /// File costs the page ~0.2 ms, so thousands at once would block it.
+    Offer,
+    /// Read these files: the handles offered since the last load, then any riding along, in
+    /// the order of `paths`.
     Load {
         paths: Vec<String>,
     },

@@ -103,10 +103,25 @@ impl Backend {
         send(&self.0.model, 0, req, &[]);
     }
 
-    /// Loads files (with their paths as dropped).
+    /// Loads files (with their paths as dropped). The handles go over a few at a time, for
+    /// at most ~10 ms per task (the first post of a File can cost the page up to 2 ms), so that
+    /// a folder of thousands of files never blocks the page.
     pub fn load(&self, files: Vec<(String, File)>) {
-        let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
-        send(&self.0.model, 0, Request::Load { paths }, &handles);
+        const BATCH: usize = 4;
+        const TASK_MILLIS: f64 = 10.0;
+        let model = self.0.model.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
+            let mut batches = handles.chunks(BATCH).peekable();
+            while batches.peek().is_some() {
+                let started = js_sys::Date::now();
+                while let Some(batch) = batches.next_if(|_| js_sys::Date::now() - started < TASK_MILLIS) {
+                    send(&model, 0, Request::Offer, batch);
+                }
+                gloo::timers::future::TimeoutFuture::new(0).await;
+            }
+            send(&model, 0, Request::Load { paths }, &[]);
+        });
     }
 
     pub fn cancel(&self) {

@@ -44,6 +44,8 @@ struct State {
     findings: Vec<review_core::detect::Finding>,
     /// The export under way, if any.
     export: Option<review_core::views::Export>,
+    /// Handles offered for the next load.
+    offered: Vec<Blob>,
 }
 
 impl State {
@@ -58,6 +60,7 @@ impl State {
             settings: review_core::detect::Settings::default(),
             findings: Vec::new(),
             export: None,
+            offered: Vec::new(),
         }
     }
 }
@@ -116,7 +119,12 @@ fn handle(id: u32, req: Request, extra: Array) {
     match req {
         Request::Connect { reader: true } => reader::start(extra.get(0).unchecked_into()),
         Request::Connect { reader: false } => connect(extra.get(0).unchecked_into()),
-        Request::Load { paths } => loader::load(paths, handles()),
+        Request::Offer => with_state(|s| s.offered.extend(handles())),
+        Request::Load { paths } => {
+            let mut offered = with_state(|s| std::mem::take(&mut s.offered));
+            offered.extend(handles());
+            loader::load(paths, offered)
+        }
         Request::Cancel => loader::cancel(),
         Request::Clear => {
             with_state(|s| {
