@@ -20,11 +20,16 @@ pub const DEFAULT_IDLE_CAP: Millis = 2000;
 pub enum Request {
     /// File handles for the next `Load`, handed over a few at a time: the first post of a
     /// File costs the page ~0.2 ms, so thousands at once would block it.
-    Offer,
-    /// Read these files: the handles offered since the last load, then any riding along, in
-    /// the order of `paths`.
+    /// The `batch` numbers the load they are for: two drops in quick succession interleave
+    /// their offers.
+    Offer {
+        batch: u32,
+    },
+    /// Read these files: the handles offered for `batch`, then any riding along, in the order
+    /// of `paths`.
     Load {
         paths: Vec<String>,
+        batch: u32,
     },
     /// Stop loading; what was read so far stays.
     Cancel,

@@ -107,20 +107,23 @@ impl Backend {
     /// at most ~10 ms per task (the first post of a File can cost the page up to 2 ms), so that
     /// a folder of thousands of files never blocks the page.
     pub fn load(&self, files: Vec<(String, File)>) {
-        const BATCH: usize = 4;
+        const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
         let model = self.0.model.clone();
+        // Numbered from the request ids: unique while the page lives.
+        let number = self.0.next_id.get();
+        self.0.next_id.set(number.wrapping_add(1).max(1));
         wasm_bindgen_futures::spawn_local(async move {
             let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
-            let mut batches = handles.chunks(BATCH).peekable();
+            let mut batches = handles.chunks(PER_MESSAGE).peekable();
             while batches.peek().is_some() {
                 let started = js_sys::Date::now();
-                while let Some(batch) = batches.next_if(|_| js_sys::Date::now() - started < TASK_MILLIS) {
-                    send(&model, 0, Request::Offer, batch);
+                while let Some(handles) = batches.next_if(|_| js_sys::Date::now() - started < TASK_MILLIS) {
+                    send(&model, 0, Request::Offer { batch: number }, handles);
                 }
                 gloo::timers::future::TimeoutFuture::new(0).await;
             }
-            send(&model, 0, Request::Load { paths }, &[]);
+            send(&model, 0, Request::Load { paths, batch: number }, &[]);
         });
     }
 

@@ -44,8 +44,8 @@ struct State {
     findings: Vec<review_core::detect::Finding>,
     /// The export under way, if any.
     export: Option<review_core::views::Export>,
-    /// Handles offered for the next load.
-    offered: Vec<Blob>,
+    /// Handles offered for loads not yet asked for, by batch.
+    offered: HashMap<u32, Vec<Blob>>,
 }
 
 impl State {
@@ -60,7 +60,7 @@ impl State {
             settings: review_core::detect::Settings::default(),
             findings: Vec::new(),
             export: None,
-            offered: Vec::new(),
+            offered: HashMap::new(),
         }
     }
 }
@@ -119,10 +119,21 @@ fn handle(id: u32, req: Request, extra: Array) {
     match req {
         Request::Connect { reader: true } => reader::start(extra.get(0).unchecked_into()),
         Request::Connect { reader: false } => connect(extra.get(0).unchecked_into()),
-        Request::Offer => with_state(|s| s.offered.extend(handles())),
-        Request::Load { paths } => {
-            let mut offered = with_state(|s| std::mem::take(&mut s.offered));
+        Request::Offer { batch } => with_state(|s| s.offered.entry(batch).or_default().extend(handles())),
+        Request::Load { paths, batch } => {
+            let mut offered = with_state(|s| s.offered.remove(&batch).unwrap_or_default());
             offered.extend(handles());
+            if offered.len() != paths.len() {
+                // Only if the page was cleared while it was still handing files over.
+                let missing = paths.len().abs_diff(offered.len());
+                post(
+                    0,
+                    Response::Error(format!(
+                        "{missing} of the {} files dropped did not reach the reader; drop them again.",
+                        paths.len()
+                    )),
+                );
+            }
             loader::load(paths, offered)
         }
         Request::Cancel => loader::cancel(),
