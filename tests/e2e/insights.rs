@@ -218,6 +218,8 @@ async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result
     );
     b.click_text(".querybar button", "Clear filter").await?;
     b.click_text(".rail button", "Dashboard").await?;
+    // The dashboard is asked for afresh: wait for its answer before reading it.
+    b.wait_text(".dashboard", "< 10 min").await?;
     let bar = b.js("const r = Array.from(document.querySelectorAll('.dashboard table.top tr')).find(r => r.textContent.includes('< 10 min')); const n = r.querySelector('.num').textContent; r.querySelector('button').click(); return n").await?;
     let sessions = number(bar.as_str().unwrap_or_default());
     b.wait_text(".count", &format!("{sessions} of")).await?;
