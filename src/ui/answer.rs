@@ -28,7 +28,13 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
             if !keep {
                 answer.set(None);
             }
-            backend.request(req, move |r| answer.set(Some(Rc::new(r))));
+            // Asked a task later: a table asked for in the same render goes first (the worker
+            // answers in order), so rows come before the aggregates beside them; and a key
+            // superseded before then (typing) is never asked for.
+            let timer = gloo::timers::callback::Timeout::new(0, move || {
+                backend.request(req, move |r| answer.set(Some(Rc::new(r))));
+            });
+            move || drop(timer)
         });
     }
     (*answer).clone()
