@@ -164,6 +164,8 @@ pub enum Response {
     Facets(Box<Facets>),
     Histogram(Box<Histogram>),
     Dashboard(Box<Dashboard>),
+    /// A count or chart not computed: a newer request of its kind came before its turn.
+    Superseded,
     /// A part of an export: `written` of `rows` rows are in the parts so far.
     ExportChunk {
         bytes: Vec<u8>,

@@ -32,7 +32,12 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
             // answers in order), so rows come before the aggregates beside them; and a key
             // superseded before then (typing) is never asked for.
             let timer = gloo::timers::callback::Timeout::new(0, move || {
-                backend.request(req, move |r| answer.set(Some(Rc::new(r))));
+                backend.request(req, move |r| {
+                    // A newer request of the same kind is on its way: keep what is shown.
+                    if !matches!(r, Response::Superseded) {
+                        answer.set(Some(Rc::new(r)))
+                    }
+                });
             });
             move || drop(timer)
         });

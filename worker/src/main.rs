@@ -8,6 +8,7 @@
 mod export;
 mod files;
 mod findings;
+mod later;
 mod loader;
 mod player;
 mod reader;
@@ -106,7 +107,11 @@ fn start() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let (bytes, extra) = unpack(ev.data());
         match decode::<Request>(&bytes) {
-            Some(env) => handle(env.id, env.body, extra),
+            Some(env) => {
+                if let Some(req) = later::defer(env.id, env.body) {
+                    handle(env.id, req, extra)
+                }
+            }
             None => post(0, Response::Error("the worker received a message it could not read".into())),
         }
     });

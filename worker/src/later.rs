@@ -1,0 +1,78 @@
+//! The counts and charts beside the tables (facets, histogram, dashboard) are answered after
+//! everything else. Each waits in a slot of its own kind and table; a newer request replaces
+//! it (the older is answered `Superseded`), and one is computed per task, so a table asked for
+//! meanwhile, typically for the next query typed, is answered first.
+
+use super::{handle, post, scope};
+use js_sys::Array;
+use review_core::views::Table;
+use review_protocol::{Request, Response};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Which slot a request waits in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Facets(Table),
+    Histogram(Table),
+    Dashboard,
+}
+
+fn slot(req: &Request) -> Option<Slot> {
+    match req {
+        Request::Facets { table, .. } => Some(Slot::Facets(*table)),
+        Request::Histogram(h) => Some(Slot::Histogram(h.table)),
+        Request::Dashboard(_) => Some(Slot::Dashboard),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct Waiting {
+    /// In order of arrival.
+    requests: Vec<(Slot, u32, Request)>,
+    scheduled: bool,
+}
+
+thread_local! {
+    static WAITING: RefCell<Waiting> = RefCell::new(Waiting::default());
+}
+
+/// Holds `req` back if it is a count or chart; gives it back otherwise.
+pub fn defer(id: u32, req: Request) -> Option<Request> {
+    let Some(slot) = slot(&req) else { return Some(req) };
+    let (superseded, schedule) = WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        let superseded = w.requests.iter().position(|(s, ..)| *s == slot).map(|i| w.requests.remove(i).1);
+        w.requests.push((slot, id, req));
+        (superseded, !std::mem::replace(&mut w.scheduled, true))
+    });
+    if let Some(old) = superseded {
+        post(old, Response::Superseded);
+    }
+    if schedule {
+        next_task();
+    }
+    None
+}
+
+/// Computes the oldest waiting request, in a task of its own after the messages already
+/// queued.
+fn next_task() {
+    let run = Closure::once_into_js(|| {
+        let next = WAITING.with(|w| {
+            let mut w = w.borrow_mut();
+            let next = (!w.requests.is_empty()).then(|| w.requests.remove(0));
+            w.scheduled = next.is_some() && !w.requests.is_empty();
+            next
+        });
+        if let Some((_, id, req)) = next {
+            handle(id, req, Array::new());
+            if WAITING.with(|w| w.borrow().scheduled) {
+                next_task();
+            }
+        }
+    });
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 0);
+}
