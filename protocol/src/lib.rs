@@ -288,8 +288,9 @@ pub enum Pipe {
     Credit(u32),
     /// Model → reader: only hash the rest of this file; its bytes are not needed.
     HashOnly(FileId),
-    /// Model → reader: stop reading (loading was cancelled); files not begun are not hashed.
-    Stop,
+    /// Model → reader: stop reading; files not begun are not hashed. `forget`: everything was
+    /// cleared (file ids start again), so hashes still being computed are dropped too.
+    Stop { forget: bool },
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
     Slice { file: FileId, start: u64, end: u64, last: bool },
     /// Reader → model: a file was read to its end: its SHA-256.

@@ -20,6 +20,8 @@ struct Inner {
     /// Reads and hashes files, streaming them to `model`.
     hasher: Worker,
     next_id: Cell<u32>,
+    /// Counts Clears: a handoff of files begun before one stops.
+    clears: Cell<u32>,
     pending: RefCell<HashMap<u32, Answer>>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
 }
@@ -79,6 +81,7 @@ impl Backend {
                 model,
                 hasher,
                 next_id: Cell::new(1),
+                clears: Cell::new(0),
                 pending: RefCell::new(HashMap::new()),
                 _listeners: vec![on_model, on_hash],
             }
@@ -109,7 +112,8 @@ impl Backend {
     pub fn load(&self, files: Vec<(String, File)>) {
         const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
-        let model = self.0.model.clone();
+        let inner = self.0.clone();
+        let clears = inner.clears.get();
         // Numbered from the request ids: unique while the page lives.
         let number = self.0.next_id.get();
         self.0.next_id.set(number.wrapping_add(1).max(1));
@@ -117,13 +121,18 @@ impl Backend {
             let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
             let mut batches = handles.chunks(PER_MESSAGE).peekable();
             while batches.peek().is_some() {
+                if inner.clears.get() != clears {
+                    return; // cleared meanwhile: the worker has forgotten what was offered
+                }
                 let started = js_sys::Date::now();
                 while let Some(handles) = batches.next_if(|_| js_sys::Date::now() - started < TASK_MILLIS) {
-                    send(&model, 0, Request::Offer { batch: number }, handles);
+                    send(&inner.model, 0, Request::Offer { batch: number }, handles);
                 }
                 gloo::timers::future::TimeoutFuture::new(0).await;
             }
-            send(&model, 0, Request::Load { paths, batch: number }, &[]);
+            if inner.clears.get() == clears {
+                send(&inner.model, 0, Request::Load { paths, batch: number }, &[]);
+            }
         });
     }
 
@@ -132,6 +141,7 @@ impl Backend {
     }
 
     pub fn clear(&self) {
+        self.0.clears.set(self.0.clears.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Clear, &[]);
     }
 }

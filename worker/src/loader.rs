@@ -173,7 +173,7 @@ pub fn cancel() {
         for file in open {
             s.ingest.close(file);
         }
-        stop_reading(s);
+        stop_reading(s, false);
         let loading = s.loading.as_mut().expect("loading");
         !std::mem::replace(&mut loading.finishing, true)
     });
@@ -183,9 +183,9 @@ pub fn cancel() {
 }
 
 /// Tells the reader to stop.
-pub fn stop_reading(s: &State) {
+pub fn stop_reading(s: &State, forget: bool) {
     if let Some(port) = &s.port {
-        pipe(port, Pipe::Stop, &Array::new(), &Array::new());
+        pipe(port, Pipe::Stop { forget }, &Array::new(), &Array::new());
     }
 }
 

@@ -128,23 +128,23 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Load { paths, batch } => {
             let mut offered = with_state(|s| s.offered.remove(&batch).unwrap_or_default());
             offered.extend(handles());
-            if offered.len() != paths.len() {
-                // Only if the page was cleared while it was still handing files over.
-                let missing = paths.len().abs_diff(offered.len());
-                post(
-                    0,
-                    Response::Error(format!(
-                        "{missing} of the {} files dropped did not reach the reader; drop them again.",
-                        paths.len()
-                    )),
+            if offered.len() == paths.len() {
+                loader::load(paths, offered)
+            } else {
+                // Only if the page was cleared while handing them over: pairing the rest with
+                // the paths would put files under other files' names.
+                let message = format!(
+                    "The {} files dropped were not all handed over (the page was cleared meanwhile); none were \
+                     read. Drop them again.",
+                    paths.len()
                 );
+                post(0, Response::Error(message));
             }
-            loader::load(paths, offered)
         }
         Request::Cancel => loader::cancel(),
         Request::Clear => {
             with_state(|s| {
-                loader::stop_reading(s);
+                loader::stop_reading(s, true);
                 let (port, settings) = (s.port.take(), std::mem::take(&mut s.settings));
                 *s = State::new(port);
                 s.settings = settings;

@@ -44,6 +44,10 @@ struct Reader {
     /// Files read, waiting for the browser to digest them (one at a time, to bound memory).
     to_digest: VecDeque<(FileId, Blob)>,
     digesting: bool,
+    /// Files the browser could not digest: hashed here, as their slices pass, instead.
+    stream_hash: HashSet<FileId>,
+    /// Counts Clears: a digest begun before one belongs to a file id since reused.
+    epoch: u32,
 }
 
 thread_local! {
@@ -65,13 +69,23 @@ pub fn start(port: MessagePort) {
             }
             Pipe::Credit(n) => r.credits += n,
             Pipe::HashOnly(file) => {
-                r.hash_only.insert(file);
+                // Only for a file still being read: one read ahead to its end needs nothing.
+                let reading = r.current.as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);
+                if reading {
+                    r.hash_only.insert(file);
+                }
             }
-            Pipe::Stop => {
+            Pipe::Stop { forget } => {
                 r.queue.clear();
                 r.current = None;
                 r.credits = 0;
-                r.to_digest.clear();
+                r.hash_only.clear();
+                // A cancelled load keeps the hashes of the files it read to their end.
+                if forget {
+                    r.to_digest.clear();
+                    r.stream_hash.clear();
+                    r.epoch = r.epoch.wrapping_add(1);
+                }
             }
             _ => {}
         });
@@ -89,6 +103,8 @@ pub fn start(port: MessagePort) {
             running: false,
             to_digest: VecDeque::new(),
             digesting: false,
+            stream_hash: HashSet::new(),
+            epoch: 0,
         })
     });
 }
@@ -106,7 +122,7 @@ fn next_slice(r: &mut Reader) -> Option<(FileId, Blob, u64, u64)> {
     if r.current.is_none() {
         let (file, blob) = r.queue.pop_front()?;
         let size = blob.size() as u64;
-        let browser_digests = size <= WHOLE_FILE_DIGEST_MAX && subtle().is_some();
+        let browser_digests = size <= WHOLE_FILE_DIGEST_MAX && !r.stream_hash.contains(&file) && subtle().is_some();
         let hasher = (!browser_digests).then(Sha256::new);
         r.current = Some(Current { file, blob, offset: 0, size, hasher });
     }
@@ -140,8 +156,9 @@ async fn pump() {
             let Some(c) = r.current.as_mut().filter(|c| c.file == file && c.offset == start) else { return };
             match read {
                 Ok(buffer) => {
-                    // Forward first, hash after: the parser must not wait for the hash.
-                    let bytes = Uint8Array::new(&buffer).to_vec();
+                    // Forward first, hash after: the parser must not wait for the hash. Only
+                    // hashing here needs the bytes in wasm memory.
+                    let bytes = c.hasher.is_some().then(|| Uint8Array::new(&buffer).to_vec());
                     c.offset = end;
                     let last = end >= c.size;
                     if !r.hash_only.contains(&file) {
@@ -150,7 +167,7 @@ async fn pump() {
                         pipe(&r.port, Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
                     }
                     match c.hasher.as_mut() {
-                        Some(hasher) => hasher.update(&bytes),
+                        Some(hasher) => hasher.update(bytes.as_deref().unwrap_or_default()),
                         None if last => {
                             let blob = c.blob.clone();
                             r.to_digest.push_back((file, blob));
@@ -161,6 +178,7 @@ async fn pump() {
                     if last {
                         let hasher = r.current.take().and_then(|c| c.hasher);
                         r.hash_only.remove(&file);
+                        r.stream_hash.remove(&file);
                         if let Some(hasher) = hasher {
                             let sha256 = hex(&hasher.finalize());
                             pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new());
@@ -190,17 +208,25 @@ fn digest_next(r: &mut Reader) {
     }
     let Some((file, blob)) = r.to_digest.pop_front() else { return };
     r.digesting = true;
+    let epoch = r.epoch;
     wasm_bindgen_futures::spawn_local(async move {
         let result = digest(&blob).await;
         with_reader(|r| {
             r.digesting = false;
-            let message = match result {
-                Ok(sha256) => Pipe::Hashed { file, sha256 },
-                Err(error) => Pipe::Failed { file, error: format!("could not hash it: {error}") },
-            };
-            pipe(&r.port, message, &Array::new(), &Array::new());
+            if r.epoch == epoch {
+                match result {
+                    Ok(sha256) => pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new()),
+                    // E.g. no memory for the whole file at once: hash it here, slice by slice.
+                    Err(_) => {
+                        r.stream_hash.insert(file);
+                        r.hash_only.insert(file);
+                        r.queue.push_front((file, blob));
+                    }
+                }
+            }
             digest_next(r);
         });
+        kick();
     });
 }
 
