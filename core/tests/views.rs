@@ -124,3 +124,25 @@ fn a_session_known_only_from_its_recording_shows_who_where_when() {
         review_core::views::RecordingStatus::Loaded { generation: 3, duration_ms: Some(59_000), .. }
     ));
 }
+
+#[test]
+fn files_and_problems_tables_follow_files_that_add_no_events() {
+    let mut ing = Ingest::new(Options::default());
+    ing.add_bytes(
+        "log/a.log",
+        b"{\"event\":\"user.login\",\"uid\":\"1\",\"user\":\"u\",\"time\":\"2017-02-02T13:00:00Z\"}\n",
+    );
+    let mut views = Views::default();
+    let mut total =
+        |views: &mut Views, m: &mut Model, table| views.page(m, &req(table, "", SortKey::Time, false, 0, 100)).total;
+    assert_eq!(total(&mut views, &mut ing.model, Table::Files), 1);
+    assert_eq!(total(&mut views, &mut ing.model, Table::Problems), 0);
+    // A file that gives no event, only problems: the same events, a new file and problems.
+    ing.add_bytes("log/b.log", b"{\"event\":\"user.login\",\"time\":\n{\"event\n");
+    let events = ing.model.events.len();
+    assert_eq!(events, 1);
+    assert_eq!(total(&mut views, &mut ing.model, Table::Files), 2);
+    let problems = ing.model.problems.len() as u32;
+    assert!(problems > 0, "the bad lines are problems");
+    assert_eq!(total(&mut views, &mut ing.model, Table::Problems), problems);
+}

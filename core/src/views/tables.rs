@@ -93,9 +93,8 @@ struct Cached {
     table: Table,
     query: String,
     sort: Sort,
-    /// Model size when computed: more events invalidate it.
-    events: usize,
-    sessions: usize,
+    /// Model size when computed: more events, sessions, files or problems invalidate it.
+    size: [usize; 4],
     ids: Vec<u32>,
     unfiltered: u32,
 }
@@ -115,14 +114,8 @@ impl Views {
         if !matches!(req.table, Table::Files | Table::Problems) {
             m.ensure_sorted();
         }
-        let (events, sessions) = (m.events.len(), m.sessions.len());
-        let fresh = |c: &Cached| {
-            c.table == req.table
-                && c.query == req.query
-                && c.sort == req.sort
-                && c.events == events
-                && c.sessions == sessions
-        };
+        let size = [m.events.len(), m.sessions.len(), m.files.len(), m.problems.len()];
+        let fresh = |c: &Cached| c.table == req.table && c.query == req.query && c.sort == req.sort && c.size == size;
         let mut error = None;
         if !self.cached.iter().any(fresh) {
             let compiled = match req.table {
@@ -142,8 +135,7 @@ impl Views {
                 table: req.table,
                 query: req.query.clone(),
                 sort: req.sort,
-                events,
-                sessions,
+                size,
                 ids,
                 unfiltered,
             });
