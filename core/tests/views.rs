@@ -133,7 +133,7 @@ fn files_and_problems_tables_follow_files_that_add_no_events() {
         b"{\"event\":\"user.login\",\"uid\":\"1\",\"user\":\"u\",\"time\":\"2017-02-02T13:00:00Z\"}\n",
     );
     let mut views = Views::default();
-    let mut total =
+    let total =
         |views: &mut Views, m: &mut Model, table| views.page(m, &req(table, "", SortKey::Time, false, 0, 100)).total;
     assert_eq!(total(&mut views, &mut ing.model, Table::Files), 1);
     assert_eq!(total(&mut views, &mut ing.model, Table::Problems), 0);
