@@ -2,11 +2,12 @@
 //! recordings with the audit lines that list them. Each set is written once and reused while its
 //! marker file says it was made with the same parameters.
 
-use crate::shell;
 use review_recording::encode::{self, ProtoOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use synth::bulk::{self, BulkOptions};
+use synth::layout::files_under;
+use synth::shell;
 use synth::timefmt::{rfc3339, utc, Precision};
 
 const SEED: u64 = 1;
@@ -61,24 +62,6 @@ fn read_marker(marker: &Path, wanted: &str) -> Option<u64> {
         return None;
     }
     lines.next()?.strip_prefix("events=")?.parse().ok()
-}
-
-/// Every file under `dir` (not the marker), sorted.
-pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// A recording on disk with the audit log that names its session.

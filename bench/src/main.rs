@@ -20,7 +20,6 @@ mod queries;
 mod report;
 mod run;
 mod server;
-mod shell;
 mod stats;
 mod web;
 

@@ -17,21 +17,10 @@ use std::time::Duration;
 
 /// Every file under `dir` (dot files aside) read into memory: (path, bytes), sorted.
 fn read_dir(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
-                let name = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-                out.push((name, std::fs::read(&path)?));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    synth::layout::files_under(dir)?
+        .into_iter()
+        .map(|path| Ok((path.strip_prefix(dir).unwrap_or(&path).display().to_string(), std::fs::read(&path)?)))
+        .collect()
 }
 
 fn input_dir() -> PathBuf {

@@ -12,265 +12,20 @@
 //! `SEEK_BENCH_NAIVE_TARGETS=N` sets how many targets the slow replay-from-start method gets.
 
 use criterion::Criterion;
-use review_recording::{EventKind, Millis, Print, Recording, SessionEvent};
+use review_recording::encode::ProtoOptions;
+use review_recording::{Millis, Part, Recording};
 use review_replay::{Player, SearchOptions, DEFAULT_KEYFRAME_INTERVAL};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use synth::rng::Rng;
 
-/// xorshift64*: fixed, dependency-free randomness so every run builds the same recordings.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn range(&mut self, low: u64, high: u64) -> u64 {
-        low + self.below(high - low + 1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-const WORDS: &[&str] = &[
-    "kube", "deploy", "config", "auth", "proxy", "node", "cluster", "session", "audit", "token", "cert", "role",
-    "user", "db", "backup", "nginx", "redis", "postgres", "worker", "api",
-];
-const COMMANDS: &[&str] = &[
-    "ls -la --color=auto",
-    "git status",
-    "git log --oneline -n 20",
-    "tail -n 40 /var/log/syslog",
-    "cargo build --release",
-    "kubectl get pods -A",
-    "ps aux | grep nginx",
-    "cat /etc/hosts",
-    "df -h",
-    "journalctl -u teleport -n 30",
-    "sudo systemctl restart nginx",
-    "vim /etc/nginx/nginx.conf",
-    "top",
-];
-
-struct Builder {
-    rng: Rng,
-    output: Vec<u8>,
-    prints: Vec<Print>,
-    events: Vec<SessionEvent>,
-    at: Millis,
-    size: (u16, u16),
-}
-
-impl Builder {
-    fn print(&mut self, delay: Millis, bytes: &[u8]) {
-        self.at += delay;
-        self.prints.push(Print { at: self.at, offset: self.output.len(), len: bytes.len() });
-        self.output.extend_from_slice(bytes);
-    }
-
-    fn word(&mut self) -> &'static str {
-        self.rng.pick(WORDS)
-    }
-
-    fn prompt(&mut self) {
-        let prompt = "\x1b[1;32malice@prod-web-03\x1b[0m:\x1b[1;34m~/srv/app\x1b[0m$ ";
-        let delay = if self.rng.below(40) == 0 {
-            self.rng.range(60_000, 600_000) // away from the keyboard
-        } else {
-            self.rng.range(1_000, 20_000)
-        };
-        self.print(delay, prompt.as_bytes());
-    }
-
-    fn type_command(&mut self, command: &str) {
-        for byte in command.bytes() {
-            let delay = self.rng.range(60, 260);
-            self.print(delay, &[byte]);
-        }
-        if self.rng.below(5) == 0 {
-            // A typo corrected with backspace.
-            let delay = self.rng.range(60, 200);
-            self.print(delay, b"x");
-            let delay = self.rng.range(150, 400);
-            self.print(delay, b"\x08\x1b[K");
-        }
-        let delay = self.rng.range(100, 400);
-        self.print(delay, b"\r\n");
-    }
-
-    fn output_lines(&mut self, lines: usize, line: impl Fn(&mut Self, usize) -> String) {
-        let mut chunk = String::new();
-        for index in 0..lines {
-            chunk.push_str(&line(self, index));
-            chunk.push_str("\r\n");
-            if chunk.len() > 1000 || self.rng.below(8) == 0 {
-                let delay = self.rng.range(1, 40);
-                self.print(delay, chunk.as_bytes());
-                chunk.clear();
-            }
-        }
-        if !chunk.is_empty() {
-            let delay = self.rng.range(1, 40);
-            self.print(delay, chunk.as_bytes());
-        }
-    }
-
-    fn run(&mut self, command: &str) {
-        self.type_command(command);
-        let lines = self.rng.range(2, 20) as usize;
-        match command.split(' ').next().unwrap_or("") {
-            "ls" => self.output_lines(lines, |b, i| {
-                let (color, name) = match i % 4 {
-                    0 => ("\x1b[01;34m", b.word().to_string()),
-                    1 => ("\x1b[01;32m", format!("{}.sh", b.word())),
-                    2 => ("\x1b[38;5;208m", format!("{}-{}.tar.gz", b.word(), i)),
-                    _ => ("\x1b[0m", format!("{}_{}.yaml", b.word(), b.word())),
-                };
-                format!(
-                    "-rw-r--r-- 1 alice staff {:>8} Mar {:>2} 12:{:02} {color}{name}\x1b[0m",
-                    b.rng.below(1 << 20),
-                    1 + b.rng.below(28),
-                    b.rng.below(60)
-                )
-            }),
-            "cargo" => self.output_lines(lines, |b, i| {
-                if i % 7 == 6 {
-                    format!(
-                        "\x1b[1m\x1b[33mwarning\x1b[0m\x1b[1m: unused variable: `{}`\x1b[0m\r\n  \x1b[1m\x1b[38;2;90;160;255m-->\x1b[0m src/{}.rs:{}:9",
-                        b.word(),
-                        b.word(),
-                        b.rng.below(400)
-                    )
-                } else {
-                    format!(
-                        "   \x1b[1m\x1b[32mCompiling\x1b[0m {}-{} v0.{}.{}",
-                        b.word(),
-                        b.word(),
-                        b.rng.below(20),
-                        b.rng.below(10)
-                    )
-                }
-            }),
-            "git" => self.output_lines(lines, |b, _| {
-                format!(
-                    "\x1b[33m{:07x}\x1b[m fix {} handling in {} {}",
-                    b.rng.below(1 << 28),
-                    b.word(),
-                    b.word(),
-                    b.word()
-                )
-            }),
-            "vim" | "top" => self.full_screen(),
-            _ => self.output_lines(lines, |b, _| {
-                format!(
-                    "Mar 14 12:{:02}:{:02} prod-web-03 {}[{}]: {} {} request from 10.0.{}.{} took {} ms",
-                    b.rng.below(60),
-                    b.rng.below(60),
-                    b.word(),
-                    b.rng.below(30_000),
-                    b.word(),
-                    b.word(),
-                    b.rng.below(256),
-                    b.rng.below(256),
-                    b.rng.below(2000)
-                )
-            }),
-        }
-    }
-
-    /// A top-like program on the alternate screen, redrawn a few times.
-    fn full_screen(&mut self) {
-        let (cols, rows) = self.size;
-        self.print(30, b"\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J");
-        for redraw in 0..self.rng.range(3, 12) {
-            let mut frame = String::from("\x1b[H");
-            frame.push_str(&format!(
-                "\x1b[7mtop - 12:{:02}:{:02} up 41 days, load average: 0.{:02}, 0.{:02}{}\x1b[0m",
-                self.rng.below(60),
-                self.rng.below(60),
-                self.rng.below(100),
-                self.rng.below(100),
-                " ".repeat(usize::from(cols).saturating_sub(60))
-            ));
-            for row in 2..rows {
-                // The first frame draws everything; later ones only rows that changed.
-                if redraw > 0 && self.rng.below(6) != 0 {
-                    continue;
-                }
-                frame.push_str(&format!(
-                    "\x1b[{row};1H\x1b[{}m{:>6} alice  20  0 {:>8} {:>6} S {:>4}.{} {:>4}.{} {}\x1b[K\x1b[0m",
-                    if row % 5 == 0 { "1;31" } else { "0" },
-                    self.rng.below(40_000),
-                    self.rng.below(1 << 22),
-                    self.rng.below(1 << 16),
-                    self.rng.below(100),
-                    self.rng.below(10),
-                    self.rng.below(100),
-                    self.rng.below(10),
-                    self.word()
-                ));
-            }
-            let delay = self.rng.range(900, 3000);
-            self.print(delay, frame.as_bytes());
-        }
-        self.print(200, b"\x1b[?25h\x1b[?1049l");
-    }
-
-    fn resize(&mut self) {
-        self.size = if self.size.0 == 120 { (160, 48) } else { (120, 40) };
-        self.events.push(SessionEvent {
-            at: self.at + 1,
-            kind: EventKind::Resize { cols: self.size.0, rows: self.size.1 },
-            event: "resize".into(),
-            summary: String::new(),
-        });
-    }
-}
-
-/// A shell session of `prints` prints stretched over `hours`.
+/// The shared shell-session workload (crate `synth`), `prints` prints stretched over `hours`,
+/// written as ProtoStream and decoded as the player gets it.
 fn synthetic(prints: usize, hours: u64, seed: u64) -> Recording {
-    let mut builder =
-        Builder { rng: Rng(seed), output: Vec::new(), prints: Vec::new(), events: Vec::new(), at: 0, size: (120, 40) };
-    while builder.prints.len() < prints {
-        builder.prompt();
-        let command = builder.rng.pick(COMMANDS);
-        builder.run(command);
-        if builder.rng.below(150) == 0 {
-            builder.resize();
-        }
-    }
-    builder.prints.truncate(prints);
-    let end = builder.prints.last().map_or(0, |p| p.offset + p.len);
-    builder.output.truncate(end);
-    // Stretch or squeeze time to the wanted length.
-    let last = builder.prints.last().map_or(1, |p| p.at.max(1));
-    let target = hours * 3600 * 1000;
-    let scale = |at: Millis| (u128::from(at) * u128::from(target) / u128::from(last)) as Millis;
-    for print in &mut builder.prints {
-        print.at = scale(print.at);
-    }
-    for event in &mut builder.events {
-        event.at = scale(event.at).min(target);
-    }
-    Recording {
-        generation: 3,
-        output: builder.output,
-        prints: builder.prints,
-        events: builder.events,
-        initial_size: Some((120, 40)),
-        duration: target,
-        ..Recording::default()
-    }
+    let session = synth::shell::session("00000000-0000-4000-8000-00000000beef", prints, hours, seed, 0);
+    let (name, bytes) = review_recording::encode::protostream(&session, &ProtoOptions::default());
+    review_recording::decode(&[Part { path: &name, bytes: &bytes }]).expect("the encoder's output decodes")
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -311,7 +66,7 @@ fn measure(targets: &[Millis], mut seek: impl FnMut(Millis)) -> Latencies {
 }
 
 fn random_targets(count: usize, duration: Millis, seed: u64) -> Vec<Millis> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     (0..count).map(|_| rng.below(duration + 1)).collect()
 }
 
@@ -409,7 +164,7 @@ fn main() {
 
     let mut criterion =
         Criterion::default().sample_size(20).measurement_time(Duration::from_secs(3)).configure_from_args();
-    let mut rng = Rng(11);
+    let mut rng = Rng::new(11);
     let duration = short.duration();
     criterion.bench_function("seek 2h random + snapshot", |b| {
         b.iter(|| {

@@ -14,6 +14,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// The day a version named the file holding an event at `t` after: the nearest UTC midnight
 /// before 3.1.6 (so the file named D holds D-1 12:00 → D 12:00), the UTC day after.
@@ -284,6 +285,25 @@ pub fn gzip_members(bytes: &[u8]) -> usize {
         rest = dec.into_inner();
     }
     members
+}
+
+/// Every file under `dir` (dot files, such as a set's marker, aside), sorted: a written set
+/// read back, as a user would pick it.
+pub fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod recordings;
 pub mod render;
 pub mod rng;
 pub mod scenario;
+pub mod shell;
 pub mod timefmt;
 pub mod version;
 

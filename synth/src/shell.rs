@@ -1,10 +1,9 @@
-//! A long synthetic shell session, the same workload as the replay crate's seek benchmark
-//! (replay/benches/seek.rs): coloured prompts, commands typed key by key with typos, command
+//! A long synthetic shell session, the workload of the seek benchmarks (`review-bench` and
+//! replay/benches/seek.rs): coloured prompts, commands typed key by key with typos, command
 //! output in bursts, idle gaps, resizes, and top-like programs on the alternate screen.
-//! Copied rather than shared because benches cannot be imported; the figures stay comparable.
 
+use crate::rng::Rng;
 use review_recording::encode::{Event, Session};
-use synth::rng::Rng;
 
 const WORDS: &[&str] = &[
     "kube", "deploy", "config", "auth", "proxy", "node", "cluster", "session", "audit", "token", "cert", "role",
