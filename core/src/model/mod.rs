@@ -16,7 +16,6 @@ pub use strings::{Strings, Sym};
 use crate::audit::{is_auth_attempt, Outcome, ParsedEvent};
 use crate::problem::{FileId, Problem};
 use crate::time::Nanos;
-use foldhash::HashSet;
 use raw::RawArena;
 use serde::{Deserialize, Serialize};
 
@@ -135,7 +134,8 @@ pub struct Model {
     pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
     /// Duplicate events folded (same `uid`, identical line).
     pub duplicates: u64,
-    seen: HashSet<u128>,
+    /// Dedup keys of the events kept: already XXH3 hashes, so the set uses them as they are.
+    seen: std::collections::HashSet<u128, std::hash::BuildHasherDefault<KeyIsHash>>,
     arena: RawArena,
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
@@ -210,7 +210,7 @@ impl Model {
             raw,
         };
         self.events.push(event);
-        self.sessions.add(id, e, e.time, &mut self.strings);
+        self.sessions.add(id, e, (event.sid, event.user), &mut self.strings);
         let f = &mut self.files[file as usize];
         f.events += 1;
         if let Some(t) = e.time {
@@ -359,6 +359,26 @@ impl Model {
 fn dedup_key(uid: &str, line: &[u8]) -> u128 {
     use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
     xxh3_128_with_seed(line, xxh3_64(uid.as_bytes()))
+}
+
+/// A hasher for keys that are hashes already: hashing them again (millions of times while
+/// loading, and again each time the set grows) would only cost time.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl std::hash::Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u128 keys are stored; any other key still hashes, just not as fast.
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
 }
 
 /// `10.0.0.1:5000` → (`10.0.0.1`, 5000); `[::1]:22` → (`::1`, 22); bare hosts keep no port.

@@ -5,7 +5,6 @@ use super::strings::{Strings, Sym};
 use super::EventId;
 use crate::audit::ParsedEvent;
 use crate::time::Nanos;
-use foldhash::HashMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct Session {
@@ -54,17 +53,19 @@ impl Session {
 
 #[derive(Default)]
 pub struct Sessions {
-    by_sid: HashMap<Sym, u32>,
+    /// Session index + 1 by session id symbol (0: none). Symbols are small dense integers, so
+    /// an array finds a session in one read, where a hash map would hash every event's sid.
+    by_sid: Vec<u32>,
     pub list: Vec<Session>,
 }
 
 impl Sessions {
     pub fn get(&self, sid: Sym) -> Option<&Session> {
-        self.by_sid.get(&sid).map(|&i| &self.list[i as usize])
+        self.index_of(sid).map(|i| &self.list[i as usize])
     }
 
     pub fn index_of(&self, sid: Sym) -> Option<u32> {
-        self.by_sid.get(&sid).copied()
+        self.by_sid.get(sid.index()).and_then(|&i| i.checked_sub(1))
     }
 
     pub fn len(&self) -> usize {
@@ -76,23 +77,25 @@ impl Sessions {
     }
 
     pub(crate) fn entry(&mut self, sid: Sym, time: Nanos) -> &mut Session {
-        let next = self.list.len() as u32;
-        let i = *self.by_sid.entry(sid).or_insert(next);
-        if i == next {
-            self.list.push(Session { sid, first_seen: time, last_seen: time, ..Session::default() });
+        if self.by_sid.len() <= sid.index() {
+            self.by_sid.resize(sid.index() + 1, 0);
         }
-        &mut self.list[i as usize]
+        let slot = &mut self.by_sid[sid.index()];
+        if *slot == 0 {
+            self.list.push(Session { sid, first_seen: time, last_seen: time, ..Session::default() });
+            *slot = self.list.len() as u32;
+        }
+        &mut self.list[*slot as usize - 1]
     }
 
-    /// Folds one event into its session. Order-independent: the result is the same whatever
-    /// order files and lines arrive in.
-    pub(crate) fn add(&mut self, id: EventId, e: &ParsedEvent<'_>, time: Option<Nanos>, strings: &mut Strings) {
-        let Some(sid) = e.sid.as_deref().filter(|s| !s.is_empty()) else {
+    /// Folds one event into its session, given the event's `sid` and `user` already interned.
+    /// Order-independent: the result is the same whatever order files and lines arrive in.
+    pub(crate) fn add(&mut self, id: EventId, e: &ParsedEvent<'_>, (sid, user): (Sym, Sym), strings: &mut Strings) {
+        if sid.is_none() {
             return;
-        };
-        let sid = strings.intern(sid);
+        }
+        let time = e.time;
         let t = time.unwrap_or(Nanos::MAX);
-        let user = strings.intern_opt(e.user.as_deref());
         let s = self.entry(sid, t);
         s.events.push(id);
         if time.is_some() {
