@@ -21,16 +21,28 @@ impl Sym {
     }
 }
 
-/// Each string is stored once; the table holds only symbols and finds them by hash.
+/// Each string is stored once, back to back in one text (few allocations, and free-text
+/// search runs through it in one pass); the table holds only symbols and finds them by hash.
 pub struct Strings {
     table: HashTable<Sym>,
-    all: Vec<Box<str>>,
+    text: String,
+    /// Where each string ends in `text` (`Sym(i)` spans `ends[i - 1]..ends[i]`; `ends[0]` is
+    /// the empty string's).
+    ends: Vec<usize>,
+    /// The strings with non-ASCII characters, which free text lowercases the Unicode way.
+    non_ascii: Vec<Sym>,
     hasher: FixedState,
 }
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { table: HashTable::new(), all: vec!["".into()], hasher: FixedState::with_seed(0x5157_7a1d) }
+        Strings {
+            table: HashTable::new(),
+            text: String::new(),
+            ends: vec![0],
+            non_ascii: Vec::new(),
+            hasher: FixedState::with_seed(0x5157_7a1d),
+        }
     }
 }
 
@@ -40,14 +52,17 @@ impl Strings {
             return Sym::NONE;
         }
         let hash = self.hasher.hash_one(s);
-        let all = &self.all;
-        if let Some(&sym) = self.table.find(hash, |&sym| &*all[sym.index()] == s) {
+        if let Some(&sym) = self.table.find(hash, |&sym| self.get(sym) == s) {
             return sym;
         }
-        let sym = Sym(self.all.len() as u32);
-        self.all.push(s.into());
-        let (all, hasher) = (&self.all, &self.hasher);
-        self.table.insert_unique(hash, sym, |&sym| hasher.hash_one(&*all[sym.index()]));
+        let sym = Sym(self.ends.len() as u32);
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        if !s.is_ascii() {
+            self.non_ascii.push(sym);
+        }
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.table.insert_unique(hash, sym, |&sym| hasher.hash_one(span(text, ends, sym)));
         sym
     }
 
@@ -60,35 +75,123 @@ impl Strings {
         if s.is_empty() {
             return Some(Sym::NONE);
         }
-        let all = &self.all;
-        self.table.find(self.hasher.hash_one(s), |&sym| &*all[sym.index()] == s).copied()
+        self.table.find(self.hasher.hash_one(s), |&sym| self.get(sym) == s).copied()
     }
 
     pub fn get(&self, sym: Sym) -> &str {
-        self.all.get(sym.index()).map_or("", |s| s)
+        span(&self.text, &self.ends, sym)
     }
 
     pub fn len(&self) -> usize {
-        self.all.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.all.len() <= 1
+        self.ends.len() <= 1
     }
 
     /// Every symbol with its string, for dictionary scans by queries.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
-        self.all.iter().enumerate().skip(1).map(|(i, s)| (Sym(i as u32), &**s))
+        (1..self.ends.len()).map(|i| (Sym(i as u32), self.get(Sym(i as u32))))
+    }
+
+    /// Calls `found` for each string containing `needle` (given in lowercase), ignoring case
+    /// as `str::to_lowercase` does (a non-ASCII string may be reported twice). An ASCII needle is searched for through all the text
+    /// at once, from its first byte (in either case) on; the few non-ASCII strings are then
+    /// lowercased one by one. Returns false, finding nothing, for a needle that is not ASCII.
+    pub fn each_containing(&self, needle: &str, mut found: impl FnMut(Sym)) -> bool {
+        let n = needle.as_bytes();
+        let Some(&first) = n.first() else { return false };
+        if !needle.is_ascii() {
+            return false;
+        }
+        let (hay, ends) = (self.text.as_bytes(), &self.ends);
+        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        // `sym` is the string holding byte `at`; both only move forward.
+        let (mut at, mut sym) = (0, 1);
+        while let Some(i) = memchr::memchr2(lower, upper, &hay[at..]).map(|i| at + i) {
+            if i + n.len() > hay.len() {
+                break;
+            }
+            while ends[sym] <= i {
+                sym += 1;
+            }
+            if i + n.len() <= ends[sym] && hay[i..i + n.len()].eq_ignore_ascii_case(n) {
+                found(Sym(sym as u32));
+                // One find per string: go on from the next string.
+                at = ends[sym];
+            } else {
+                at = i + 1;
+            }
+        }
+        for &sym in &self.non_ascii {
+            if self.get(sym).to_lowercase().contains(needle) {
+                found(sym);
+            }
+        }
+        true
     }
 
     /// A rank for each symbol in string order, so that sorting by a column sorts by text.
     pub fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.all.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.all[a as usize].cmp(&self.all[b as usize]));
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.get(Sym(a)).cmp(self.get(Sym(b))));
         let mut rank = vec![0u32; order.len()];
         for (r, &sym) in order.iter().enumerate() {
             rank[sym as usize] = r as u32;
         }
         rank
+    }
+}
+
+/// The text of `sym` (empty for `Sym::NONE` and unknown symbols).
+fn span<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
+    let i = sym.index();
+    match (i.checked_sub(1).and_then(|p| ends.get(p)), ends.get(i)) {
+        (Some(&start), Some(&end)) => &text[start..end],
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass search finds exactly the strings a lowercase `contains` finds, including
+    /// at string edges, across case, and in non-ASCII strings, and never across two strings.
+    #[test]
+    fn search_through_all_strings_agrees_with_lowercase_contains() {
+        let mut strings = Strings::default();
+        let values = [
+            "root",
+            "ROOT",
+            "xroot",
+            "ro",
+            "ot",
+            "rooT@host",
+            "Ünïcode ROOT",
+            "KELVIN \u{212A}",
+            "İstanbul",
+            "sessions",
+            "session.start",
+            "Session",
+            "a",
+            "bc",
+            "abc",
+            "x",
+        ];
+        for v in values {
+            strings.intern(v);
+        }
+        for needle in ["root", "ro", "oot", "ses", "session.", "k", "i", "abc", "ab", "bca", "x", "t", "q"] {
+            let mut found = vec![false; strings.len()];
+            assert!(strings.each_containing(needle, |sym| found[sym.index()] = true));
+            for (sym, s) in strings.iter() {
+                let expected = s.to_lowercase().contains(needle);
+                assert_eq!(found[sym.index()], expected, "{needle:?} in {s:?}");
+            }
+        }
+        assert!(!strings.each_containing("ünï", |_| {}), "a non-ASCII needle is left to the caller");
+        assert!(!strings.each_containing("", |_| {}));
     }
 }

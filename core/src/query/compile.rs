@@ -160,6 +160,31 @@ impl SymSet {
         SymSet(bits)
     }
 
+    /// The symbols whose string contains `needle` (lowercase), as [`SymSet::build`] with
+    /// [`contains_ignore_case`] finds them, but searched for through all strings at once:
+    /// `None` when the needle does not allow that (see [`crate::model::Strings::each_containing`]).
+    fn containing(model: &Model, columns: Option<&[Column]>, needle: &str) -> Option<Self> {
+        let mut bits = vec![0u64; model.strings.len().div_ceil(64)];
+        let searched = model.strings.each_containing(needle, |sym| bits[sym.index() / 64] |= 1 << (sym.index() % 64));
+        if !searched {
+            return None;
+        }
+        if let Some(columns) = columns {
+            // Only the values the columns hold, as `build` would test.
+            let ix = model.index();
+            let mut held = vec![0u64; bits.len()];
+            for c in columns {
+                for (h, p) in held.iter_mut().zip(&ix.present[c.slot()]) {
+                    *h |= p;
+                }
+            }
+            for (b, h) in bits.iter_mut().zip(&held) {
+                *b &= h;
+            }
+        }
+        Some(SymSet(bits))
+    }
+
     /// Whether any symbol of this set is in `other` (a bitset over the same symbols).
     fn meets(&self, other: &[u64]) -> bool {
         self.0.iter().zip(other).any(|(a, b)| a & b != 0)
@@ -229,21 +254,32 @@ impl Filter {
 
     /// Positions in the time index of the matching events, in time order; among the auth
     /// attempts only when `auth_only`. Time bounds at the top of the query are found by binary
-    /// search first, then the columns are read straight through.
+    /// search first, then the columns are read straight through, one term at a time, into bit
+    /// masks (each `AND` reads only the stretches its earlier terms left any match in).
     pub fn select(&self, ix: &TimeIndex, auth_only: bool) -> Vec<u32> {
         let range = match time_bounds(&self.node) {
             Some((start, end)) => ix.time_range(start, end),
             None => 0..ix.len(),
         };
-        let keep = |p: u32| at(&self.node, ix, p as usize);
         if auth_only {
+            // Few positions, listed: test them one by one.
             let from = ix.auth.partition_point(|&p| (p as usize) < range.start);
             let to = ix.auth.partition_point(|&p| (p as usize) < range.end);
-            ix.auth[from..to].iter().copied().filter(|&p| keep(p)).collect()
+            ix.auth[from..to].iter().copied().filter(|&p| at(&self.node, ix, p as usize)).collect()
         } else if self.is_all() {
             (range.start as u32..range.end as u32).collect()
         } else {
-            (range.start as u32..range.end as u32).filter(|&p| keep(p)).collect()
+            let scan = Scan { ix, start: range.start, len: range.len() };
+            let mask = scan.node(&self.node, None);
+            let mut out = Vec::new();
+            for (w, &word) in mask.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    out.push((range.start + w * 64 + bits.trailing_zeros() as usize) as u32);
+                    bits &= bits - 1;
+                }
+            }
+            out
         }
     }
 
@@ -289,6 +325,96 @@ fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
         Node::Clock(w) => w.has(ix.time[p]),
         Node::File(files) => files.get(ix.file[p] as usize).copied().unwrap_or(false),
         Node::Ids(ids) => ids.get(ix.ids[p] as usize).copied().unwrap_or(false),
+    }
+}
+
+/// A stretch of the time index tested term by term: one bit per position, 64 to a word.
+struct Scan<'a> {
+    ix: &'a TimeIndex,
+    start: usize,
+    len: usize,
+}
+
+impl Scan<'_> {
+    /// The positions matching `n`, among those set in `within` (every position when `None`).
+    fn node(&self, n: &Node, within: Option<&[u64]>) -> Vec<u64> {
+        let ix = self.ix;
+        match n {
+            Node::All => within.map_or_else(|| self.every(), <[u64]>::to_vec),
+            Node::And(parts) => {
+                let mut mask = within.map(<[u64]>::to_vec);
+                for part in parts {
+                    mask = Some(self.node(part, mask.as_deref()));
+                }
+                mask.unwrap_or_else(|| self.every())
+            }
+            Node::Or(parts) => {
+                let mut mask = vec![0u64; self.words()];
+                for part in parts {
+                    for (m, p) in mask.iter_mut().zip(self.node(part, within)) {
+                        *m |= p;
+                    }
+                }
+                mask
+            }
+            Node::Not(part) => {
+                let inner = self.node(part, within);
+                let outer = within.map_or_else(|| self.every(), <[u64]>::to_vec);
+                outer.iter().zip(inner).map(|(o, i)| o & !i).collect()
+            }
+            Node::In(c, set) => {
+                let col = &ix.columns[c.slot()];
+                self.test(within, |p| set.has(col[p]))
+            }
+            Node::Any(set, cols) => {
+                let cols: Vec<&Vec<Sym>> = cols.iter().map(|c| &ix.columns[c.slot()]).collect();
+                self.test(within, |p| cols.iter().any(|col| set.has(col[p])))
+            }
+            Node::Outcome(o) => self.test(within, |p| ix.outcome[p] == *o),
+            Node::Time { start, end } => self.test(within, |p| {
+                let t = ix.time[p];
+                t != NO_TIME && *start <= t && t < *end
+            }),
+            Node::Clock(w) => self.test(within, |p| w.has(ix.time[p])),
+            Node::File(files) => self.test(within, |p| files.get(ix.file[p] as usize).copied().unwrap_or(false)),
+            Node::Ids(ids) => self.test(within, |p| ids.get(ix.ids[p] as usize).copied().unwrap_or(false)),
+        }
+    }
+
+    fn words(&self) -> usize {
+        self.len.div_ceil(64)
+    }
+
+    /// Every position of the stretch.
+    fn every(&self) -> Vec<u64> {
+        let mut mask = vec![u64::MAX; self.words()];
+        if let Some(last) = mask.last_mut() {
+            let tail = self.len % 64;
+            if tail != 0 {
+                *last = (1 << tail) - 1;
+            }
+        }
+        mask
+    }
+
+    /// `keep` of each position, skipping the words of `within` with no position set.
+    #[inline(always)]
+    fn test(&self, within: Option<&[u64]>, keep: impl Fn(usize) -> bool) -> Vec<u64> {
+        let mut mask = vec![0u64; self.words()];
+        for (w, word) in mask.iter_mut().enumerate() {
+            let allowed = within.map_or(u64::MAX, |m| m[w]);
+            if allowed == 0 {
+                continue;
+            }
+            let base = self.start + w * 64;
+            let end = (base + 64).min(self.start + self.len);
+            let mut bits = 0u64;
+            for (j, p) in (base..end).enumerate() {
+                bits |= u64::from(keep(p)) << j;
+            }
+            *word = bits & allowed;
+        }
+        mask
     }
 }
 
@@ -384,7 +510,9 @@ fn err(t: &Term, message: String) -> ParseError {
 fn term(t: &Term, m: &Model, by_column: bool) -> Result<Node, ParseError> {
     let Some(field) = t.field.as_deref() else {
         let needle = t.value.to_lowercase();
-        let set = SymSet::build(m, by_column.then_some(&FREE_TEXT[..]), |s| contains_ignore_case(s, &needle));
+        let columns = by_column.then_some(&FREE_TEXT[..]);
+        let set = SymSet::containing(m, columns, &needle)
+            .unwrap_or_else(|| SymSet::build(m, columns, |s| contains_ignore_case(s, &needle)));
         let cols = if !by_column {
             FREE_TEXT.to_vec()
         } else {
