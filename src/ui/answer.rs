@@ -11,12 +11,18 @@ pub fn use_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Optio
     use_fetch(key, req, false)
 }
 
-/// The latest answer: the previous one stays on screen until the next arrives, so charts and
-/// lists do not blink while a query is typed.
+/// The latest answer, for the counts and charts beside a table: the previous one stays on
+/// screen until the next arrives, so they do not blink while a query is typed. They are asked
+/// for once the key has held for [`SETTLE_MS`]: when queries change in quick succession
+/// (clicking through facet values, pasting one query after another), the rows of each come
+/// at once instead of waiting behind the counts of a query already left.
 #[hook]
 pub fn use_latest_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Option<Rc<Response>> {
     use_fetch(key, req, true)
 }
+
+/// How long a query must stay before its counts and charts are computed.
+const SETTLE_MS: u32 = 150;
 
 #[hook]
 fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -> Option<Rc<Response>> {
@@ -31,7 +37,8 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
             // Asked a task later: a table asked for in the same render goes first (the worker
             // answers in order), so rows come before the aggregates beside them; and a key
             // superseded before then (typing) is never asked for.
-            let timer = gloo::timers::callback::Timeout::new(0, move || {
+            let delay = if keep { SETTLE_MS } else { 0 };
+            let timer = gloo::timers::callback::Timeout::new(delay, move || {
                 backend.request(req, move |r| {
                     // A newer request of the same kind is on its way: keep what is shown.
                     if !matches!(r, Response::Superseded) {
