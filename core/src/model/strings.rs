@@ -132,13 +132,17 @@ impl Strings {
         true
     }
 
-    /// A rank for each symbol in string order, so that sorting by a column sorts by text.
-    pub fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.get(Sym(a)).cmp(self.get(Sym(b))));
-        let mut rank = vec![0u32; order.len()];
-        for (r, &sym) in order.iter().enumerate() {
-            rank[sym as usize] = r as u32;
+    /// A rank for each of `syms` in string order, from 1 (other symbols, and `Sym::NONE`, rank
+    /// 0), so that sorting by a column sorts by text: only the values the column holds are
+    /// sorted, not every string loaded.
+    pub fn ranks_of(&self, syms: impl IntoIterator<Item = Sym>) -> Vec<u32> {
+        let mut order: Vec<Sym> = syms.into_iter().filter(|s| !s.is_none() && s.index() < self.len()).collect();
+        order.sort_unstable();
+        order.dedup();
+        order.sort_unstable_by(|&a, &b| self.get(a).cmp(self.get(b)));
+        let mut rank = vec![0u32; self.len()];
+        for (r, sym) in order.iter().enumerate() {
+            rank[sym.index()] = r as u32 + 1;
         }
         rank
     }

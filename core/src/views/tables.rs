@@ -103,8 +103,10 @@ struct Cached {
 #[derive(Default)]
 pub struct Views {
     cached: Vec<Cached>,
+    /// Text ranks of the values of the column last sorted by, for that table kind, key and
+    /// model size.
     ranks: Vec<u32>,
-    ranks_for: usize,
+    ranks_for: Option<(bool, SortKey, [usize; 3])>,
 }
 
 impl Views {
@@ -191,16 +193,49 @@ impl Views {
         found.map(|i| i as u32)
     }
 
+    /// Ranks put strings in text order; only sorting events or sessions by a text column needs
+    /// them, and then only of the values that column holds (a few thousand users, say, where
+    /// every string loaded can be a million).
+    fn rank_column(&mut self, m: &Model, table: Table, key: SortKey) {
+        let sessions = matches!(table, Table::Sessions | Table::Recordings);
+        let slot = match key {
+            SortKey::Event => 0,
+            SortKey::Code => 1,
+            SortKey::User => 2,
+            SortKey::Login => 3,
+            SortKey::Node => 4,
+            SortKey::Addr => 5,
+            SortKey::Cluster => 7,
+            SortKey::Method => 8,
+            SortKey::Message => 9,
+            _ => return,
+        };
+        if !matches!(table, Table::Events | Table::Auth) && !sessions {
+            return;
+        }
+        let wanted = Some((sessions, key, [m.strings.len(), m.events.len(), m.sessions.len()]));
+        if self.ranks_for == wanted {
+            return;
+        }
+        self.ranks = if sessions {
+            let field = |s: &Session| match key {
+                SortKey::User => s.user,
+                SortKey::Login => s.login,
+                SortKey::Node => s.node,
+                SortKey::Addr => s.remote,
+                SortKey::Cluster => s.cluster,
+                _ => crate::model::Sym::NONE,
+            };
+            m.strings.ranks_of(m.sessions.list.iter().map(field))
+        } else {
+            m.strings.ranks_of(m.index().values(slot))
+        };
+        self.ranks_for = wanted;
+    }
+
     /// Ids of every row of `table` matching `filter`, in `sort` order.
     fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Vec<u32>, u32) {
-        // Ranks put strings in text order; only sorting events or sessions by a text column
-        // needs them (files and problems sort by their own fields, and are asked for as each
-        // file is hashed during a load: ranking every string then would be wasted).
-        let ranked = matches!(table, Table::Events | Table::Auth | Table::Sessions | Table::Recordings);
-        if ranked && sort.key != SortKey::Time && self.ranks_for != m.strings.len() {
-            self.ranks = m.strings.ranks();
-            self.ranks_for = m.strings.len();
-        }
+        self.rank_column(m, table, sort.key);
         let rank = |s: crate::model::Sym| self.ranks.get(s.index()).copied().unwrap_or(0);
         match table {
             Table::Events | Table::Auth => {
