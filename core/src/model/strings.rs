@@ -52,7 +52,7 @@ impl Strings {
             return Sym::NONE;
         }
         let hash = self.hasher.hash_one(s);
-        if let Some(&sym) = self.table.find(hash, |&sym| self.get(sym) == s) {
+        if let Some(&sym) = self.table.find(hash, |&sym| self.bytes(sym) == s.as_bytes()) {
             return sym;
         }
         let sym = Sym(self.ends.len() as u32);
@@ -75,11 +75,18 @@ impl Strings {
         if s.is_empty() {
             return Some(Sym::NONE);
         }
-        self.table.find(self.hasher.hash_one(s), |&sym| self.get(sym) == s).copied()
+        self.table.find(self.hasher.hash_one(s), |&sym| self.bytes(sym) == s.as_bytes()).copied()
     }
 
     pub fn get(&self, sym: Sym) -> &str {
         span(&self.text, &self.ends, sym)
+    }
+
+    /// The bytes of `sym`, a symbol the table holds (not `Sym::NONE`): for comparing without
+    /// the character-boundary checks that slicing a `str` makes.
+    fn bytes(&self, sym: Sym) -> &[u8] {
+        let i = sym.index();
+        &self.text.as_bytes()[self.ends[i - 1]..self.ends[i]]
     }
 
     pub fn len(&self) -> usize {
