@@ -1,6 +1,7 @@
 //! `Filter::select` (the time index read column by column into bit masks) selects exactly the
-//! events `Filter::matches_event` accepts one row at a time, for generated queries over a model
-//! whose size is not a multiple of the 64 positions a mask word holds.
+//! events `Filter::matches_event` accepts one row at a time, and `Filter::sessions` the sessions
+//! `Filter::matches_session` accepts one by one, for generated queries over a model whose size
+//! is not a multiple of the 64 positions a mask word holds.
 
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -34,8 +35,9 @@ fn model() -> Model {
                 i % 11
             ),
             2 => format!(
-                r#"{{"event":"exec","user":"{user}","sid":"s{}","command":"cat /etc/Shadow {i}","code":"T3002I"{time}}}"#,
-                i % 11
+                r#"{{"event":"exec","user":"{user}","sid":"s{}","command":"cat /etc/Shadow {i}","code":"T3002{}"{time}}}"#,
+                i % 11,
+                if i % 11 < 4 { "E" } else { "I" }
             ),
             _ => format!(
                 r#"{{"event":"session.end","user":"{user}","sid":"s{}","server_hostname":"{node}"{time}}}"#,
@@ -111,6 +113,22 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(Config { failure_persistence: None, ..Config::default() })]
+
+    /// Sessions tested together (event-only terms found from the index) match as each alone.
+    #[test]
+    fn sessions_tested_together_match_as_each_alone(q in query()) {
+        let mut m = model();
+        m.ensure_sorted();
+        let filter = Filter::new(&q, &m).unwrap();
+        let together = filter.sessions(&m);
+        for (i, s) in m.sessions.list.iter().enumerate() {
+            prop_assert_eq!(together.matches(i as u32, s), filter.matches_session(s, &m), "{} on {}", q, m.str(s.sid));
+        }
+    }
+}
+
 #[test]
 fn the_model_has_what_the_queries_need() {
     let m = model();
@@ -121,5 +139,13 @@ fn the_model_has_what_the_queries_need() {
     };
     for q in ["user:érika", "shadow", "outcome:failure", "NOT time>=2000-01-01", "rik"] {
         assert!(some(q) > 0, "{q} matches something");
+    }
+    let sessions = |q: &str| {
+        let f = Filter::new(q, &m).unwrap();
+        m.sessions.list.iter().filter(|s| f.matches_session(s, &m)).count()
+    };
+    for q in ["outcome:failure", "code:T3002E", "NOT outcome:failure", "shadow outcome:failure"] {
+        let n = sessions(q);
+        assert!(n > 0 && n < m.sessions.len(), "{q} tells sessions apart ({n})");
     }
 }

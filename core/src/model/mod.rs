@@ -140,7 +140,21 @@ pub struct Model {
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
     sorted_len: usize,
+    /// What recent queries selected in the index (see [`Model::selected`]).
+    selections: std::cell::RefCell<Selections>,
 }
+
+/// Positions in the time index selected by recent queries, for as long as the model stays as
+/// it was: a table, its facets and its histogram ask for the same query one after another, and
+/// at millions of events selecting is much of each answer.
+#[derive(Default)]
+struct Selections {
+    state: [usize; 4],
+    recent: Vec<(String, std::sync::Arc<Vec<u32>>)>,
+}
+
+/// Queries whose selections are kept.
+const SELECTIONS_KEPT: usize = 4;
 
 impl Model {
     pub fn add_file(&mut self, info: FileInfo) -> FileId {
@@ -251,6 +265,26 @@ impl Model {
     /// The time-ordered columns, when current (after [`Model::ensure_sorted`]).
     pub fn index(&self) -> &TimeIndex {
         &self.index
+    }
+
+    /// The positions `select` gives for `key` (a query and what it selects among), computed
+    /// only when this model has not answered it since it last changed.
+    pub fn selected(&self, key: &str, select: impl FnOnce() -> Vec<u32>) -> std::sync::Arc<Vec<u32>> {
+        let finding_events = self.findings.iter().map(Vec::len).sum();
+        let state = [self.sorted_len, self.strings.len(), self.findings.len(), finding_events];
+        let mut memo = self.selections.borrow_mut();
+        if memo.state != state {
+            *memo = Selections { state, recent: Vec::new() };
+        }
+        if let Some((_, found)) = memo.recent.iter().find(|(k, _)| k == key) {
+            return found.clone();
+        }
+        let found = std::sync::Arc::new(select());
+        if memo.recent.len() == SELECTIONS_KEPT {
+            memo.recent.remove(0);
+        }
+        memo.recent.push((key.to_owned(), found.clone()));
+        found
     }
 
     /// Whether events arrived since the index was built.

@@ -109,6 +109,12 @@ impl Column {
         }
     }
 
+    /// Whether sessions have no value of their own for this column (they match it through
+    /// their events).
+    fn is_event_only(self) -> bool {
+        matches!(self, Column::Event | Column::Code | Column::Method | Column::Message)
+    }
+
     /// The session's own value for a column, where it has one.
     fn of_session(self, s: &Session) -> Option<Sym> {
         Some(match self {
@@ -287,8 +293,68 @@ impl Filter {
     /// length); event-only terms (type, code, outcome, method, message) match when any event of
     /// the session does.
     pub fn matches_session(&self, s: &Session, model: &Model) -> bool {
-        session(&self.node, s, model)
+        session(&self.node, s, model, None)
     }
+
+    /// Tests sessions as [`Filter::matches_session`] does, for many sessions at once: with a
+    /// current index, the sessions having an event that matches a term only events have (type,
+    /// code, outcome, message, file, free text) are found once per term, from the term's
+    /// matches in the index, rather than by reading every session's events.
+    pub fn sessions<'a>(&'a self, model: &'a Model) -> SessionMatcher<'a> {
+        let mut found = Vec::new();
+        if !model.index_is_stale() {
+            event_terms(&self.node, model, &mut found);
+        }
+        SessionMatcher { node: &self.node, model, found }
+    }
+}
+
+/// For each event-only term of a query (by address), the sessions with an event matching it
+/// (a bit per index in the session list).
+type SessionsByTerm = Vec<(*const Node, Vec<u64>)>;
+
+/// See [`Filter::sessions`].
+pub struct SessionMatcher<'a> {
+    node: &'a Node,
+    model: &'a Model,
+    found: SessionsByTerm,
+}
+
+impl SessionMatcher<'_> {
+    /// Whether session number `index` (`s`) matches.
+    pub fn matches(&self, index: u32, s: &Session) -> bool {
+        session(self.node, s, self.model, Some((index, &self.found)))
+    }
+}
+
+/// The terms of `n` a session matches through its events, each with the sessions that do.
+fn event_terms(n: &Node, m: &Model, found: &mut SessionsByTerm) {
+    match n {
+        Node::And(v) | Node::Or(v) => v.iter().for_each(|n| event_terms(n, m, found)),
+        Node::Not(n) => event_terms(n, m, found),
+        Node::In(c, _) if c.is_event_only() => found.push((n, sessions_with_event(n, m))),
+        Node::Any(..) | Node::Outcome(_) | Node::File(_) => found.push((n, sessions_with_event(n, m))),
+        _ => {}
+    }
+}
+
+/// The sessions (a bit per index in the session list) with an event matching `n`.
+fn sessions_with_event(n: &Node, m: &Model) -> Vec<u64> {
+    let ix = m.index();
+    let mask = Scan { ix, start: 0, len: ix.len() }.node(n, None);
+    let sids = &ix.columns[Column::Sid.slot()];
+    let mut sessions = vec![0u64; m.sessions.len().div_ceil(64)];
+    for (w, &word) in mask.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let sid = sids[w * 64 + bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            if let Some(i) = (!sid.is_none()).then(|| m.sessions.index_of(sid)).flatten() {
+                sessions[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+    }
+    sessions
 }
 
 fn event(n: &Node, e: &Event) -> bool {
@@ -427,13 +493,21 @@ fn time_bounds(n: &Node) -> Option<(Nanos, Nanos)> {
     }
 }
 
-fn session(n: &Node, s: &Session, m: &Model) -> bool {
-    let any_event = |n: &Node| s.events.iter().any(|&id| m.events.get(id as usize).is_some_and(|e| event(n, e)));
+/// Whether session `s` matches `n`; `found`: its index, and the sessions found for each
+/// event-only term ([`Filter::sessions`]).
+fn session(n: &Node, s: &Session, m: &Model, found: Option<(u32, &SessionsByTerm)>) -> bool {
+    let any_event = |n: &Node| {
+        let known = found.and_then(|(i, found)| {
+            let (_, sessions) = found.iter().find(|(term, _)| std::ptr::eq(*term, n))?;
+            Some(sessions.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0))
+        });
+        known.unwrap_or_else(|| s.events.iter().any(|&id| m.events.get(id as usize).is_some_and(|e| event(n, e))))
+    };
     match n {
         Node::All => true,
-        Node::And(v) => v.iter().all(|n| session(n, s, m)),
-        Node::Or(v) => v.iter().any(|n| session(n, s, m)),
-        Node::Not(n) => !session(n, s, m),
+        Node::And(v) => v.iter().all(|n| session(n, s, m, found)),
+        Node::Or(v) => v.iter().any(|n| session(n, s, m, found)),
+        Node::Not(n) => !session(n, s, m, found),
         Node::In(Column::User, set) => set.has(s.user) || s.participants.iter().any(|&p| set.has(p)),
         Node::In(c, set) => match c.of_session(s) {
             Some(sym) => set.has(sym),

@@ -96,6 +96,13 @@ impl EventAt<'_> {
     }
 }
 
+/// The positions in the (current) time index of the events `filter` selects, among the auth
+/// attempts only when `auth_only`: remembered by the model for the next asker.
+pub(crate) fn selected(m: &Model, filter: &Filter, auth_only: bool) -> std::sync::Arc<Vec<u32>> {
+    let key = format!("{}{}", if auth_only { "auth:" } else { "all:" }, filter.text);
+    m.selected(&key, || filter.select(m.index(), auth_only))
+}
+
 /// The events a filter selects: positions in the time index (in time order) when it is
 /// current, else event ids (in arrival order).
 pub(crate) struct SelectedEvents<'a> {
@@ -109,7 +116,7 @@ enum Items {
     /// Every auth attempt: the index's own list of their positions.
     EveryAuth,
     /// Positions in the index, in time order.
-    Positions(Vec<u32>),
+    Positions(std::sync::Arc<Vec<u32>>),
     /// Event ids in arrival order: the index is stale.
     Ids(Vec<EventId>),
 }
@@ -120,7 +127,7 @@ impl<'a> SelectedEvents<'a> {
         let items = match (m.index_is_stale(), filter.is_all(), auth_only) {
             (false, true, false) => Items::Every,
             (false, true, true) => Items::EveryAuth,
-            (false, false, _) => Items::Positions(filter.select(m.index(), auth_only)),
+            (false, false, _) => Items::Positions(selected(m, filter, auth_only)),
             (true, all, _) => Items::Ids(
                 (0..m.events.len() as EventId)
                     .filter(|&id| {
@@ -137,7 +144,8 @@ impl<'a> SelectedEvents<'a> {
         match &self.items {
             Items::Every => self.m.index().len(),
             Items::EveryAuth => self.m.index().auth.len(),
-            Items::Positions(v) | Items::Ids(v) => v.len(),
+            Items::Positions(v) => v.len(),
+            Items::Ids(v) => v.len(),
         }
     }
 
@@ -227,7 +235,7 @@ impl<'a> SelectedEvents<'a> {
         match self.items {
             Items::Every => ix.ids.clone(),
             Items::EveryAuth => ix.auth_ids.clone(),
-            Items::Positions(v) => v.into_iter().map(|p| ix.ids[p as usize]).collect(),
+            Items::Positions(v) => v.iter().map(|&p| ix.ids[p as usize]).collect(),
             Items::Ids(v) => v,
         }
     }
@@ -253,8 +261,9 @@ pub(crate) fn matching_sessions<'a>(
     filter: &'a Filter,
 ) -> impl Iterator<Item = (u32, &'a Session)> + Clone + 'a {
     let all = filter.is_all();
+    let matcher = std::rc::Rc::new(filter.sessions(m));
     m.sessions.list.iter().enumerate().filter_map(move |(i, s)| {
-        let keep = (!recorded_only || s.recording_parts > 0) && (all || filter.matches_session(s, m));
+        let keep = (!recorded_only || s.recording_parts > 0) && (all || matcher.matches(i as u32, s));
         keep.then_some((i as u32, s))
     })
 }

@@ -242,7 +242,11 @@ impl Views {
                 let ix = m.index();
                 let auth_only = table == Table::Auth;
                 // Positions in time order; another sort key is applied stably on top of it.
-                let mut positions = filter.select(ix, auth_only);
+                let mut positions = if filter.is_all() {
+                    filter.select(ix, auth_only)
+                } else {
+                    super::matching::selected(m, filter, auth_only).to_vec()
+                };
                 let column = |slot: usize| {
                     let col = &ix.columns[slot];
                     move |p: u32| rank(col[p as usize])
@@ -276,10 +280,11 @@ impl Views {
                 let recorded_only = table == Table::Recordings;
                 let keep = |s: &Session| !recorded_only || s.recording_parts > 0;
                 let all = m.sessions.list.iter().filter(|s| keep(s)).count() as u32;
+                let matcher = filter.sessions(m);
                 let mut ids: Vec<u32> = (0..m.sessions.list.len() as u32)
                     .filter(|&i| {
                         let s = &m.sessions.list[i as usize];
-                        keep(s) && filter.matches_session(s, m)
+                        keep(s) && matcher.matches(i, s)
                     })
                     .collect();
                 let key = |s: &Session| -> (u64, i64) {
