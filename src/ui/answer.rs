@@ -8,7 +8,25 @@ use yew::prelude::*;
 /// The answer for the current key; `None` while it is on its way.
 #[hook]
 pub fn use_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Option<Rc<Response>> {
-    use_fetch(key, req, false)
+    use_fetch(key, req, false).answer
+}
+
+/// An answer, and whether it is the one for the current key (else an older one kept on
+/// screen until it comes, which the view marks as being recounted).
+pub struct Latest {
+    pub answer: Option<Rc<Response>>,
+    pub current: bool,
+}
+
+impl Latest {
+    /// For `aria-busy`: true while an older answer is shown.
+    pub fn busy(&self) -> &'static str {
+        if self.current {
+            "false"
+        } else {
+            "true"
+        }
+    }
 }
 
 /// The latest answer, for the counts and charts beside a table: the previous one stays on
@@ -17,7 +35,7 @@ pub fn use_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Optio
 /// (clicking through facet values, pasting one query after another), the rows of each come
 /// at once instead of waiting behind the counts of a query already left.
 #[hook]
-pub fn use_latest_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Option<Rc<Response>> {
+pub fn use_latest_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Latest {
     use_fetch(key, req, true)
 }
 
@@ -25,12 +43,15 @@ pub fn use_latest_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -
 const SETTLE_MS: u32 = 150;
 
 #[hook]
-fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -> Option<Rc<Response>> {
+fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -> Latest {
     let backend = use_context::<Backend>().expect("backend");
-    let answer = use_state(|| None::<Rc<Response>>);
+    // The answer, with the key it answers.
+    let answer = use_state(|| None::<(K, Rc<Response>)>);
+    let current = answer.as_ref().is_some_and(|(k, _)| *k == key);
     {
         let answer = answer.clone();
-        use_effect_with(key, move |_| {
+        use_effect_with(key, move |key| {
+            let key = key.clone();
             if !keep {
                 answer.set(None);
             }
@@ -42,12 +63,12 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
                 backend.request(req, move |r| {
                     // A newer request of the same kind is on its way: keep what is shown.
                     if !matches!(r, Response::Superseded) {
-                        answer.set(Some(Rc::new(r)))
+                        answer.set(Some((key, Rc::new(r))))
                     }
                 });
             });
             move || drop(timer)
         });
     }
-    (*answer).clone()
+    Latest { answer: answer.as_ref().map(|(_, a)| a.clone()), current }
 }

@@ -28,8 +28,8 @@ pub struct DashboardProps {
 pub fn dashboard_view(p: &DashboardProps) -> Html {
     let offset = utc_offset_minutes(p.cx.local);
     let req = Request::Dashboard(DashboardRequest { query: p.query.clone(), top: TOP, utc_offset_minutes: offset });
-    let answer = use_latest_answer((p.query.clone(), p.version, offset), req);
-    let Some(Response::Dashboard(d)) = answer.as_deref() else {
+    let latest = use_latest_answer((p.query.clone(), p.version, offset), req);
+    let Some(Response::Dashboard(d)) = latest.answer.as_deref() else {
         return html! { <section class="view"><p class="muted">{"Counting…"}</p></section> };
     };
     let d: &Dashboard = d;
@@ -44,7 +44,7 @@ pub fn dashboard_view(p: &DashboardProps) -> Html {
     let rate = if d.auth_attempts == 0 { 0.0 } else { f64::from(d.auth_failures) * 100.0 / f64::from(d.auth_attempts) };
     let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
     html! {
-        <section class="view dashboard">
+        <section class="view dashboard" aria-busy={latest.busy()}>
             if let Some(e) = &d.error {
                 <p class="count error" role="alert">{format!("Query error at {}: {}", e.pos + 1, e.message)}</p>
             }

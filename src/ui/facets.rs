@@ -23,13 +23,13 @@ pub struct FacetsProps {
 #[function_component(FacetPanel)]
 pub fn facet_panel(p: &FacetsProps) -> Html {
     let req = Request::Facets { table: p.table, query: p.query.clone(), top: TOP };
-    let answer = use_latest_answer((p.table, p.query.clone(), p.version), req);
-    let Some(Response::Facets(f)) = answer.as_deref() else {
+    let latest = use_latest_answer((p.table, p.query.clone(), p.version), req);
+    let Some(Response::Facets(f)) = latest.answer.as_deref() else {
         return html! { <aside class="facets" aria-label="Facets"><p class="muted">{"Counting…"}</p></aside> };
     };
     let total = f.total;
     html! {
-        <aside class="facets" aria-label="Facets: the most common values of the matching rows">
+        <aside class="facets" aria-label="Facets: the most common values of the matching rows" aria-busy={latest.busy()}>
             { for f.facets.iter().filter(|facet| facet.missing < total || !facet.top.is_empty()).map(|facet| field(facet, total, &p.cx)) }
         </aside>
     }

@@ -42,13 +42,14 @@ pub fn histogram_strip(p: &HistogramProps) -> Html {
         range: None,
         utc_offset_minutes: offset,
     });
-    let answer = use_latest_answer((p.table, p.query.clone(), p.version, offset), req);
-    let Some(Response::Histogram(h)) = answer.as_deref() else {
+    let latest = use_latest_answer((p.table, p.query.clone(), p.version, offset), req);
+    let Some(Response::Histogram(h)) = latest.answer.as_deref() else {
         return html! { <div class="histogram empty" aria-hidden="true" /> };
     };
     let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
     let on_range = p.dispatch.reform(Action::TimeRange);
-    html! { <HistogramChart h={Rc::new((**h).clone())} local={p.local} noun={p.noun} {ranged} {on_range} /> }
+    let busy = !latest.current;
+    html! { <HistogramChart h={Rc::new((**h).clone())} local={p.local} noun={p.noun} {ranged} {on_range} {busy} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -60,6 +61,9 @@ pub struct ChartProps {
     pub ranged: bool,
     /// A range brushed, or `None` to clear it.
     pub on_range: Callback<Option<(i64, i64)>>,
+    /// The chart is of an earlier query, being recounted.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 #[function_component(HistogramChart)]
@@ -165,7 +169,7 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
         notes.push(format!("{} outside", count(u64::from(h.outside))));
     }
     html! {
-        <div class="histogram" role="group" aria-label={format!("{} over time", p.noun)}>
+        <div class="histogram" role="group" aria-label={format!("{} over time", p.noun)} aria-busy={p.busy.to_string()}>
             <div class="hist-head">
                 <span>{format!("{} {} · {} per bar", count(u64::from(h.total)), p.noun, h.size.label())}</span>
                 if !notes.is_empty() { <span class="muted">{format!(" · {}", notes.join(" · "))}</span> }

@@ -63,7 +63,7 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
     b.click_text(".rail button", "Auth").await?;
     let all = number(&b.wait_text(".count", "auth attempts").await?);
     // The first user listed, with its count: a click filters to exactly that many.
-    let facet = b.wait_text(".facets", "User").await?;
+    let facet = b.wait_text(".facets[aria-busy=false]", "User").await?;
     assert!(facet.contains("distinct"), "{facet}");
     let (user, n) = {
         let v = b.js("const li = Array.from(document.querySelectorAll('.facet')).find(f => f.querySelector('h3').textContent.startsWith('User')).querySelector('li'); return [li.querySelector('.facet-text').textContent, li.querySelector('.facet-count').textContent]").await?;
@@ -74,7 +74,9 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
     b.wait_text(".count", &format!("{n} of {all} auth attempts match")).await?;
     let query = b.js("return document.getElementById('query').value").await?;
     assert!(query.as_str().unwrap_or_default().contains(&format!("user:{user}")), "{query}");
-    // The facets now count only those rows: the user facet has that one user.
+    // The facets now count only those rows (once recounted: until then the previous counts
+    // stay, marked busy): the user facet has that one user.
+    b.wait_for(".facets[aria-busy=false]").await?;
     let users = b.js("return Array.from(document.querySelectorAll('.facet')).find(f => f.querySelector('h3').textContent.startsWith('User')).querySelectorAll('li').length").await?;
     assert_eq!(users, 1);
     // The − button excludes a value: the count drops by that value's rows.
