@@ -134,8 +134,8 @@ pub struct Model {
     pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
     /// Duplicate events folded (same `uid`, identical line).
     pub duplicates: u64,
-    /// Dedup keys of the events kept: already XXH3 hashes, so the set uses them as they are.
-    seen: std::collections::HashSet<u128, std::hash::BuildHasherDefault<KeyIsHash>>,
+    /// Dedup keys of the events kept: already XXH3 hashes, so the set only scrambles them.
+    seen: std::collections::HashSet<u128, SeededKeys>,
     arena: RawArena,
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
@@ -395,23 +395,46 @@ fn dedup_key(uid: &str, line: &[u8]) -> u128 {
     xxh3_128_with_seed(line, xxh3_64(uid.as_bytes()))
 }
 
-/// A hasher for keys that are hashes already: hashing them again (millions of times while
-/// loading, and again each time the set grows) would only cost time.
-#[derive(Default)]
-struct KeyIsHash(u64);
+/// Hashing for keys that are hashes already: hashing them again (millions of times while
+/// loading, and again each time the set grows) would only cost time. They are scrambled with a
+/// seed of this process, so that lines made to collide in the table cannot be crafted offline.
+#[derive(Clone)]
+struct SeededKeys(u64);
 
-impl std::hash::Hasher for KeyIsHash {
+impl Default for SeededKeys {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        SeededKeys(foldhash::fast::RandomState::default().hash_one(0x5eed_u64) | 1)
+    }
+}
+
+impl std::hash::BuildHasher for SeededKeys {
+    type Hasher = KeyHasher;
+
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher { seed: self.0, hash: 0 }
+    }
+}
+
+struct KeyHasher {
+    seed: u64,
+    hash: u64,
+}
+
+impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        self.0
+        self.hash
     }
 
     fn write_u128(&mut self, key: u128) {
-        self.0 = key as u64;
+        // One multiply (native in wasm too) by an odd seed mixes every key bit into the top
+        // bits the table probes by.
+        self.hash = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(self.seed).rotate_left(29);
     }
 
     fn write(&mut self, bytes: &[u8]) {
         // Only u128 keys are stored; any other key still hashes, just not as fast.
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+        self.hash = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.seed);
     }
 }
 
