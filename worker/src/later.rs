@@ -1,7 +1,9 @@
-//! The counts and charts beside the tables (facets, histogram, dashboard) are answered after
-//! everything else. Each waits in a slot of its own kind and table; a newer request replaces
-//! it (the older is answered `Superseded`), and one is computed per task, so a table asked for
-//! meanwhile, typically for the next query typed, is answered first.
+//! The counts and charts beside the tables (facets, histogram, dashboard), and the values
+//! suggested while a query is typed, are answered after everything else. Each waits in a slot
+//! of its own kind and table; a newer request replaces it (the older is answered
+//! `Superseded`), and one is computed per task, so a table asked for meanwhile, typically for
+//! the query just entered, is answered first, and typing fast queues one suggestion, not one
+//! per key.
 
 use super::{handle, post, scope};
 use js_sys::Array;
@@ -17,6 +19,7 @@ enum Slot {
     Facets(Table),
     Histogram(Table),
     Dashboard,
+    Completion,
 }
 
 fn slot(req: &Request) -> Option<Slot> {
@@ -24,6 +27,7 @@ fn slot(req: &Request) -> Option<Slot> {
         Request::Facets { table, .. } => Some(Slot::Facets(*table)),
         Request::Histogram(h) => Some(Slot::Histogram(h.table)),
         Request::Dashboard(_) => Some(Slot::Dashboard),
+        Request::Complete { .. } => Some(Slot::Completion),
         _ => None,
     }
 }

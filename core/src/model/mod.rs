@@ -140,21 +140,22 @@ pub struct Model {
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
     sorted_len: usize,
-    /// What recent queries selected in the index (see [`Model::selected`]).
-    selections: std::cell::RefCell<Selections>,
+    /// What was recently derived from the index (see [`Model::derived`]).
+    derived: std::cell::RefCell<Derived>,
 }
 
-/// Positions in the time index selected by recent queries, for as long as the model stays as
-/// it was: a table, its facets and its histogram ask for the same query one after another, and
-/// at millions of events selecting is much of each answer.
+/// Numbers derived from the time index, kept for as long as the model stays as it was: what a
+/// query selects (a table, its facets and its histogram ask for the same query one after
+/// another, and at millions of events selecting is much of each answer), how often each value
+/// of a column occurs (asked again at every key typed while completing a value).
 #[derive(Default)]
-struct Selections {
+struct Derived {
     state: [usize; 4],
     recent: Vec<(String, std::sync::Arc<Vec<u32>>)>,
 }
 
-/// Queries whose selections are kept.
-const SELECTIONS_KEPT: usize = 4;
+/// How many derived lists are kept.
+const DERIVED_KEPT: usize = 6;
 
 impl Model {
     pub fn add_file(&mut self, info: FileInfo) -> FileId {
@@ -267,20 +268,20 @@ impl Model {
         &self.index
     }
 
-    /// The positions `select` gives for `key` (a query and what it selects among), computed
-    /// only when this model has not answered it since it last changed.
-    pub fn selected(&self, key: &str, select: impl FnOnce() -> Vec<u32>) -> std::sync::Arc<Vec<u32>> {
+    /// The numbers `derive` gives for `key` (see [`Derived`]), computed only when this model
+    /// has not answered `key` since it last changed.
+    pub fn derived(&self, key: &str, derive: impl FnOnce() -> Vec<u32>) -> std::sync::Arc<Vec<u32>> {
         let finding_events = self.findings.iter().map(Vec::len).sum();
         let state = [self.sorted_len, self.strings.len(), self.findings.len(), finding_events];
-        let mut memo = self.selections.borrow_mut();
+        let mut memo = self.derived.borrow_mut();
         if memo.state != state {
-            *memo = Selections { state, recent: Vec::new() };
+            *memo = Derived { state, recent: Vec::new() };
         }
         if let Some((_, found)) = memo.recent.iter().find(|(k, _)| k == key) {
             return found.clone();
         }
-        let found = std::sync::Arc::new(select());
-        if memo.recent.len() == SELECTIONS_KEPT {
+        let found = std::sync::Arc::new(derive());
+        if memo.recent.len() == DERIVED_KEPT {
             memo.recent.remove(0);
         }
         memo.recent.push((key.to_owned(), found.clone()));

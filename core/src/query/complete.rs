@@ -48,26 +48,21 @@ pub fn complete_values(m: &Model, field: &str, prefix: &str, limit: usize) -> Ve
     let prefix = prefix.as_bytes();
     let starts = |s: &str| s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix);
     // Count only the values that match: a dense counter by symbol, zero for the rest.
-    let mut wanted = vec![false; m.strings.len()];
-    let mut any = false;
-    for sym in index.values(slot) {
-        let s = m.strings.get(sym);
-        if !s.is_empty() && starts(s) {
-            wanted[sym.index()] = true;
-            any = true;
+    // How often each value of the column occurs: counted once, then reused at every key typed.
+    let counts = m.derived(&format!("values counted in column {slot}"), || {
+        let mut counts = vec![0u32; m.strings.len()];
+        for sym in &index.columns[slot] {
+            if let Some(n) = counts.get_mut(sym.index()) {
+                *n += 1;
+            }
         }
-    }
-    if !any {
-        return Vec::new();
-    }
-    let mut counts = vec![0u32; m.strings.len()];
-    for sym in &index.columns[slot] {
-        if wanted[sym.index()] {
-            counts[sym.index()] += 1;
-        }
-    }
-    let mut found: Vec<(u32, usize)> =
-        counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (n, i)).collect();
+        counts
+    });
+    let mut found: Vec<(u32, usize)> = index
+        .values(slot)
+        .filter(|&sym| !sym.is_none() && starts(m.strings.get(sym)))
+        .map(|sym| (counts.get(sym.index()).copied().unwrap_or(0), sym.index()))
+        .collect();
     let text = |i: usize| m.strings.get(crate::model::Sym(i as u32));
     found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| text(a.1).cmp(text(b.1))));
     found

@@ -99,8 +99,8 @@ impl EventAt<'_> {
 /// The positions in the (current) time index of the events `filter` selects, among the auth
 /// attempts only when `auth_only`: remembered by the model for the next asker.
 pub(crate) fn selected(m: &Model, filter: &Filter, auth_only: bool) -> std::sync::Arc<Vec<u32>> {
-    let key = format!("{}{}", if auth_only { "auth:" } else { "all:" }, filter.text);
-    m.selected(&key, || filter.select(m.index(), auth_only))
+    let key = format!("{} {}", if auth_only { "auth attempts matching" } else { "events matching" }, filter.text);
+    m.derived(&key, || filter.select(m.index(), auth_only))
 }
 
 /// The events a filter selects: positions in the time index (in time order) when it is
