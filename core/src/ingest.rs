@@ -36,6 +36,9 @@ pub struct Options {
     /// Lines of plain top-level files are not kept in memory: the host reads them back from the
     /// file by offset (see [`crate::model::FileInfo::raw_in_file`]).
     pub read_back_plain_files: bool,
+    /// Random bits from the host, to scramble dedup keys with (see [`Model::with_seed`]); `None`:
+    /// the best this platform gives without help (on wasm, little).
+    pub seed: Option<u64>,
 }
 
 /// Whether a file still wants bytes.
@@ -56,7 +59,8 @@ pub struct Ingest {
 
 impl Ingest {
     pub fn new(options: Options) -> Self {
-        Ingest { model: Model::default(), options, open: Vec::new(), bytes_in: 0 }
+        let model = options.seed.map_or_else(Model::default, Model::with_seed);
+        Ingest { model, options, open: Vec::new(), bytes_in: 0 }
     }
 
     /// Declares a top-level file (one the host holds a handle to).

@@ -268,3 +268,15 @@ fn lines_detections_read_are_kept_when_others_are_read_back() {
     assert!(m.kept_raw(1).is_some_and(|l| l.ends_with(b"}")), "an exec line stays in memory for the detections");
     assert_eq!(m.events[1].raw.offset, 0, "kept lines are addressed in memory, not in the file");
 }
+
+#[test]
+fn duplicates_fold_whatever_the_seed() {
+    let line = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n";
+    for seed in [Some(0), Some(u64::MAX), Some(0x1234_5678_9abc_def0), None] {
+        let mut ing = Ingest::new(Options { seed, ..Options::default() });
+        ing.add_bytes("a.log", line);
+        ing.add_bytes("b.log", line);
+        let m = ing.finish();
+        assert_eq!((m.events.len(), m.duplicates), (1, 1), "seed {seed:?}");
+    }
+}

@@ -52,7 +52,11 @@ struct State {
 impl State {
     fn new(port: Option<MessagePort>) -> Self {
         State {
-            ingest: Ingest::new(Options { read_back_plain_files: true, ..Options::default() }),
+            ingest: Ingest::new(Options {
+                read_back_plain_files: true,
+                seed: Some(random_u64()),
+                ..Options::default()
+            }),
             views: Views::default(),
             handles: HashMap::new(),
             port,
@@ -64,6 +68,12 @@ impl State {
             offered: HashMap::new(),
         }
     }
+}
+
+/// 64 random bits from the browser (wasm has no randomness of its own).
+fn random_u64() -> u64 {
+    let half = || (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    half() << 32 | half()
 }
 
 thread_local! {

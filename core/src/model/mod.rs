@@ -158,6 +158,12 @@ struct Derived {
 const DERIVED_KEPT: usize = 6;
 
 impl Model {
+    /// An empty model whose dedup keys are scrambled with `seed` (random bits from the host:
+    /// lines made to collide in the table cannot then be crafted in advance).
+    pub fn with_seed(seed: u64) -> Self {
+        Model { seen: std::collections::HashSet::with_hasher(SeededKeys(seed | 1)), ..Model::default() }
+    }
+
     pub fn add_file(&mut self, info: FileInfo) -> FileId {
         self.files.push(info);
         (self.files.len() - 1) as FileId
@@ -398,7 +404,8 @@ fn dedup_key(uid: &str, line: &[u8]) -> u128 {
 
 /// Hashing for keys that are hashes already: hashing them again (millions of times while
 /// loading, and again each time the set grows) would only cost time. They are scrambled with a
-/// seed of this process, so that lines made to collide in the table cannot be crafted offline.
+/// seed ([`Model::with_seed`]; by default one of this process, which on wasm derives only from
+/// addresses), so that lines made to collide in the table cannot be crafted in advance.
 #[derive(Clone)]
 struct SeededKeys(u64);
 
