@@ -214,3 +214,33 @@ fn text_columns_sort_by_their_text() {
         assert_eq!(values.len(), 2);
     }
 }
+
+/// Answers are cached while the model stays as it was: new findings of the same size, and a
+/// session completed by its recording, are changes too.
+#[test]
+fn cached_answers_follow_findings_and_recordings() {
+    let mut m = model();
+    let mut v = Views::default();
+    let ids = |v: &mut Views, m: &mut Model, q: &str| -> Vec<u32> {
+        let p = v.page(m, &req(Table::Events, q, SortKey::Time, false, 0, 100));
+        let Rows::Events(rows) = p.rows else { panic!() };
+        rows.iter().map(|r| r.id).collect()
+    };
+    m.set_findings(vec![vec![0, 1]]);
+    assert_eq!(ids(&mut v, &mut m, "finding:0"), [0, 1]);
+    m.set_findings(vec![vec![2, 3]]);
+    assert_eq!(ids(&mut v, &mut m, "finding:0"), [2, 3], "same size, other events");
+    // The open session gets its end from its recording: it now lasts an hour.
+    let sessions = |v: &mut Views, m: &mut Model| {
+        v.page(m, &req(Table::Sessions, "duration>=30m", SortKey::Time, false, 0, 10)).total
+    };
+    let before = sessions(&mut v, &mut m);
+    let start = m.sessions.list.iter().find(|s| m.str(s.sid) == "open").and_then(|s| s.start).unwrap();
+    m.add_recording_summary(review_core::model::RecordingSummary {
+        sid: Some("open".into()),
+        end: Some(start + 3_600_000_000_000),
+        parts: 1,
+        ..Default::default()
+    });
+    assert_eq!(sessions(&mut v, &mut m), before + 1);
+}

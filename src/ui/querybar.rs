@@ -35,10 +35,14 @@ pub fn query_bar(p: &ShellProps) -> Html {
     let input = use_node_ref();
     // Where to put the caret after a completion was inserted.
     let caret_to = use_state(|| None::<u32>);
+    // Counts value suggestions asked for, and closings: an answer to an older question (the
+    // worker answers them after tables) must not reopen the list or splice at old offsets.
+    let asked = use_mut_ref(|| 0u32);
     {
-        let (draft, open) = (draft.clone(), open.clone());
+        let (draft, open, asked) = (draft.clone(), open.clone(), asked.clone());
         use_effect_with(p.state.query.clone(), move |q| {
             draft.set(q.clone());
+            *asked.borrow_mut() += 1;
             open.set(None);
         });
     }
@@ -52,8 +56,10 @@ pub fn query_bar(p: &ShellProps) -> Html {
         });
     }
     let suggest = {
-        let (open, backend) = (open.clone(), backend.clone());
+        let (open, backend, asked) = (open.clone(), backend.clone(), asked.clone());
         move |q: &str, caret: usize| {
+            *asked.borrow_mut() += 1;
+            let question = *asked.borrow();
             let (start, negated, token) = token_at(q, caret);
             let base = Open { start, negated, caret, field: None, items: Vec::new(), active: None };
             match want(token) {
@@ -64,7 +70,11 @@ pub fn query_bar(p: &ShellProps) -> Html {
                 Some(Want::Value { field, prefix }) => {
                     let (open, field_name, typed) = (open.clone(), field.to_owned(), prefix.to_owned());
                     let req = Request::Complete { field: field.into(), prefix: prefix.into(), limit: SUGGESTIONS };
+                    let asked = asked.clone();
                     backend.request(req, move |r| {
+                        if *asked.borrow() != question {
+                            return;
+                        }
                         if let Response::Completions(items) = r {
                             let only_typed = matches!(items.as_slice(), [one] if one.text == typed);
                             let shown = !items.is_empty() && !only_typed;
@@ -107,8 +117,13 @@ pub fn query_bar(p: &ShellProps) -> Html {
     };
     let onkeydown = {
         let (draft, d, open, accept) = (draft.clone(), p.dispatch.clone(), open.clone(), accept.clone());
+        let asked = asked.clone();
         Callback::from(move |e: KeyboardEvent| {
             let current = (*open).clone();
+            if matches!(e.key().as_str(), "Enter" | "Escape" | "Tab") {
+                // Closing or accepting: suggestions still on their way are for text left behind.
+                *asked.borrow_mut() += 1;
+            }
             match (e.key().as_str(), current) {
                 ("ArrowDown" | "ArrowUp", Some(mut o)) => {
                     e.prevent_default();
@@ -143,11 +158,15 @@ pub fn query_bar(p: &ShellProps) -> Html {
         })
     };
     let onblur = {
-        let open = open.clone();
+        let (open, asked) = (open.clone(), asked.clone());
         // Later than a click on a suggestion (which would otherwise never arrive).
         Callback::from(move |_: FocusEvent| {
-            let open = open.clone();
-            gloo::timers::callback::Timeout::new(150, move || open.set(None)).forget();
+            let (open, asked) = (open.clone(), asked.clone());
+            gloo::timers::callback::Timeout::new(150, move || {
+                *asked.borrow_mut() += 1;
+                open.set(None)
+            })
+            .forget();
         })
     };
     let apply = {

@@ -22,7 +22,7 @@ fn answer(s: &mut State) -> Response {
     let raw = |id| m.kept_raw(id).map(<[u8]>::to_vec);
     let findings = detect::run(m, &raw, &s.settings);
     let rows = findings.iter().enumerate().map(|(i, f)| FindingRow::new(i, f)).collect();
-    m.findings = findings.iter().map(|f| f.events.clone()).collect();
+    m.set_findings(findings.iter().map(|f| f.events.clone()).collect());
     s.findings = findings;
     Response::Findings { findings: rows, settings: Box::new(s.settings.clone()) }
 }

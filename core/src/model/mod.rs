@@ -128,7 +128,8 @@ pub struct Model {
     pub problems: Vec<Problem>,
     pub sessions: Sessions,
     pub recordings: Vec<RecordingPart>,
-    /// The events behind each finding of the last detection run (for the query `finding:N`).
+    /// The events behind each finding of the last detection run (for the query `finding:N`);
+    /// set with [`Model::set_findings`].
     pub findings: Vec<Vec<EventId>>,
     /// What decoded recordings said, by session id.
     pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
@@ -142,6 +143,9 @@ pub struct Model {
     sorted_len: usize,
     /// What was recently derived from the index (see [`Model::derived`]).
     derived: std::cell::RefCell<Derived>,
+    /// Counts the changes that add no event but can change what a query matches (findings,
+    /// what recordings tell of their sessions): see [`Model::version`].
+    changes: u64,
 }
 
 /// Numbers derived from the time index, kept for as long as the model stays as it was: what a
@@ -150,7 +154,7 @@ pub struct Model {
 /// of a column occurs (asked again at every key typed while completing a value).
 #[derive(Default)]
 struct Derived {
-    state: [usize; 4],
+    state: [u64; 3],
     recent: Vec<(String, std::sync::Arc<Vec<u32>>)>,
 }
 
@@ -158,6 +162,19 @@ struct Derived {
 const DERIVED_KEPT: usize = 6;
 
 impl Model {
+    /// Changes with anything that can change an answer: events, files and problems added,
+    /// findings set, sessions completed from their recordings. For caches of answers.
+    pub fn version(&self) -> [u64; 5] {
+        let n = |x: usize| x as u64;
+        [n(self.events.len()), n(self.sessions.len()), n(self.files.len()), n(self.problems.len()), self.changes]
+    }
+
+    /// The events behind each finding of a detection run.
+    pub fn set_findings(&mut self, findings: Vec<Vec<EventId>>) {
+        self.findings = findings;
+        self.changes += 1;
+    }
+
     /// An empty model whose dedup keys are scrambled with `seed` (random bits from the host:
     /// lines made to collide in the table cannot then be crafted in advance).
     pub fn with_seed(seed: u64) -> Self {
@@ -277,8 +294,7 @@ impl Model {
     /// The numbers `derive` gives for `key` (see [`Derived`]), computed only when this model
     /// has not answered `key` since it last changed.
     pub fn derived(&self, key: &str, derive: impl FnOnce() -> Vec<u32>) -> std::sync::Arc<Vec<u32>> {
-        let finding_events = self.findings.iter().map(Vec::len).sum();
-        let state = [self.sorted_len, self.strings.len(), self.findings.len(), finding_events];
+        let state = [self.sorted_len as u64, self.strings.len() as u64, self.changes];
         let mut memo = self.derived.borrow_mut();
         if memo.state != state {
             *memo = Derived { state, recent: Vec::new() };
@@ -332,6 +348,7 @@ impl Model {
     /// are filled in, so a session known only from its recording still shows who, where, when.
     pub fn add_recording_summary(&mut self, summary: RecordingSummary) {
         let Some(sid) = summary.sid.as_deref().filter(|s| !s.is_empty()) else { return };
+        self.changes += 1;
         let sym = self.strings.intern(sid);
         let strings = &mut self.strings;
         let s = self.sessions.entry(sym, NO_TIME);
@@ -376,6 +393,7 @@ impl Model {
             return;
         }
         p.sid = Some(sid.to_owned());
+        self.changes += 1;
         let sym = self.strings.intern(sid);
         self.sessions.entry(sym, NO_TIME).recording_parts += 1;
     }
@@ -386,6 +404,7 @@ impl Model {
     }
 
     pub(crate) fn add_recording_part(&mut self, part: RecordingPart) {
+        self.changes += 1;
         if let Some(sid) = part.sid.as_deref() {
             let sym = self.strings.intern(sid);
             let s = self.sessions.entry(sym, NO_TIME);

@@ -94,7 +94,7 @@ struct Cached {
     query: String,
     sort: Sort,
     /// Model size when computed: more events, sessions, files or problems invalidate it.
-    size: [usize; 4],
+    size: [u64; 5],
     ids: Vec<u32>,
     unfiltered: u32,
 }
@@ -106,7 +106,7 @@ pub struct Views {
     /// Text ranks of the values of the column last sorted by, for that table kind, key and
     /// model size.
     ranks: Vec<u32>,
-    ranks_for: Option<(bool, SortKey, [usize; 3])>,
+    ranks_for: Option<(bool, SortKey, [u64; 5], usize)>,
 }
 
 impl Views {
@@ -116,7 +116,7 @@ impl Views {
         if !matches!(req.table, Table::Files | Table::Problems) {
             m.ensure_sorted();
         }
-        let size = [m.events.len(), m.sessions.len(), m.files.len(), m.problems.len()];
+        let size = m.version();
         let fresh = |c: &Cached| c.table == req.table && c.query == req.query && c.sort == req.sort && c.size == size;
         let mut error = None;
         if !self.cached.iter().any(fresh) {
@@ -213,7 +213,7 @@ impl Views {
         if !matches!(table, Table::Events | Table::Auth) && !sessions {
             return;
         }
-        let wanted = Some((sessions, key, [m.strings.len(), m.events.len(), m.sessions.len()]));
+        let wanted = Some((sessions, key, m.version(), m.strings.len()));
         if self.ranks_for == wanted {
             return;
         }

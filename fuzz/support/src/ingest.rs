@@ -14,7 +14,7 @@ pub fn options(config: u8) -> Options {
     } else {
         Limits { max_kept_part: 64 << 20, ..Limits::default() }
     };
-    Options { limits, read_back_plain_files: config & 2 == 2 }
+    Options { limits, read_back_plain_files: config & 2 == 2, seed: None }
 }
 
 /// Invariants of a loaded model, then every view the UI can ask for, on its first rows.
