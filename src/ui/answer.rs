@@ -55,9 +55,10 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
             if !keep {
                 answer.set(None);
             }
-            // Asked a task later: a table asked for in the same render goes first (the worker
-            // answers in order), so rows come before the aggregates beside them; and a key
-            // superseded before then (typing) is never asked for.
+            // Asked a task later (counts and charts: once the key has held for SETTLE_MS): a
+            // table asked for in the same render goes first (the worker answers in order), so
+            // rows come before the aggregates beside them; and a key superseded before then
+            // (typing) is never asked for.
             let delay = if keep { SETTLE_MS } else { 0 };
             let timer = gloo::timers::callback::Timeout::new(delay, move || {
                 backend.request(req, move |r| {

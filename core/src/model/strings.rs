@@ -103,9 +103,10 @@ impl Strings {
     }
 
     /// Calls `found` for each string containing `needle` (given in lowercase), ignoring case
-    /// as `str::to_lowercase` does (a non-ASCII string may be reported twice). An ASCII needle is searched for through all the text
-    /// at once, from its first byte (in either case) on; the few non-ASCII strings are then
-    /// lowercased one by one. Returns false, finding nothing, for a needle that is not ASCII.
+    /// as `str::to_lowercase` does (a non-ASCII string may be reported twice). An ASCII needle
+    /// is searched for through all the text at once, from its first byte (in either case) on;
+    /// the few non-ASCII strings are then lowercased one by one. Returns false, finding
+    /// nothing, for a needle that is not ASCII.
     pub fn each_containing(&self, needle: &str, mut found: impl FnMut(Sym)) -> bool {
         let n = needle.as_bytes();
         let Some(&first) = n.first() else { return false };

@@ -275,17 +275,8 @@ impl Filter {
         } else if self.is_all() {
             (range.start as u32..range.end as u32).collect()
         } else {
-            let scan = Scan { ix, start: range.start, len: range.len() };
-            let mask = scan.node(&self.node, None);
-            let mut out = Vec::new();
-            for (w, &word) in mask.iter().enumerate() {
-                let mut bits = word;
-                while bits != 0 {
-                    out.push((range.start + w * 64 + bits.trailing_zeros() as usize) as u32);
-                    bits &= bits - 1;
-                }
-            }
-            out
+            let mask = Scan { ix, start: range.start, len: range.len() }.node(&self.node, None);
+            set_bits(&mask).map(|p| (range.start + p) as u32).collect()
         }
     }
 
@@ -344,14 +335,10 @@ fn sessions_with_event(n: &Node, m: &Model) -> Vec<u64> {
     let mask = Scan { ix, start: 0, len: ix.len() }.node(n, None);
     let sids = &ix.columns[Column::Sid.slot()];
     let mut sessions = vec![0u64; m.sessions.len().div_ceil(64)];
-    for (w, &word) in mask.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            let sid = sids[w * 64 + bits.trailing_zeros() as usize];
-            bits &= bits - 1;
-            if let Some(i) = (!sid.is_none()).then(|| m.sessions.index_of(sid)).flatten() {
-                sessions[i as usize / 64] |= 1 << (i % 64);
-            }
+    for p in set_bits(&mask) {
+        let sid = sids[p];
+        if let Some(i) = (!sid.is_none()).then(|| m.sessions.index_of(sid)).flatten() {
+            sessions[i as usize / 64] |= 1 << (i % 64);
         }
     }
     sessions
@@ -392,6 +379,14 @@ fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
         Node::File(files) => files.get(ix.file[p] as usize).copied().unwrap_or(false),
         Node::Ids(ids) => ids.get(ix.ids[p] as usize).copied().unwrap_or(false),
     }
+}
+
+/// The positions set in a mask, in order.
+fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    mask.iter().enumerate().flat_map(|(w, &word)| {
+        std::iter::successors((word != 0).then_some(word), |&bits| Some(bits & (bits - 1)).filter(|&b| b != 0))
+            .map(move |bits| w * 64 + bits.trailing_zeros() as usize)
+    })
 }
 
 /// A stretch of the time index tested term by term: one bit per position, 64 to a word.

@@ -47,7 +47,6 @@ pub fn complete_values(m: &Model, field: &str, prefix: &str, limit: usize) -> Ve
     let slot = column.slot();
     let prefix = prefix.as_bytes();
     let starts = |s: &str| s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix);
-    // Count only the values that match: a dense counter by symbol, zero for the rest.
     // How often each value of the column occurs: counted once, then reused at every key typed.
     let counts = m.derived(&format!("values counted in column {slot}"), || {
         let mut counts = vec![0u32; m.strings.len()];

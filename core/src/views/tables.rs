@@ -5,7 +5,7 @@
 use super::overview::FileRow;
 use super::rows::{EventRow, ProblemRow, SessionRow};
 use crate::audit::Outcome;
-use crate::model::{Model, Session, NO_TIME};
+use crate::model::{Model, Session, Sym, NO_TIME};
 use crate::query::Filter;
 use serde::{Deserialize, Serialize};
 
@@ -198,37 +198,16 @@ impl Views {
     /// every string loaded can be a million).
     fn rank_column(&mut self, m: &Model, table: Table, key: SortKey) {
         let sessions = matches!(table, Table::Sessions | Table::Recordings);
-        let slot = match key {
-            SortKey::Event => 0,
-            SortKey::Code => 1,
-            SortKey::User => 2,
-            SortKey::Login => 3,
-            SortKey::Node => 4,
-            SortKey::Addr => 5,
-            SortKey::Cluster => 7,
-            SortKey::Method => 8,
-            SortKey::Message => 9,
-            _ => return,
-        };
-        if !matches!(table, Table::Events | Table::Auth) && !sessions {
-            return;
-        }
         let wanted = Some((sessions, key, m.version(), m.strings.len()));
         if self.ranks_for == wanted {
             return;
         }
-        self.ranks = if sessions {
-            let field = |s: &Session| match key {
-                SortKey::User => s.user,
-                SortKey::Login => s.login,
-                SortKey::Node => s.node,
-                SortKey::Addr => s.remote,
-                SortKey::Cluster => s.cluster,
-                _ => crate::model::Sym::NONE,
-            };
-            m.strings.ranks_of(m.sessions.list.iter().map(field))
-        } else {
-            m.strings.ranks_of(m.index().values(slot))
+        self.ranks = match (table, event_text_column(key), session_text(key)) {
+            (Table::Events | Table::Auth, Some(slot), _) => m.strings.ranks_of(m.index().values(slot)),
+            (Table::Sessions | Table::Recordings, _, Some(text)) => {
+                m.strings.ranks_of(m.sessions.list.iter().map(text))
+            }
+            _ => return,
         };
         self.ranks_for = wanted;
     }
@@ -236,7 +215,7 @@ impl Views {
     /// Ids of every row of `table` matching `filter`, in `sort` order.
     fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Vec<u32>, u32) {
         self.rank_column(m, table, sort.key);
-        let rank = |s: crate::model::Sym| self.ranks.get(s.index()).copied().unwrap_or(0);
+        let rank = |s: Sym| self.ranks.get(s.index()).copied().unwrap_or(0);
         match table {
             Table::Events | Table::Auth => {
                 let ix = m.index();
@@ -251,19 +230,12 @@ impl Views {
                     let col = &ix.columns[slot];
                     move |p: u32| rank(col[p as usize])
                 };
-                match sort.key {
-                    SortKey::Time => {}
-                    SortKey::Event => radix_sort_by(&mut positions, column(0)),
-                    SortKey::Code => radix_sort_by(&mut positions, column(1)),
-                    SortKey::User => radix_sort_by(&mut positions, column(2)),
-                    SortKey::Login => radix_sort_by(&mut positions, column(3)),
-                    SortKey::Node => radix_sort_by(&mut positions, column(4)),
-                    SortKey::Addr => radix_sort_by(&mut positions, column(5)),
-                    SortKey::Cluster => radix_sort_by(&mut positions, column(7)),
-                    SortKey::Method => radix_sort_by(&mut positions, column(8)),
-                    SortKey::Message => radix_sort_by(&mut positions, column(9)),
-                    SortKey::Outcome => radix_sort_by(&mut positions, |p| outcome_rank(ix.outcome[p as usize]) as u32),
-                    SortKey::File => positions.sort_by_key(|&p| {
+                match (sort.key, event_text_column(sort.key)) {
+                    (_, Some(slot)) => radix_sort_by(&mut positions, column(slot)),
+                    (SortKey::Outcome, _) => {
+                        radix_sort_by(&mut positions, |p| outcome_rank(ix.outcome[p as usize]) as u32)
+                    }
+                    (SortKey::File, _) => positions.sort_by_key(|&p| {
                         let e = &m.events[ix.ids[p as usize] as usize];
                         (e.file, e.line)
                     }),
@@ -287,18 +259,15 @@ impl Views {
                         keep(s) && matcher.matches(i, s)
                     })
                     .collect();
+                let text = session_text(sort.key);
                 let key = |s: &Session| -> (u64, i64) {
                     let start = s.start_or_first();
-                    let k = match sort.key {
-                        SortKey::User => rank(s.user).into(),
-                        SortKey::Login => rank(s.login).into(),
-                        SortKey::Node => rank(s.node).into(),
-                        SortKey::Addr => rank(s.remote).into(),
-                        SortKey::Cluster => rank(s.cluster).into(),
-                        SortKey::End => s.end.map_or(u64::MAX, |t| t as u64),
-                        SortKey::Duration => s.duration().map_or(u64::MAX, |d| d.max(0) as u64),
-                        SortKey::Participants => s.participants.len() as u64,
-                        SortKey::Recording => u64::from(s.has_recording()),
+                    let k = match (sort.key, text) {
+                        (_, Some(text)) => rank(text(s)).into(),
+                        (SortKey::End, _) => s.end.map_or(u64::MAX, |t| t as u64),
+                        (SortKey::Duration, _) => s.duration().map_or(u64::MAX, |d| d.max(0) as u64),
+                        (SortKey::Participants, _) => s.participants.len() as u64,
+                        (SortKey::Recording, _) => u64::from(s.has_recording()),
                         _ => 0,
                     };
                     (k, if start == NO_TIME { i64::MAX } else { start })
@@ -345,6 +314,35 @@ impl Views {
             }
         }
     }
+}
+
+/// The time-index column whose text a sort key sorts events by, if it sorts by text.
+fn event_text_column(key: SortKey) -> Option<usize> {
+    Some(match key {
+        SortKey::Event => 0,
+        SortKey::Code => 1,
+        SortKey::User => 2,
+        SortKey::Login => 3,
+        SortKey::Node => 4,
+        SortKey::Addr => 5,
+        SortKey::Cluster => 7,
+        SortKey::Method => 8,
+        SortKey::Message => 9,
+        _ => return None,
+    })
+}
+
+/// The text a sort key sorts sessions by, if it sorts them by text.
+fn session_text(key: SortKey) -> Option<fn(&Session) -> Sym> {
+    let text: fn(&Session) -> Sym = match key {
+        SortKey::User => |s| s.user,
+        SortKey::Login => |s| s.login,
+        SortKey::Node => |s| s.node,
+        SortKey::Addr => |s| s.remote,
+        SortKey::Cluster => |s| s.cluster,
+        _ => return None,
+    };
+    Some(text)
 }
 
 /// Sorts stably by a 32-bit key in two passes of counting sort (16 bits each): linear time,
