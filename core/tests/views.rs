@@ -6,6 +6,12 @@ use review_core::model::Model;
 use review_core::views::{Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
 
 fn model() -> Model {
+    let mut ing = Ingest::new(Options::default());
+    ing.add_bytes("log/2017-02-03.00:00:00.log", log().as_bytes());
+    ing.finish()
+}
+
+fn log() -> String {
     let mut log = String::new();
     // 30 failed logins from one address, then a success; a session with a join that never ends;
     // one that ends.
@@ -18,9 +24,7 @@ fn model() -> Model {
     log += "{\"event\":\"session.start\",\"sid\":\"done\",\"user\":\"u0\",\"login\":\"ubuntu\",\"server_id\":\"id-9\",\"time\":\"2017-02-03T01:00:00Z\"}\n";
     log += "{\"event\":\"session.end\",\"sid\":\"done\",\"user\":\"u0\",\"time\":\"2017-02-03T02:30:00Z\"}\n";
     log += "not json\n";
-    let mut ing = Ingest::new(Options::default());
-    ing.add_bytes("log/2017-02-03.00:00:00.log", log.as_bytes());
-    ing.finish()
+    log
 }
 
 fn req(table: Table, query: &str, key: SortKey, descending: bool, offset: u32, limit: u32) -> TableRequest {
@@ -90,6 +94,28 @@ fn overview_adds_up() {
     assert_eq!(f.lines, f.events + f.bad_lines + f.blank_lines + f.duplicates);
     assert_eq!(f.problems, 1);
     assert!(f.note.as_deref().unwrap().contains("nearest midnight"), "02-02 13:00 … 02-03 02:30 in a file named 02-03");
+}
+
+#[test]
+fn the_overview_asked_while_loading_counts_what_a_fresh_one_does() {
+    let log = log();
+    let mut ing = Ingest::new(Options::default());
+    let mut views = Views::default();
+    for round in 0..2 {
+        // The second round adds every line again, as another file: the 31 with a uid are duplicates.
+        let file = ing.open(&format!("log/{round}.log"), log.len() as u64);
+        for chunk in log.as_bytes().chunks(97) {
+            ing.push(file, chunk);
+            assert_eq!(views.overview(&ing.model), Overview::new(&ing.model));
+        }
+        ing.close(file);
+    }
+    let o = views.overview(&ing.model);
+    assert_eq!((o.events, o.duplicates, o.users, o.auth_failures), (39, 31, 3, 30));
+    // Cleared: a model with fewer events than counted is counted again from its start.
+    let mut small = Ingest::new(Options::default());
+    small.add_bytes("one.log", log.lines().next().unwrap().as_bytes());
+    assert_eq!(views.overview(&small.model), Overview::new(&small.model));
 }
 
 #[test]

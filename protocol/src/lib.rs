@@ -291,6 +291,11 @@ pub enum Pipe {
     /// Model → reader: stop reading; files not begun are not hashed. `forget`: everything was
     /// cleared (file ids start again), so hashes still being computed are dropped too.
     Stop { forget: bool },
+    /// Model → reader: the load is parsed; files read may now be digested (hashing while
+    /// parsing would take a core, or a hyperthread, from the parser).
+    Parsed,
+    /// Reader → model: every file read since the last `Parsed` is hashed (or could not be).
+    Digested,
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
     Slice { file: FileId, start: u64, end: u64, last: bool },
     /// Reader → model: a file was read to its end: its SHA-256.

@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
 /// Slices the reader may send ahead of the parser.
-const READ_AHEAD: u32 = 4;
+const READ_AHEAD: u32 = 16;
 /// How often loading reports progress to the page.
 const PROGRESS_EVERY_MS: f64 = 250.0;
 
@@ -223,6 +223,12 @@ async fn finish() {
     });
     if let Some(loaded) = ended {
         post(0, loaded);
+        with_state(|s| {
+            if let Some(port) = &s.port {
+                s.hashing = true;
+                pipe(port, Pipe::Parsed, &Array::new(), &Array::new());
+            }
+        });
         // Every load is followed by the detections, over everything loaded.
         super::findings::run(0, None);
     }

@@ -20,7 +20,7 @@ use review_core::ingest::{Ingest, Options};
 use review_core::problem::FileId;
 use review_core::query::complete_values;
 use review_core::views::{
-    dashboard, facets, files_csv, findings_ndjson, histogram, sha256sums, EventDetail, Overview, SessionDetail, Views,
+    dashboard, facets, files_csv, findings_ndjson, histogram, sha256sums, EventDetail, SessionDetail, Views,
 };
 use review_protocol::{decode, encode, Pipe, Request, Response};
 use std::cell::RefCell;
@@ -47,6 +47,9 @@ struct State {
     export: Option<review_core::views::Export>,
     /// Handles offered for loads not yet asked for, by batch.
     offered: HashMap<u32, Vec<Blob>>,
+    /// Files are being hashed after a load: exports, which list the hashes, wait in `unhashed`.
+    hashing: bool,
+    unhashed: Vec<(u32, Request)>,
 }
 
 impl State {
@@ -66,6 +69,8 @@ impl State {
             findings: Vec::new(),
             export: None,
             offered: HashMap::new(),
+            hashing: false,
+            unhashed: Vec::new(),
         }
     }
 }
@@ -130,6 +135,20 @@ fn start() {
 }
 
 fn handle(id: u32, req: Request, extra: Array) {
+    let lists_hashes = matches!(
+        req,
+        Request::Export(_) | Request::Report { .. } | Request::ExportFiles { .. } | Request::ExportFindings
+    );
+    // Exports list every file's hash: while files are hashed after a load, they wait.
+    let Some(req) = with_state(|s| {
+        if s.hashing && lists_hashes {
+            s.unhashed.push((id, req));
+            return None;
+        }
+        Some(req)
+    }) else {
+        return;
+    };
     let handles = || extra.iter().map(|f| f.unchecked_into::<Blob>()).collect::<Vec<Blob>>();
     match req {
         Request::Connect { reader: true } => reader::start(extra.get(0).unchecked_into()),
@@ -162,7 +181,7 @@ fn handle(id: u32, req: Request, extra: Array) {
             post(id, Response::Cleared);
         }
         Request::Overview => {
-            let o = with_state(|s| Overview::new(&s.ingest.model));
+            let o = with_state(|s| s.views.overview(&s.ingest.model));
             post(id, Response::Overview(Box::new(o)));
         }
         Request::Resolve { sid, event } => {
@@ -267,6 +286,15 @@ fn connect(port: MessagePort) {
                     }
                 });
                 post(0, Response::Hashed { id: file, sha256 });
+            }
+            Pipe::Digested => {
+                let waiting = with_state(|s| {
+                    s.hashing = false;
+                    std::mem::take(&mut s.unhashed)
+                });
+                for (id, req) in waiting {
+                    handle(id, req, Array::new());
+                }
             }
             Pipe::Slice { file, start, end, last } => loader::received(file, start, end, last, Ok(extra.get(0))),
             Pipe::Failed { file, error } => loader::received(file, 0, 0, true, Err(error)),

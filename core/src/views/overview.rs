@@ -1,6 +1,7 @@
 //! The overview: what was loaded, what it holds, and everything that could not be read.
 
-use crate::model::{FileKind, Model, NO_TIME};
+use crate::audit::Outcome;
+use crate::model::{FileKind, Model, Sym, NO_TIME};
 use crate::problem::ProblemKind;
 use crate::time::{Nanos, NANOS_PER_SEC};
 use chrono::NaiveDateTime;
@@ -84,8 +85,76 @@ pub struct Overview {
     pub event_types: Vec<(String, u32)>,
 }
 
+/// What the overview counts event by event, kept between overviews: events are only ever
+/// appended, so each overview reads only those added since the last (while loading, the page
+/// asks every 1.5 s, and reading every event each time slowed the load).
+#[derive(Default)]
+pub(crate) struct EventTally {
+    counted: usize,
+    kinds: Vec<u32>,
+    users: Distinct,
+    nodes: Distinct,
+    addrs: Distinct,
+    auth_attempts: u32,
+    auth_failures: u32,
+    without_time: u64,
+}
+
+/// How many different symbols were seen.
+#[derive(Default)]
+struct Distinct {
+    seen: Vec<u64>,
+    count: u32,
+}
+
+impl Distinct {
+    fn add(&mut self, s: Sym) {
+        if s.is_none() {
+            return;
+        }
+        let (word, bit) = (s.index() / 64, 1u64 << (s.index() % 64));
+        if word >= self.seen.len() {
+            self.seen.resize(word + 1, 0);
+        }
+        if self.seen[word] & bit == 0 {
+            self.seen[word] |= bit;
+            self.count += 1;
+        }
+    }
+}
+
+impl EventTally {
+    fn update(&mut self, m: &Model) {
+        if m.events.len() < self.counted {
+            *self = EventTally::default();
+        }
+        for e in &m.events[self.counted..] {
+            if e.kind.index() >= self.kinds.len() {
+                self.kinds.resize(e.kind.index() + 1, 0);
+            }
+            self.kinds[e.kind.index()] += 1;
+            self.users.add(e.user);
+            self.nodes.add(e.node);
+            self.addrs.add(e.remote);
+            if e.is_auth {
+                self.auth_attempts += 1;
+                self.auth_failures += u32::from(e.outcome == Outcome::Failure);
+            }
+            self.without_time += u64::from(e.time == NO_TIME);
+        }
+        self.counted = m.events.len();
+    }
+}
+
 impl Overview {
     pub fn new(m: &Model) -> Self {
+        Overview::counted(m, &mut EventTally::default())
+    }
+
+    /// The overview of `m`, counting only the events `tally` has not seen: `tally` must only
+    /// ever be given this model (or none, after it was cleared).
+    pub(crate) fn counted(m: &Model, tally: &mut EventTally) -> Self {
+        tally.update(m);
         let mut by_kind: Vec<(ProblemKind, u32)> = Vec::new();
         for p in &m.problems {
             match by_kind.iter_mut().find(|(k, _)| *k == p.kind) {
@@ -94,29 +163,11 @@ impl Overview {
             }
         }
         by_kind.sort();
-        let distinct = |get: &dyn Fn(&crate::model::Event) -> crate::model::Sym| {
-            let mut seen = vec![false; m.strings.len()];
-            let mut n = 0;
-            for e in &m.events {
-                let s = get(e);
-                if !s.is_none() && !std::mem::replace(&mut seen[s.index()], true) {
-                    n += 1;
-                }
-            }
-            n
-        };
-        let mut types: Vec<(String, u32)> = Vec::new();
-        let mut counts = vec![0u32; m.strings.len()];
-        for e in &m.events {
-            counts[e.kind.index()] += 1;
-        }
-        for (sym, s) in m.strings.iter() {
-            if counts[sym.index()] > 0 {
-                types.push((s.to_owned(), counts[sym.index()]));
-            }
-        }
+        let mut types: Vec<(String, u32)> = (tally.kinds.iter().enumerate())
+            .filter(|&(_, &n)| n > 0)
+            .map(|(sym, &n)| (m.strings.get(Sym(sym as u32)).to_owned(), n))
+            .collect();
         types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let auth: Vec<_> = m.events.iter().filter(|e| e.is_auth).collect();
         let span = m.time_span();
         let top = || m.files.iter().filter(|f| f.parent.is_none());
         Overview {
@@ -132,14 +183,14 @@ impl Overview {
             problems_by_kind: by_kind.into_iter().map(|(k, n)| (k.label().to_owned(), n)).collect(),
             first: span.map(|s| s.0),
             last: span.map(|s| s.1),
-            events_without_time: m.events.iter().filter(|e| e.time == NO_TIME).count() as u64,
-            users: distinct(&|e| e.user),
-            nodes: distinct(&|e| e.node),
-            addrs: distinct(&|e| e.remote),
+            events_without_time: tally.without_time,
+            users: tally.users.count,
+            nodes: tally.nodes.count,
+            addrs: tally.addrs.count,
             sessions: m.sessions.len() as u32,
             open_sessions: m.sessions.list.iter().filter(|s| s.end.is_none()).count() as u32,
-            auth_attempts: auth.len() as u32,
-            auth_failures: auth.iter().filter(|e| e.outcome == crate::audit::Outcome::Failure).count() as u32,
+            auth_attempts: tally.auth_attempts,
+            auth_failures: tally.auth_failures,
             recordings: m.recordings.len() as u32,
             recorded_sessions: m.sessions.list.iter().filter(|s| s.recording_parts > 0).count() as u32,
             event_types: types,

@@ -2,7 +2,7 @@
 //! holds the total number of matching rows and just that window. The matching, sorted id list is
 //! kept per table, so scrolling through it costs only the window.
 
-use super::overview::FileRow;
+use super::overview::{EventTally, FileRow, Overview};
 use super::rows::{EventRow, ProblemRow, SessionRow};
 use crate::audit::Outcome;
 use crate::model::{Model, Session, Sym, NO_TIME};
@@ -107,9 +107,16 @@ pub struct Views {
     /// model size.
     ranks: Vec<u32>,
     ranks_for: Option<(bool, SortKey, [u64; 5], usize)>,
+    /// The overview's counts of the events seen so far.
+    tally: EventTally,
 }
 
 impl Views {
+    /// The overview of `m`, which must be the model every other call was given.
+    pub fn overview(&mut self, m: &Model) -> Overview {
+        Overview::counted(m, &mut self.tally)
+    }
+
     pub fn page(&mut self, m: &mut Model, req: &TableRequest) -> Page {
         // Files and problems are listed from the model itself: asking for them while a load
         // runs (as each file is hashed) must not rebuild the time index of every event.
