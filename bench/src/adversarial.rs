@@ -193,14 +193,14 @@ fn one_event_sessions(sessions: usize) -> Outcome {
     audit(&[("sessions.log", log)])
 }
 
-/// Ingests the files in 2 MiB slices, then answers the first page of every table and runs the
+/// Ingests the files in 4 MiB slices, then answers the first page of every table and runs the
 /// detections, as the worker does after a load.
 fn audit(files: &[(&str, Vec<u8>)]) -> Outcome {
     let started = Instant::now();
     let mut ingest = Ingest::new(Options::default());
     for (name, bytes) in files {
         let id = ingest.open(name, bytes.len() as u64);
-        for slice in bytes.chunks(2 << 20) {
+        for slice in bytes.chunks(4 << 20) {
             ingest.push(id, slice);
         }
         ingest.close(id);

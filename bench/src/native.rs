@@ -1,5 +1,5 @@
 //! The core and the replay engine natively, on the same files the browser reads: ingest
-//! throughput (files read in 2 MiB slices, as the worker does), filter latency over the loaded
+//! throughput (files read in 4 MiB slices, as the worker does), filter latency over the loaded
 //! model, and seek latency on the decoded recordings.
 
 use crate::data::RecordingSet;
@@ -46,7 +46,7 @@ pub fn ingest(root: &Path, files: &[PathBuf], runs: usize) -> std::io::Result<In
 fn load(root: &Path, files: &[PathBuf]) -> std::io::Result<(Model, u64)> {
     // Plain files are read back by offset for the detail view, as in the browser.
     let mut ingest = Ingest::new(Options { read_back_plain_files: true, ..Options::default() });
-    let mut buf = vec![0u8; 2 << 20];
+    let mut buf = vec![0u8; 4 << 20];
     let mut bytes = 0;
     for path in files {
         let mut file = std::fs::File::open(path)?;

@@ -178,7 +178,7 @@ async fn logs(r: &mut Report, cx: &mut Ctx<'_>, label: &str, size: u64) {
             if ing.events != set.events {
                 value.push_str(&format!(" — {} events, the generator wrote {}", ing.events, set.events));
             }
-            r.add(Section::Ingest, "core ingest, native, from disk in 2 MiB slices", &input, value, "");
+            r.add(Section::Ingest, "core ingest, native, from disk in 4 MiB slices", &input, value, "");
             if let Some(peak) = ing.peak_rss {
                 r.add(
                     Section::Memory,

@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
-/// Slices the reader may send ahead of the parser.
-const READ_AHEAD: u32 = 16;
+/// Slices the reader may send ahead of the parser: 40 MB, enough that the parser (which waited
+/// for reads with 4 in flight) does not wait.
+const READ_AHEAD: u32 = 10;
 /// How often loading reports progress to the page.
 const PROGRESS_EVERY_MS: f64 = 250.0;
 

@@ -413,5 +413,16 @@ mod tests {
         assert_eq!(e.ei, Some(7));
         assert_eq!(e.code.as_deref(), Some("3007"));
         assert!(e.participants.is_empty());
+        let e = parse_line(
+            br#"{"event":"s\u0065ssion.start","login":{"a":[1,{"b":null}]},"sid":[1,"x"],"method":null,"size":1.5,"success":"true","interactive":1,"ei":18446744073709551615,"error":"a\"b"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.event, "session.start", "escapes are undone");
+        assert_eq!((&e.login, &e.sid, &e.method), (&None, &None, &None), "objects, arrays and null are no text");
+        assert_eq!(e.size.as_deref(), Some("1.5"));
+        assert_eq!((e.success, e.interactive), (Some(true), None));
+        assert_eq!(e.ei, None, "too big for an i64");
+        assert_eq!(e.error.as_deref(), Some("a\"b"));
+        assert_eq!(e.outcome(), Outcome::Success);
     }
 }
