@@ -280,3 +280,17 @@ fn duplicates_fold_whatever_the_seed() {
         assert_eq!((m.events.len(), m.duplicates), (1, 1), "seed {seed:?}");
     }
 }
+
+#[test]
+fn room_is_made_for_the_events_the_declared_logs_may_hold() {
+    let line = br#"{"event":"user.login","uid":"u","time":"2024-01-01T00:00:00Z"}"#;
+    let mut ing = Ingest::new(Options::default());
+    // Declared sizes, as a browser gives them before reading: 40 kB of log, 10 kB gzipped
+    // (about eight times as much inside), and a big recording, which holds no audit events.
+    let log = ing.open("2024-01-01.00:00:00.log", 40_000);
+    ing.open("2024-01-02.00:00:00.log.gz", 10_000);
+    ing.open("records/4f3c.tar", 1 << 30);
+    ing.push(log, line);
+    let room = ing.model.events.capacity();
+    assert!((300..2_000).contains(&room), "room for the logs' ~300 events, not the recording's size: {room}");
+}
