@@ -59,9 +59,9 @@ pub struct Ingest {
     expected_events: usize,
 }
 
-/// Bytes per event of an audit log, a little above the usual (~330): an estimate that does
-/// not overshoot. Compressed logs hold about eight times their size.
-const LOG_BYTES_PER_EVENT: u64 = 400;
+/// Bytes per event of an audit log, about the usual: an estimate a little short would have the
+/// list grow once more, to twice its size. Compressed logs hold about eight times their size.
+const LOG_BYTES_PER_EVENT: u64 = 320;
 const GZIP_RATIO: u64 = 8;
 
 impl Ingest {
@@ -75,9 +75,11 @@ impl Ingest {
     /// them at once: growing the event list step by step copied it again and again.
     /// Recordings, known by name, are not counted.
     pub fn open(&mut self, path: &str, size: u64) -> FileId {
-        if crate::sniff::part_name(path).is_none() {
+        let archive = [".tar.gz", ".tgz", ".zip"].iter().any(|a| path.ends_with(a));
+        if crate::sniff::part_name(path).is_none() && !archive {
             let plain = if path.ends_with(".gz") { size.saturating_mul(GZIP_RATIO) } else { size };
-            self.expected_events += usize::try_from(plain / LOG_BYTES_PER_EVENT).unwrap_or(usize::MAX);
+            let events = usize::try_from(plain / LOG_BYTES_PER_EVENT).unwrap_or(usize::MAX);
+            self.expected_events = self.expected_events.saturating_add(events);
         }
         let id = self.model.add_file(FileInfo::new(path.to_owned(), size, None));
         self.open.push((id, Stream::new(id, 0)));

@@ -277,14 +277,18 @@ impl Progress {
     }
 }
 
+/// Slices the reader may have sent and the parser not yet parsed: 40 MiB, enough that the
+/// parser (which waited for reads with 4 of 2 MiB in flight) does not wait.
+pub const READ_AHEAD: u32 = 10;
+
 /// Between the model worker and the reader worker, over their message channel. The reader
-/// reads each file once, in slices, hashing as it goes, and streams the slices (transferred,
-/// not copied) to the model worker, which gives credit for more as it parses them.
+/// reads each file once, in slices, and streams the slices (transferred, not copied) to the
+/// model worker, which gives credit for more as it parses them; files are hashed once parsed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Pipe {
     /// Model → reader: read these files in order (their handles ride along).
     Read { files: Vec<FileId> },
-    /// Model → reader: this many more slices may be sent.
+    /// Model → reader: this many more slices may be sent (never more than [`READ_AHEAD`] in all).
     Credit(u32),
     /// Model → reader: only hash the rest of this file; its bytes are not needed.
     HashOnly(FileId),
@@ -294,7 +298,7 @@ pub enum Pipe {
     /// Model → reader: the load is parsed; files read may now be digested (hashing while
     /// parsing would take a core, or a hyperthread, from the parser).
     Parsed,
-    /// Reader → model: every file read since the last `Parsed` is hashed (or could not be).
+    /// Reader → model: every file read before it is hashed (or could not be).
     Digested,
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
     Slice { file: FileId, start: u64, end: u64, last: bool },

@@ -6,14 +6,11 @@ use super::{now, pipe, post, recordings, with_state, State};
 use js_sys::{Array, Uint8Array};
 use review_core::ingest::Flow;
 use review_core::problem::FileId;
-use review_protocol::{Pipe, Progress, Response};
+use review_protocol::{Pipe, Progress, Response, READ_AHEAD};
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
-/// Slices the reader may send ahead of the parser: 40 MB, enough that the parser (which waited
-/// for reads with 4 in flight) does not wait.
-const READ_AHEAD: u32 = 10;
 /// How often loading reports progress to the page.
 const PROGRESS_EVERY_MS: f64 = 250.0;
 

@@ -142,6 +142,14 @@ fn handle(id: u32, req: Request, extra: Array) {
     // Exports list every file's hash: while files are hashed after a load, they wait.
     let Some(req) = with_state(|s| {
         if s.hashing && lists_hashes {
+            // One table export runs at a time (its chunks are asked for one by one): a newer
+            // one replaces one still waiting.
+            if matches!(req, Request::Export(_)) {
+                while let Some(i) = s.unhashed.iter().position(|(_, r)| matches!(r, Request::Export(_))) {
+                    let (older, _) = s.unhashed.remove(i);
+                    post(older, Response::Error("a newer export replaced this one".into()));
+                }
+            }
             s.unhashed.push((id, req));
             return None;
         }
@@ -174,6 +182,9 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Clear => {
             with_state(|s| {
                 loader::stop_reading(s, true);
+                for (waiting, _) in s.unhashed.drain(..) {
+                    post(waiting, Response::Error("the export was cancelled: everything was cleared".into()));
+                }
                 let (port, settings) = (s.port.take(), std::mem::take(&mut s.settings));
                 *s = State::new(port);
                 s.settings = settings;

@@ -4,15 +4,15 @@
 //!
 //! Hashing: where the page is a secure context (https, localhost, file), the browser's own
 //! SHA-256 (`crypto.subtle`, native code) digests each file once the load is parsed, one file
-//! at a time: digesting while parsing slowed parsing by a quarter on two cores; elsewhere, and for files too big to hold at once, the
-//! slices are hashed here as they pass (sha2 in wasm, several times slower: on two cores it
-//! competed with parsing for a whole core).
+//! at a time (digesting while parsing slowed parsing by a quarter on two cores); elsewhere, and
+//! for files too big to hold at once, the slices are hashed here as they pass (sha2 in wasm,
+//! several times slower: on two cores it competed with parsing for a whole core).
 
 use super::files::{finish_read_buffer, start_read, SLICE};
 use super::{pipe, unpack};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use review_core::problem::FileId;
-use review_protocol::{decode, Pipe};
+use review_protocol::{decode, Pipe, READ_AHEAD};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
@@ -78,7 +78,9 @@ pub fn start(port: MessagePort) {
                 digest_next(r);
                 tell_if_hashed(r);
             }
-            Pipe::Credit(n) => r.credits += n,
+            // Capped: each load starts by giving the full credit, which a load that ended
+            // normally has already given back.
+            Pipe::Credit(n) => r.credits = (r.credits + n).min(READ_AHEAD),
             Pipe::HashOnly(file) => {
                 // Only for a file still being read: one read ahead to its end needs nothing.
                 let reading = r.current.as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);

@@ -158,7 +158,7 @@ struct Derived {
     recent: Vec<(String, std::sync::Arc<Vec<u32>>)>,
 }
 
-/// The most events [`Model::reserve`] makes room for at once (~290 MB): an estimate from names
+/// The most events [`Model::reserve`] makes room for at once (~320 MB): an estimate from names
 /// may be wrong, and what it reserves counts against the memory a tab may use.
 const MAX_RESERVED_EVENTS: usize = 4_000_000;
 
