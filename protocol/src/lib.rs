@@ -296,10 +296,12 @@ pub enum Pipe {
     /// cleared (file ids start again), so hashes still being computed are dropped too.
     Stop { forget: bool },
     /// Model → reader: the load is parsed; files read may now be digested (hashing while
-    /// parsing would take a core, or a hyperthread, from the parser).
-    Parsed,
-    /// Reader → model: every file read before it is hashed (or could not be).
-    Digested,
+    /// parsing would take a core, or a hyperthread, from the parser). Numbered, so that a
+    /// `Digested` answering an earlier one is not taken for this one's.
+    Parsed(u32),
+    /// Reader → model: every file read before it is hashed (or could not be); the number of
+    /// the last `Parsed`.
+    Digested(u32),
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
     Slice { file: FileId, start: u64, end: u64, last: bool },
     /// Reader → model: a file was read to its end: its SHA-256.

@@ -224,7 +224,8 @@ async fn finish() {
         with_state(|s| {
             if let Some(port) = &s.port {
                 s.hashing = true;
-                pipe(port, Pipe::Parsed, &Array::new(), &Array::new());
+                s.parsed_rounds += 1;
+                pipe(port, Pipe::Parsed(s.parsed_rounds), &Array::new(), &Array::new());
             }
         });
         // Every load is followed by the detections, over everything loaded.

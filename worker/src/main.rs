@@ -49,6 +49,8 @@ struct State {
     offered: HashMap<u32, Vec<Blob>>,
     /// Files are being hashed after a load: exports, which list the hashes, wait in `unhashed`.
     hashing: bool,
+    /// Counts the `Parsed` sent to the reader (kept across clears: see [`Pipe::Parsed`]).
+    parsed_rounds: u32,
     unhashed: Vec<(u32, Request)>,
 }
 
@@ -70,6 +72,7 @@ impl State {
             export: None,
             offered: HashMap::new(),
             hashing: false,
+            parsed_rounds: 0,
             unhashed: Vec::new(),
         }
     }
@@ -185,9 +188,10 @@ fn handle(id: u32, req: Request, extra: Array) {
                 for (waiting, _) in s.unhashed.drain(..) {
                     post(waiting, Response::Error("the export was cancelled: everything was cleared".into()));
                 }
-                let (port, settings) = (s.port.take(), std::mem::take(&mut s.settings));
+                let (port, settings, rounds) = (s.port.take(), std::mem::take(&mut s.settings), s.parsed_rounds);
                 *s = State::new(port);
                 s.settings = settings;
+                s.parsed_rounds = rounds;
             });
             post(id, Response::Cleared);
         }
@@ -298,8 +302,11 @@ fn connect(port: MessagePort) {
                 });
                 post(0, Response::Hashed { id: file, sha256 });
             }
-            Pipe::Digested => {
+            Pipe::Digested(round) => {
                 let waiting = with_state(|s| {
+                    if round != s.parsed_rounds {
+                        return Vec::new();
+                    }
                     s.hashing = false;
                     std::mem::take(&mut s.unhashed)
                 });

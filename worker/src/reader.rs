@@ -46,8 +46,9 @@ struct Reader {
     digesting: bool,
     /// A load is being parsed: digests wait (see the module's comment).
     parsing: bool,
-    /// The model worker waits to hear that hashing is over (its exports list the hashes).
-    owes_digested: bool,
+    /// The model worker waits to hear that hashing is over (its exports list the hashes): the
+    /// number of the `Parsed` to answer.
+    owes_digested: Option<u32>,
     /// Files the browser could not digest: hashed here, as their slices pass, instead.
     stream_hash: HashSet<FileId>,
     /// Counts Clears: a digest begun before one belongs to a file id since reused.
@@ -72,9 +73,9 @@ pub fn start(port: MessagePort) {
                 r.queue.extend(files.into_iter().zip(blobs));
                 r.parsing = true;
             }
-            Pipe::Parsed => {
+            Pipe::Parsed(round) => {
                 r.parsing = false;
-                r.owes_digested = true;
+                r.owes_digested = Some(round);
                 digest_next(r);
                 tell_if_hashed(r);
             }
@@ -118,7 +119,7 @@ pub fn start(port: MessagePort) {
             to_digest: VecDeque::new(),
             digesting: false,
             parsing: false,
-            owes_digested: false,
+            owes_digested: None,
             stream_hash: HashSet::new(),
             epoch: 0,
         })
@@ -253,9 +254,9 @@ fn digest_next(r: &mut Reader) {
 /// Says `Digested` once nothing is left to read or digest after a load was parsed.
 fn tell_if_hashed(r: &mut Reader) {
     let idle = !r.parsing && !r.digesting && r.to_digest.is_empty() && r.queue.is_empty() && r.current.is_none();
-    if r.owes_digested && idle {
-        r.owes_digested = false;
-        pipe(&r.port, Pipe::Digested, &Array::new(), &Array::new());
+    if let Some(round) = r.owes_digested.filter(|_| idle) {
+        r.owes_digested = None;
+        pipe(&r.port, Pipe::Digested(round), &Array::new(), &Array::new());
     }
 }
 
