@@ -9,6 +9,7 @@ mod drawer;
 mod export;
 mod facets;
 mod findings;
+mod fonts;
 mod format;
 mod histogram;
 mod input;
@@ -380,6 +381,7 @@ pub fn app() -> Html {
                 <input ref={file_input} type="file" multiple=true class="visually-hidden" aria-label="Choose files" onchange={on_files.clone()} />
                 <input ref={folder_input} type="file" multiple=true webkitdirectory=true class="visually-hidden" aria-label="Choose a folder" onchange={on_files} />
                 if *dragging { <div class="drop-overlay" aria-hidden="true">{"Drop to read here — nothing is uploaded"}</div> }
+                <fonts::FontWarmup />
             </div>
         </ContextProvider<Backend>>
     }

@@ -203,6 +203,7 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     Ok(())
 }
 
+mod fonts;
 mod insights;
 mod recordings;
 
