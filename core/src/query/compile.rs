@@ -180,7 +180,7 @@ impl SymSet {
             let ix = model.index();
             let mut held = vec![0u64; bits.len()];
             for c in columns {
-                for (h, p) in held.iter_mut().zip(&ix.present[c.slot()]) {
+                for (h, p) in held.iter_mut().zip(ix.present(c.slot())) {
                     *h |= p;
                 }
             }
@@ -585,7 +585,7 @@ fn term(t: &Term, m: &Model, by_column: bool) -> Result<Node, ParseError> {
         let cols = if !by_column {
             FREE_TEXT.to_vec()
         } else {
-            FREE_TEXT.iter().copied().filter(|c| set.meets(&m.index().present[c.slot()])).collect()
+            FREE_TEXT.iter().copied().filter(|c| set.meets(m.index().present(c.slot()))).collect()
         };
         return Ok(Node::Any(set, cols));
     };
