@@ -223,9 +223,7 @@ async fn finish() {
         post(0, loaded);
         with_state(|s| {
             if let Some(port) = &s.port {
-                s.hashing = true;
-                s.parsed_rounds += 1;
-                pipe(port, Pipe::Parsed(s.parsed_rounds), &Array::new(), &Array::new());
+                pipe(port, Pipe::Parsed(s.gate.parsed()), &Array::new(), &Array::new());
             }
         });
         // Every load is followed by the detections, over everything loaded.

@@ -8,6 +8,7 @@
 mod export;
 mod files;
 mod findings;
+mod gate;
 mod later;
 mod loader;
 mod player;
@@ -47,11 +48,8 @@ struct State {
     export: Option<review_core::views::Export>,
     /// Handles offered for loads not yet asked for, by batch.
     offered: HashMap<u32, Vec<Blob>>,
-    /// Files are being hashed after a load: exports, which list the hashes, wait in `unhashed`.
-    hashing: bool,
-    /// Counts the `Parsed` sent to the reader (kept across clears: see [`Pipe::Parsed`]).
-    parsed_rounds: u32,
-    unhashed: Vec<(u32, Request)>,
+    /// Exports wait here while files are hashed after a load.
+    gate: gate::HashGate,
 }
 
 impl State {
@@ -71,9 +69,7 @@ impl State {
             findings: Vec::new(),
             export: None,
             offered: HashMap::new(),
-            hashing: false,
-            parsed_rounds: 0,
-            unhashed: Vec::new(),
+            gate: gate::HashGate::default(),
         }
     }
 }
@@ -138,27 +134,14 @@ fn start() {
 }
 
 fn handle(id: u32, req: Request, extra: Array) {
-    let lists_hashes = matches!(
-        req,
-        Request::Export(_) | Request::Report { .. } | Request::ExportFiles { .. } | Request::ExportFindings
-    );
-    // Exports list every file's hash: while files are hashed after a load, they wait.
-    let Some(req) = with_state(|s| {
-        if s.hashing && lists_hashes {
-            // One table export runs at a time (its chunks are asked for one by one): a newer
-            // one replaces one still waiting.
-            if matches!(req, Request::Export(_)) {
-                while let Some(i) = s.unhashed.iter().position(|(_, r)| matches!(r, Request::Export(_))) {
-                    let (older, _) = s.unhashed.remove(i);
-                    post(older, Response::Error("a newer export replaced this one".into()));
-                }
+    let req = match with_state(|s| s.gate.offer(id, req)) {
+        gate::Gated::Pass(req) => req,
+        gate::Gated::Held { replaced } => {
+            for older in replaced {
+                post(older, Response::Error("a newer export replaced this one".into()));
             }
-            s.unhashed.push((id, req));
-            return None;
+            return;
         }
-        Some(req)
-    }) else {
-        return;
     };
     let handles = || extra.iter().map(|f| f.unchecked_into::<Blob>()).collect::<Vec<Blob>>();
     match req {
@@ -185,13 +168,15 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Clear => {
             with_state(|s| {
                 loader::stop_reading(s, true);
-                for (waiting, _) in s.unhashed.drain(..) {
+                for waiting in s.gate.clear() {
                     post(waiting, Response::Error("the export was cancelled: everything was cleared".into()));
                 }
-                let (port, settings, rounds) = (s.port.take(), std::mem::take(&mut s.settings), s.parsed_rounds);
+                // The gate stays: its round count must outlive the clear (see gate.rs).
+                let (port, settings, gate) =
+                    (s.port.take(), std::mem::take(&mut s.settings), std::mem::take(&mut s.gate));
                 *s = State::new(port);
                 s.settings = settings;
-                s.parsed_rounds = rounds;
+                s.gate = gate;
             });
             post(id, Response::Cleared);
         }
@@ -303,13 +288,7 @@ fn connect(port: MessagePort) {
                 post(0, Response::Hashed { id: file, sha256 });
             }
             Pipe::Digested(round) => {
-                let waiting = with_state(|s| {
-                    if round != s.parsed_rounds {
-                        return Vec::new();
-                    }
-                    s.hashing = false;
-                    std::mem::take(&mut s.unhashed)
-                });
+                let waiting = with_state(|s| s.gate.digested(round));
                 for (id, req) in waiting {
                     handle(id, req, Array::new());
                 }
