@@ -31,6 +31,10 @@ pub enum Request {
         paths: Vec<String>,
         batch: u32,
     },
+    /// The handoff of `batch` was cancelled: forget the handles offered for it.
+    Withdraw {
+        batch: u32,
+    },
     /// Stop loading; what was read so far stays.
     Cancel,
     /// Forget everything loaded.

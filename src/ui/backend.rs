@@ -20,8 +20,8 @@ struct Inner {
     /// Reads and hashes files, streaming them to `model`.
     hasher: Worker,
     next_id: Cell<u32>,
-    /// Counts Clears: a handoff of files begun before one stops.
-    clears: Cell<u32>,
+    /// Counts Clears and Cancels: a handoff of files begun before one stops.
+    stops: Cell<u32>,
     pending: RefCell<HashMap<u32, Answer>>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
 }
@@ -81,7 +81,7 @@ impl Backend {
                 model,
                 hasher,
                 next_id: Cell::new(1),
-                clears: Cell::new(0),
+                stops: Cell::new(0),
                 pending: RefCell::new(HashMap::new()),
                 _listeners: vec![on_model, on_hash],
             }
@@ -108,43 +108,51 @@ impl Backend {
 
     /// Loads files (with their paths as dropped). The handles go over a few at a time, for
     /// at most ~10 ms per task (the first post of a File can cost the page up to 2 ms), so that
-    /// a folder of thousands of files never blocks the page.
-    pub fn load(&self, files: Vec<(String, File)>) {
+    /// a folder of thousands of files never blocks the page; `handed` hears how far it got
+    /// (thousands take seconds), then `None` when it ends, handed over or stopped.
+    pub fn load(&self, files: Vec<(String, File)>, handed: Callback<Option<(usize, usize)>>) {
         const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
         let inner = self.0.clone();
-        let clears = inner.clears.get();
+        let stops = inner.stops.get();
         // Numbered from the request ids: unique while the page lives.
         let number = self.0.next_id.get();
         self.0.next_id.set(number.wrapping_add(1).max(1));
         wasm_bindgen_futures::spawn_local(async move {
-            // The first batch waits for a task of its own: the browser's own intake of the
-            // picked files already made the `change` event's task long (~37 ms for 214 files).
-            gloo::timers::future::TimeoutFuture::new(0).await;
+            let total = files.len();
             let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
             let mut batches = handles.chunks(PER_MESSAGE).peekable();
+            let mut done = 0;
             while batches.peek().is_some() {
-                if inner.clears.get() != clears {
-                    return; // cleared meanwhile: the worker has forgotten what was offered
+                // Its own task each time (the first too: the browser's intake of the picked
+                // files already made the `change` event's task long, ~37 ms for 214 files).
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                if inner.stops.get() != stops {
+                    // Cleared or cancelled meanwhile: nothing of this drop is read.
+                    send(&inner.model, 0, Request::Withdraw { batch: number }, &[]);
+                    handed.emit(None);
+                    return;
                 }
                 let started = js_sys::Date::now();
                 while let Some(handles) = batches.next_if(|_| js_sys::Date::now() - started < TASK_MILLIS) {
                     send(&inner.model, 0, Request::Offer { batch: number }, handles);
+                    done += handles.len();
                 }
-                gloo::timers::future::TimeoutFuture::new(0).await;
+                handed.emit(Some((done, total)));
             }
-            if inner.clears.get() == clears {
-                send(&inner.model, 0, Request::Load { paths, batch: number }, &[]);
-            }
+            send(&inner.model, 0, Request::Load { paths, batch: number }, &[]);
+            handed.emit(None);
         });
     }
 
+    /// Stops loading (what was read stays) and any handoff under way (nothing of it is read).
     pub fn cancel(&self) {
+        self.0.stops.set(self.0.stops.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Cancel, &[]);
     }
 
     pub fn clear(&self) {
-        self.0.clears.set(self.0.clears.get().wrapping_add(1));
+        self.0.stops.set(self.0.stops.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Clear, &[]);
     }
 }

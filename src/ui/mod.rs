@@ -161,10 +161,10 @@ pub fn app() -> Html {
     });
 
     let load = {
-        let backend = backend.clone();
+        let (backend, dispatch) = (backend.clone(), dispatch.clone());
         Callback::from(move |files: input::Dropped| {
             if !files.is_empty() {
-                backend.load(files);
+                backend.load(files, dispatch.reform(Action::Handing));
             }
         })
     };
@@ -244,8 +244,14 @@ pub fn app() -> Html {
         })
     };
     let on_cancel = {
-        let b = backend.clone();
-        Callback::from(move |_| b.cancel())
+        let (b, d) = (backend.clone(), dispatch.clone());
+        let before_reading = state.handing.is_some() && state.progress.is_none();
+        Callback::from(move |_| {
+            b.cancel();
+            if before_reading {
+                d.emit(Action::Notice("Loading was cancelled while the files were handed over: none was read.".into()));
+            }
+        })
     };
     let on_clear = {
         let b = backend.clone();
@@ -366,7 +372,11 @@ pub fn app() -> Html {
                 <shell::Header state={state.clone()} dispatch={dispatch.clone()} {on_pick} {on_pick_folder} {on_clear} />
                 <shell::Rail ..shell.clone() />
                 <main class="main" id="main">
-                    if let Some(p) = &state.progress { <shell::LoadProgress progress={p.clone()} on_cancel={on_cancel} /> }
+                    if let Some(p) = &state.progress {
+                        <shell::LoadProgress progress={p.clone()} on_cancel={on_cancel} />
+                    } else if let Some((handed, total)) = state.handing {
+                        <shell::Handoff {handed} {total} on_cancel={on_cancel} />
+                    }
                     if let Some(info) = &state.last_load {
                         if info.cancelled { <p class="notice">{format!("Loading was cancelled after {}; what was read is shown.", format::bytes(info.bytes))}</p> }
                     }

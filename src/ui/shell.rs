@@ -122,6 +122,28 @@ pub fn load_progress(p: &ProgressProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct HandoffProps {
+    pub handed: usize,
+    pub total: usize,
+    pub on_cancel: Callback<()>,
+}
+
+/// Before reading starts: the page hands the dropped files to the worker (a few thousand take
+/// seconds), and says how far it got.
+#[function_component(Handoff)]
+pub fn handoff(p: &HandoffProps) -> Html {
+    let frac = if p.total > 0 { p.handed as f64 / p.total as f64 } else { 0.0 };
+    let cancel = p.on_cancel.reform(|_: MouseEvent| ());
+    html! {
+        <div class="progress" role="status" aria-live="polite">
+            <progress max="1" value={frac.to_string()} aria-label="Handing files over" />
+            <span>{format!("Handing the files to the reader: {} of {}", count(p.handed as u64), count(p.total as u64))}</span>
+            <button onclick={cancel}>{"Cancel"}</button>
+        </div>
+    }
+}
+
 #[function_component(Notices)]
 pub fn notices(p: &ShellProps) -> Html {
     let items = p.state.notices.iter().enumerate().map(|(i, n)| {

@@ -99,6 +99,8 @@ pub struct AppState {
     pub query: String,
     /// Present while files are being read.
     pub progress: Option<Progress>,
+    /// Files handed to the worker so far, of how many, while a drop is handed over.
+    pub handing: Option<(usize, usize)>,
     pub last_load: Option<LoadInfo>,
     pub overview: Option<Rc<Overview>>,
     /// Bumped whenever the model changes, so views fetch again.
@@ -126,6 +128,7 @@ impl Default for AppState {
             view: View::Overview,
             query: String::new(),
             progress: None,
+            handing: None,
             last_load: None,
             overview: None,
             version: 0,
@@ -158,6 +161,8 @@ pub enum Action {
         value: String,
         exclude: bool,
     },
+    /// Files handed to the worker so far, of how many (`None`: the handoff ended).
+    Handing(Option<(usize, usize)>),
     Started,
     Progress(Progress),
     /// The model grew: views fetch again.
@@ -198,7 +203,9 @@ impl Reducible for AppState {
                     s.query = if s.query.trim().is_empty() { term } else { format!("{} {term}", s.query.trim_end()) };
                 }
             }
+            Action::Handing(h) => s.handing = h,
             Action::Started => {
+                s.handing = None;
                 s.progress = Some(Progress::default());
                 s.last_load = None;
             }

@@ -164,6 +164,7 @@ fn handle(id: u32, req: Request, extra: Array) {
                 post(0, Response::Error(message));
             }
         }
+        Request::Withdraw { batch } => with_state(|s| drop(s.offered.remove(&batch))),
         Request::Cancel => loader::cancel(),
         Request::Clear => {
             with_state(|s| {
