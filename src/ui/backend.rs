@@ -20,8 +20,9 @@ struct Inner {
     /// Reads and hashes files, streaming them to `model`.
     hasher: Worker,
     next_id: Cell<u32>,
-    /// Counts Clears and Cancels: a handoff of files begun before one stops.
-    stops: Cell<u32>,
+    /// Count Clears and Cancels: a handoff of files begun before one stops.
+    clears: Cell<u32>,
+    cancels: Cell<u32>,
     pending: RefCell<HashMap<u32, Answer>>,
     _listeners: Vec<Closure<dyn FnMut(MessageEvent)>>,
 }
@@ -81,7 +82,8 @@ impl Backend {
                 model,
                 hasher,
                 next_id: Cell::new(1),
-                stops: Cell::new(0),
+                clears: Cell::new(0),
+                cancels: Cell::new(0),
                 pending: RefCell::new(HashMap::new()),
                 _listeners: vec![on_model, on_hash],
             }
@@ -108,13 +110,14 @@ impl Backend {
 
     /// Loads files (with their paths as dropped). The handles go over a few at a time, for
     /// at most ~10 ms per task (the first post of a File can cost the page up to 2 ms), so that
-    /// a folder of thousands of files never blocks the page; `handed` hears how far it got
-    /// (thousands take seconds), then `None` when it ends, handed over or stopped.
-    pub fn load(&self, files: Vec<(String, File)>, handed: Callback<Option<(usize, usize)>>) {
+    /// a folder of thousands of files never blocks the page; `told` hears how far it got, every
+    /// ~100 ms (thousands take seconds), and how it ended.
+    pub fn load(&self, files: Vec<(String, File)>, told: Callback<Handoff>) {
         const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
+        const TELL_EVERY_MILLIS: f64 = 100.0;
         let inner = self.0.clone();
-        let stops = inner.stops.get();
+        let (clears, cancels) = (inner.clears.get(), inner.cancels.get());
         // Numbered from the request ids: unique while the page lives.
         let number = self.0.next_id.get();
         self.0.next_id.set(number.wrapping_add(1).max(1));
@@ -122,15 +125,16 @@ impl Backend {
             let total = files.len();
             let (paths, handles): (Vec<String>, Vec<File>) = files.into_iter().unzip();
             let mut batches = handles.chunks(PER_MESSAGE).peekable();
-            let mut done = 0;
+            let (mut done, mut told_at) = (0, js_sys::Date::now());
             while batches.peek().is_some() {
                 // Its own task each time (the first too: the browser's intake of the picked
                 // files already made the `change` event's task long, ~37 ms for 214 files).
                 gloo::timers::future::TimeoutFuture::new(0).await;
-                if inner.stops.get() != stops {
-                    // Cleared or cancelled meanwhile: nothing of this drop is read.
+                if inner.clears.get() != clears || inner.cancels.get() != cancels {
+                    // Nothing of this drop is read: the worker forgets what it was offered.
                     send(&inner.model, 0, Request::Withdraw { batch: number }, &[]);
-                    handed.emit(None);
+                    let cancelled = inner.clears.get() == clears;
+                    told.emit(if cancelled { Handoff::Cancelled(total) } else { Handoff::Ended });
                     return;
                 }
                 let started = js_sys::Date::now();
@@ -138,23 +142,37 @@ impl Backend {
                     send(&inner.model, 0, Request::Offer { batch: number }, handles);
                     done += handles.len();
                 }
-                handed.emit(Some((done, total)));
+                if js_sys::Date::now() - told_at > TELL_EVERY_MILLIS {
+                    told_at = js_sys::Date::now();
+                    told.emit(Handoff::Handed(done, total));
+                }
             }
             send(&inner.model, 0, Request::Load { paths, batch: number }, &[]);
-            handed.emit(None);
+            told.emit(Handoff::Ended);
         });
     }
 
     /// Stops loading (what was read stays) and any handoff under way (nothing of it is read).
     pub fn cancel(&self) {
-        self.0.stops.set(self.0.stops.get().wrapping_add(1));
+        self.0.cancels.set(self.0.cancels.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Cancel, &[]);
     }
 
     pub fn clear(&self) {
-        self.0.stops.set(self.0.stops.get().wrapping_add(1));
+        self.0.clears.set(self.0.clears.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Clear, &[]);
     }
+}
+
+/// How the handoff of a drop to the worker goes (see [`Backend::load`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Handoff {
+    /// Files handed over so far, of how many.
+    Handed(usize, usize),
+    /// All handed over (reading starts), or stopped by a Clear.
+    Ended,
+    /// Stopped by a Cancel: none of these files is read.
+    Cancelled(usize),
 }
 
 fn send(worker: &Worker, id: u32, req: Request, files: &[File]) {

@@ -10,8 +10,9 @@ use yew::prelude::*;
 
 /// The families of the stylesheet (`--sans`, `--mono`).
 const FAMILIES: [&str; 2] = ["var(--sans)", "var(--mono)"];
-/// The sizes the stylesheet sets or the browser derives (h2 at 1.5 × 13 px), in px.
-const SIZES: [&str; 9] = ["10", "11", "12", "13", "14", "15", "16", "18", "19.5"];
+/// The sizes the stylesheet sets or the browser derives (h2 at 1.5 × 13 px, h3 at 1.17 × 13 px),
+/// in px.
+const SIZES: [&str; 10] = ["10", "11", "12", "13", "14", "15", "15.21", "16", "18", "19.5"];
 const WEIGHTS: [&str; 4] = ["400", "500", "600", "700"];
 /// The glyphs the interface draws beyond ASCII: a missing one is looked up in other fonts, by
 /// the same synchronous call.

@@ -164,7 +164,20 @@ pub fn app() -> Html {
         let (backend, dispatch) = (backend.clone(), dispatch.clone());
         Callback::from(move |files: input::Dropped| {
             if !files.is_empty() {
-                backend.load(files, dispatch.reform(Action::Handing));
+                let d = dispatch.clone();
+                backend.load(
+                    files,
+                    Callback::from(move |h| match h {
+                        backend::Handoff::Handed(done, total) => d.emit(Action::Handing(Some((done, total)))),
+                        backend::Handoff::Ended => d.emit(Action::Handing(None)),
+                        backend::Handoff::Cancelled(n) => {
+                            d.emit(Action::Handing(None));
+                            d.emit(Action::Notice(format!(
+                                "Loading was cancelled while {n} files were handed over: none of them was read."
+                            )));
+                        }
+                    }),
+                );
             }
         })
     };
@@ -244,14 +257,8 @@ pub fn app() -> Html {
         })
     };
     let on_cancel = {
-        let (b, d) = (backend.clone(), dispatch.clone());
-        let before_reading = state.handing.is_some() && state.progress.is_none();
-        Callback::from(move |_| {
-            b.cancel();
-            if before_reading {
-                d.emit(Action::Notice("Loading was cancelled while the files were handed over: none was read.".into()));
-            }
-        })
+        let b = backend.clone();
+        Callback::from(move |_| b.cancel())
     };
     let on_clear = {
         let b = backend.clone();

@@ -45,6 +45,9 @@ async fn every_font_on_screen_was_warmed_before_the_load() -> Result {
     b.click(".tbody .tr").await?;
     b.wait_for(".drawer").await?;
     shown.extend(fonts(&b).await?.0);
+    b.click("button[aria-label='Keyboard shortcuts']").await?;
+    b.wait_text("body", "In the player").await?;
+    shown.extend(fonts(&b).await?.0);
     assert!(shown.len() > 5, "fonts on screen: {shown:?}");
     let cold: Vec<_> = shown.difference(&warmed).collect();
     assert!(cold.is_empty(), "fonts shown but not warmed (add them to src/ui/fonts.rs): {cold:#?}");

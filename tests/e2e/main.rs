@@ -202,7 +202,8 @@ async fn thousands_of_files_show_their_handoff_and_a_cancel_there_reads_none() -
     assert_eq!(of, "3000", "{shown}");
     b.click_text(".progress button", "Cancel").await?;
     b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 1 })).await?;
-    b.wait_text(".notices", "none was read").await?;
+    // Said by the handoff itself, once it has stopped.
+    b.wait_text(".notices", "while 3000 files were handed over: none of them was read").await?;
     // Nothing of the drop is read, then or later.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(b.js("return document.querySelector('.progress') === null").await? == serde_json::json!(true));

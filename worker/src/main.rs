@@ -154,11 +154,11 @@ fn handle(id: u32, req: Request, extra: Array) {
             if offered.len() == paths.len() {
                 loader::load(paths, offered)
             } else {
-                // Only if the page was cleared while handing them over: pairing the rest with
-                // the paths would put files under other files' names.
+                // The page sends Load only once every handle went over, so this should not
+                // happen; if it does, pairing the rest with the paths would put files under
+                // other files' names.
                 let message = format!(
-                    "The {} files dropped were not all handed over (the page was cleared meanwhile); none were \
-                     read. Drop them again.",
+                    "The {} files dropped were not all handed over to the worker; none were read. Drop them again.",
                     paths.len()
                 );
                 post(0, Response::Error(message));
