@@ -136,14 +136,14 @@ pub async fn load(b: &Browser, files: &[PathBuf], timeout: Duration) -> Result<L
     })
 }
 
-/// Waits until the overview no longer says "hashing…" (the SHA-256 worker runs after and
-/// beside the load, and would skew the query timings that follow). False on timeout.
+/// Waits until the overview no longer says "hashing…" or "hashing N files…" (files are hashed
+/// after the load, and would skew the query timings that follow). False on timeout.
 async fn wait_hashed(b: &Browser, timeout: Duration) -> Result<bool> {
     b.wait_for(".cards", Duration::from_secs(60)).await?;
     let started = Instant::now();
     while started.elapsed() < timeout {
         let busy = b
-            .js("return !!document.querySelector('.progress') || document.body.innerText.includes('hashing…')")
+            .js("return !!document.querySelector('.progress') || /hashing( [0-9\\s]+ files)?…/.test(document.body.innerText)")
             .await?;
         if busy == json!(false) {
             return Ok(true);

@@ -78,11 +78,14 @@ pub fn app() -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
     let last_overview = use_mut_ref(|| 0.0f64);
+    // An overview fetch is due once the 1.5 s since the last one are up.
+    let overview_due = use_mut_ref(|| false);
     // Events in the model when the views last followed it during a load.
     let views_at = use_mut_ref(|| 0u64);
     let backend = {
         let d = state.dispatcher();
-        let (last_overview, pending, views_at) = (last_overview.clone(), pending.clone(), views_at.clone());
+        let (last_overview, pending, views_at, overview_due) =
+            (last_overview.clone(), pending.clone(), views_at.clone(), overview_due.clone());
         use_memo((), move |_| {
             let holder: Rc<std::cell::RefCell<Option<Backend>>> = Rc::default();
             let h = holder.clone();
@@ -119,12 +122,22 @@ pub fn app() -> Html {
                         }
                     }
                     Response::Hashed { .. } => {
-                        // The model has the hash already; refresh what shows it, now and then.
+                        // The model has the hash already; refresh what shows it at most every
+                        // 1.5 s, and once more after the last hash (else the overview would
+                        // go on saying "hashing N files…").
                         d.dispatch(Action::Hashed);
-                        let now = js_sys::Date::now();
-                        if now - *last_overview.borrow() > 1500.0 {
-                            *last_overview.borrow_mut() = now;
+                        let wait = 1500.0 - (js_sys::Date::now() - *last_overview.borrow());
+                        if wait <= 0.0 {
+                            *last_overview.borrow_mut() = js_sys::Date::now();
                             fetch_overview(&b, &d);
+                        } else if !std::mem::replace(&mut *overview_due.borrow_mut(), true) {
+                            let (b, d, last, due) = (b.clone(), d.clone(), last_overview.clone(), overview_due.clone());
+                            gloo::timers::callback::Timeout::new(wait.ceil() as u32, move || {
+                                *due.borrow_mut() = false;
+                                *last.borrow_mut() = js_sys::Date::now();
+                                fetch_overview(&b, &d);
+                            })
+                            .forget();
                         }
                     }
                     Response::Cleared => d.dispatch(Action::Cleared),

@@ -193,6 +193,20 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits (up to 20 s) until the element matching `css` no longer contains `needle`.
+    pub async fn wait_text_gone(&self, css: &str, needle: &str) -> Result {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            last = self.text(css).await?;
+            if !last.contains(needle) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css:?} still contains {needle:?}; last text: {last:?}").into())
+    }
+
     /// Runs JavaScript in the page and returns its value.
     pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)

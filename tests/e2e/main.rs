@@ -55,6 +55,9 @@ async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result 
     let balance = b.wait_text(".balance", "events 174").await?;
     assert!(balance.contains("unreadable 4"), "{balance}");
     assert!(b.text(".header .loaded").await?.contains("5 files · 174 events"));
+    // The files are hashed once the load is parsed; the overview then stops saying "hashing".
+    b.wait_text_gone(".overview", "hashing").await?;
+    assert!(!b.text(".files-table").await?.contains("hashing"));
     // Everything that could not be read, with its file and line.
     b.click_text(".rail button", "Problems").await?;
     let problems = b.wait_text(".tbody", "notes.txt").await?;
