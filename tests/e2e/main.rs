@@ -356,6 +356,62 @@ async fn findings_lead_to_exactly_their_events() -> Result {
     Ok(())
 }
 
+/// Waits (up to 10 s) until `n` findings are drawn.
+async fn cards_become(b: &Browser, n: u64) -> Result {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..100 {
+        last = b.js("return document.querySelectorAll('.finding').length").await?;
+        if last.as_u64() == Some(n) {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("{last} findings drawn, not {n}").into())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn many_findings_are_drawn_a_page_at_a_time_and_narrowed_by_rule() -> Result {
+    // 250 users, each opening one root shell: a root session that is not routine for its user
+    // is a finding, so there are hundreds.
+    let tmp = tempfile::tempdir()?;
+    let path = tmp.path().join("2024-03-05.00:00:00.log");
+    let lines: String = (0..250)
+        .map(|i| {
+            format!(
+                r#"{{"event":"session.start","uid":"r{i}","code":"T2000I","user":"user{i}","login":"root","sid":"s{i}","server_hostname":"node{}","addr.remote":"10.0.{}.{}:4000","time":"2024-03-05T{:02}:{:02}:00Z"}}"#,
+                i % 7,
+                i / 200,
+                i % 200 + 1,
+                9 + i / 60,
+                i % 60
+            ) + "\n"
+        })
+        .collect();
+    std::fs::write(&path, lines)?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[path]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Findings").await?;
+    let total = number(b.wait_text(".findings .count", "findings").await?.split(' ').rev().nth(1).unwrap_or(""));
+    assert!(total > 100, "findings: {total}");
+    cards_become(&b, 100).await?; // the first page only
+    b.wait_text(".findings .more", &format!("100 of {total} shown")).await?;
+    b.click_text(".findings .more button", "Show").await?;
+    cards_become(&b, total.min(200)).await?;
+    // The rule with the most findings narrows the list to its own.
+    let rule = b
+        .js("const bs = [...document.querySelectorAll('.by-rule button')]; const n = b => Number(b.querySelector('.n').textContent.replace(/\\D/g, '')); const top = bs.sort((a, c) => n(c) - n(a))[0]; top.click(); return n(top)")
+        .await?;
+    let narrowed = rule.as_u64().unwrap_or(0);
+    assert!(narrowed > 0, "{rule:?}");
+    cards_become(&b, narrowed.min(100)).await?;
+    let rules = b.js("return [...new Set([...document.querySelectorAll('.finding .small')].map(s => s.textContent.split('·')[0]))]").await?;
+    assert_eq!(rules.as_array().map(Vec::len), Some(1), "every finding shown is of the rule picked: {rules}");
+    Ok(())
+}
+
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_keyboard_moves_through_rows_and_failures() -> Result {
