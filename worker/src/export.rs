@@ -6,7 +6,7 @@ use super::files::read_window;
 use super::{post, with_state, State};
 use review_core::detect::Finding;
 use review_core::model::EventId;
-use review_core::views::{case_report, Export, ExportRequest, ReportFinding, ReportMeta};
+use review_core::views::{case_report, Export, ExportRequest, ReportFinding, ReportMeta, MAX_REPORT_FINDINGS};
 use review_protocol::Response;
 use std::cell::RefCell;
 
@@ -60,7 +60,11 @@ pub fn report(id: u32, meta: ReportMeta, mut sessions: Vec<u32>) {
     let html = with_state(|s| {
         let m = &mut s.ingest.model;
         m.ensure_sorted();
-        for f in &s.findings {
+        // Most severe first: the report details the first MAX_REPORT_FINDINGS, with the
+        // sessions their events belong to, and counts the rest.
+        let mut order: Vec<&Finding> = s.findings.iter().collect();
+        order.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.time_start));
+        for f in order.iter().take(MAX_REPORT_FINDINGS) {
             for &e in &f.events {
                 let sid = m.events.get(e as usize).map(|e| e.sid);
                 if let Some(index) = sid.and_then(|sid| m.sessions.index_of(sid)) {
@@ -71,7 +75,7 @@ pub fn report(id: u32, meta: ReportMeta, mut sessions: Vec<u32>) {
         // In the order they were first named, each once.
         let mut seen = std::collections::HashSet::new();
         sessions.retain(|&i| seen.insert(i));
-        let findings: Vec<ReportFinding> = s.findings.iter().map(report_finding).collect();
+        let findings: Vec<ReportFinding> = order.into_iter().map(report_finding).collect();
         case_report(m, &meta, &findings, &sessions)
     });
     post(id, Response::Report(html));

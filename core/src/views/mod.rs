@@ -34,7 +34,9 @@ pub use html::{html_text, is_hidden, push_html_text};
 pub use manifest::{files_csv, sha256sums, FILE_COLUMNS};
 pub use matching::compile_query;
 pub use overview::{FileRow, Overview};
-pub use report::{case_report, ReportFinding, ReportMeta, MAX_FINDING_EVENTS, MAX_PROBLEMS, MAX_SESSION_EVENTS};
+pub use report::{
+    case_report, ReportFinding, ReportMeta, MAX_FINDING_EVENTS, MAX_PROBLEMS, MAX_REPORT_FINDINGS, MAX_SESSION_EVENTS,
+};
 pub use rfc3339::{rfc3339_utc, Rfc3339};
 pub use rows::{EventDetail, EventRow, ProblemRow, RecordingStatus, SessionDetail, SessionRow};
 pub use tables::{Page, QueryError, Rows, Sort, SortKey, Table, TableRequest, Views};

@@ -51,6 +51,10 @@ pub const MAX_FINDING_EVENTS: usize = 200;
 pub const MAX_SESSION_EVENTS: usize = 5_000;
 /// Problems listed; the rest are counted (the overview has them all).
 pub const MAX_PROBLEMS: usize = 500;
+/// Findings detailed, the first ones given (callers give the most severe first); the rest are
+/// counted by severity. A gigabyte of logs can raise tens of thousands (a 142 MB report at
+/// 26 k): the findings export has every one.
+pub const MAX_REPORT_FINDINGS: usize = 500;
 
 /// The report as one HTML string.
 pub fn case_report(m: &Model, meta: &ReportMeta, findings: &[ReportFinding], sessions: &[u32]) -> String {
@@ -259,7 +263,7 @@ fn findings_section(h: &mut Html, m: &Model, findings: &[ReportFinding]) {
     if findings.is_empty() {
         h.raw("<p class=\"none\">No findings were included.</p>\n");
     }
-    for f in findings {
+    for f in findings.iter().take(MAX_REPORT_FINDINGS) {
         let severity = severity_class(&f.severity);
         let _ = write!(h.0, "<article class=\"finding sev-{severity}\">\n<h3><span class=\"sev\">");
         h.text(&f.severity);
@@ -282,6 +286,21 @@ fn findings_section(h: &mut Html, m: &Model, findings: &[ReportFinding]) {
         let _ = write!(h.0, "</td></tr>\n<tr><th>Events</th><td>{}</td></tr>\n</table>\n", f.events.len());
         event_table(h, m, &f.events, MAX_FINDING_EVENTS);
         h.raw("</article>\n");
+    }
+    if let Some(rest) = findings.get(MAX_REPORT_FINDINGS..).filter(|r| !r.is_empty()) {
+        let by_severity = ["high", "medium", "low", "info"]
+            .map(|s| (s, rest.iter().filter(|f| severity_class(&f.severity) == s).count()))
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            h.0,
+            "<p class=\"more\">… and {} more findings ({by_severity}), not detailed here: the findings export \
+             (NDJSON) has every one with its events.</p>",
+            rest.len()
+        );
     }
     h.raw("</section>\n");
 }
