@@ -78,7 +78,7 @@ pub fn app() -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
     let last_overview = use_mut_ref(|| 0.0f64);
-    // An overview fetch is due once the 1.5 s since the last one are up.
+    // An overview fetch is due once the time since the last one is up.
     let overview_due = use_mut_ref(|| false);
     // Events in the model when the views last followed it during a load.
     let views_at = use_mut_ref(|| 0u64);
@@ -123,10 +123,10 @@ pub fn app() -> Html {
                     }
                     Response::Hashed { .. } => {
                         // The model has the hash already; refresh what shows it at most every
-                        // 1.5 s, and once more after the last hash (else the overview would
-                        // go on saying "hashing N files…").
+                        // 250 ms (the overview is counted incrementally: cheap), and once more
+                        // after the last hash (else it would go on saying "hashing N files…").
                         d.dispatch(Action::Hashed);
-                        let wait = 1500.0 - (js_sys::Date::now() - *last_overview.borrow());
+                        let wait = 250.0 - (js_sys::Date::now() - *last_overview.borrow());
                         if wait <= 0.0 {
                             *last_overview.borrow_mut() = js_sys::Date::now();
                             fetch_overview(&b, &d);
