@@ -226,8 +226,7 @@ async fn finish() {
                 pipe(port, Pipe::Parsed(s.gate.parsed()), &Array::new(), &Array::new());
             }
         });
-        // Every load is followed by the detections, over everything loaded.
-        super::findings::run(0, None);
+        // The detections follow when the page asks (`Request::Detect`).
     }
 }
 

@@ -217,6 +217,7 @@ fn handle(id: u32, req: Request, extra: Array) {
         }
         // Findings are for every view: they are broadcast, not answered.
         Request::Findings(settings) => findings::run(0, Some(*settings)),
+        Request::Detect => findings::run(0, None),
         Request::Facets { table, query, top } => {
             let f = with_state(|s| {
                 s.ingest.model.ensure_sorted();

@@ -122,9 +122,6 @@ pub struct Run {
     pub steps: u64,
 }
 
-/// Runs every enabled rule. `raw` gives an event's line (natively
-/// `&|id| model.kept_raw(id).map(<[u8]>::to_vec)`; the browser worker reads lines back from
-/// files). Findings come sorted by time, then rule.
 /// Event types whose original lines the rules read (fields the model does not index). The
 /// loader keeps these lines in memory even when other lines are read back from their files, so
 /// that detections need no file reads.
@@ -140,6 +137,9 @@ pub fn reads_raw(event: &str) -> bool {
     )
 }
 
+/// Runs every enabled rule. `raw` gives an event's line (natively
+/// `&|id| model.kept_raw(id).map(<[u8]>::to_vec)`; the browser worker reads lines back from
+/// files). Findings come sorted by time, then rule.
 pub fn run(model: &Model, raw: &dyn Fn(EventId) -> Option<Vec<u8>>, settings: &Settings) -> Vec<Finding> {
     run_counted(model, raw, settings).findings
 }
