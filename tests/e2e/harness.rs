@@ -5,6 +5,7 @@ pub use crate::serve::Server;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
+use std::ops::ControlFlow;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,6 +13,21 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Asks `probe` every 100 ms, for up to `within`, until it answers `Break(value)`; on timeout,
+/// fails with what its last `Continue` said.
+pub async fn poll<T>(within: Duration, mut probe: impl AsyncFnMut() -> Result<ControlFlow<T, String>>) -> Result<T> {
+    let deadline = Instant::now() + within;
+    let mut last = String::from("nothing was checked");
+    while Instant::now() < deadline {
+        match probe().await? {
+            ControlFlow::Break(value) => return Ok(value),
+            ControlFlow::Continue(seen) => last = seen,
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(last.into())
+}
 
 /// The directory of the built app: `E2E_DIST`, else `dist/` at the workspace root.
 pub fn dist() -> PathBuf {
@@ -144,18 +160,18 @@ impl Browser {
 
     /// Waits until `css`'s text contains `needle`; returns the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                last = el.text().await.unwrap_or_default();
-                if last.contains(needle) {
-                    return Ok(last);
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("{css:?} never contained {needle:?}; last text: {last:?}").into())
+        poll(Duration::from_secs(20), async || {
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            Ok(if last.contains(needle) {
+                ControlFlow::Break(last)
+            } else {
+                ControlFlow::Continue(format!("{css:?} never contained {needle:?}; last text: {last:?}"))
+            })
+        })
+        .await
     }
 
     pub async fn text(&self, css: &str) -> Result<String> {
@@ -169,17 +185,16 @@ impl Browser {
 
     /// Clicks the first element matching `css` whose text contains `text`.
     pub async fn click_text(&self, css: &str, text: &str) -> Result {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
+        poll(Duration::from_secs(20), async || {
             for el in self.client.find_all(Locator::Css(css)).await? {
                 if el.text().await.unwrap_or_default().contains(text) {
                     el.click().await?;
-                    return Ok(());
+                    return Ok(ControlFlow::Break(()));
                 }
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("no {css:?} with text {text:?}").into())
+            Ok(ControlFlow::Continue(format!("no {css:?} with text {text:?}")))
+        })
+        .await
     }
 
     /// Chooses files through the real `<input type=file>`, as a user's file picker would.
@@ -195,16 +210,15 @@ impl Browser {
 
     /// Waits (up to 20 s) until the element matching `css` no longer contains `needle`.
     pub async fn wait_text_gone(&self, css: &str, needle: &str) -> Result {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            last = self.text(css).await?;
-            if !last.contains(needle) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(format!("{css:?} still contains {needle:?}; last text: {last:?}").into())
+        poll(Duration::from_secs(20), async || {
+            let last = self.text(css).await?;
+            Ok(if last.contains(needle) {
+                ControlFlow::Continue(format!("{css:?} still contains {needle:?}; last text: {last:?}"))
+            } else {
+                ControlFlow::Break(())
+            })
+        })
+        .await
     }
 
     /// Runs JavaScript in the page and returns its value.
@@ -223,14 +237,13 @@ impl Browser {
     /// Waits until loading has finished (the progress bar is gone and the overview is drawn).
     pub async fn wait_loaded(&self) -> Result {
         self.wait_for(".cards").await?;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if self.client.find(Locator::Css(".progress")).await.is_err() {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err("loading did not finish within 60 s".into())
+        poll(Duration::from_secs(60), async || {
+            Ok(match self.client.find(Locator::Css(".progress")).await {
+                Err(_) => ControlFlow::Break(()),
+                Ok(_) => ControlFlow::Continue("loading did not finish within 60 s".into()),
+            })
+        })
+        .await
     }
 }
 

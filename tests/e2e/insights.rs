@@ -1,8 +1,9 @@
 //! Facets, the histogram's brush, the dashboard, exports and the case report, as a user meets
 //! them: clicks and drags in the page, files as the browser would save them.
 
-use crate::harness::{fixture, Browser, Result};
+use crate::harness::{fixture, poll, Browser, Result};
 use crate::{number, EXAMPLES};
+use std::ops::ControlFlow;
 
 /// Downloads are caught where the page hands them to the browser: the blob behind the link and
 /// the link's name, exactly the bytes a user would get.
@@ -18,24 +19,25 @@ async fn catch_downloads(b: &Browser) -> Result {
 
 /// Waits for the `n`-th download (from 1) and returns its name and text.
 async fn download(b: &Browser, n: usize) -> Result<(String, String)> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::time::Instant::now() < deadline {
-        let got = b.js("return window.__downloads.length").await?.as_u64().unwrap_or(0) as usize;
-        if got >= n {
-            let i = n - 1;
-            let name = b.js(&format!("return window.__downloads[{i}].name")).await?;
-            let text = b
-                .client
-                .execute_async(
-                    &format!("const done = arguments[arguments.length - 1]; window.__downloads[{i}].blob.text().then(done, e => done('ERROR ' + e));"),
-                    vec![],
-                )
-                .await?;
-            return Ok((name.as_str().unwrap_or_default().to_owned(), text.as_str().unwrap_or_default().to_owned()));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err(format!("download {n} never came").into())
+    let got = async || b.js("return window.__downloads.length").await.map(|v| v.as_u64().unwrap_or(0) as usize);
+    poll(std::time::Duration::from_secs(30), async || {
+        Ok(if got().await? >= n {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("download {n} never came"))
+        })
+    })
+    .await?;
+    let i = n - 1;
+    let name = b.js(&format!("return window.__downloads[{i}].name")).await?;
+    let text = b
+        .client
+        .execute_async(
+            &format!("const done = arguments[arguments.length - 1]; window.__downloads[{i}].blob.text().then(done, e => done('ERROR ' + e));"),
+            vec![],
+        )
+        .await?;
+    Ok((name.as_str().unwrap_or_default().to_owned(), text.as_str().unwrap_or_default().to_owned()))
 }
 
 /// RFC 4180 fields of one CSV record without quotes inside (enough for the columns checked).

@@ -4,9 +4,11 @@
 mod harness;
 
 use flate2::{write::GzEncoder, Compression};
-use harness::{fixture, Browser, Result};
+use harness::{fixture, poll, Browser, Result};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXAMPLES: &str = "teleport/audit-event-examples/webapps-Audit-fixtures-events.jsonl";
 
@@ -256,16 +258,15 @@ async fn screen_text(b: &Browser) -> Result<String> {
 }
 
 async fn wait_screen(b: &Browser, needle: &str) -> Result<String> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let mut last = String::new();
-    while std::time::Instant::now() < deadline {
-        last = screen_text(b).await?;
-        if last.contains(needle) {
-            return Ok(last);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err(format!("the terminal never showed {needle:?}; it shows:\n{last}").into())
+    poll(Duration::from_secs(20), async || {
+        let last = screen_text(b).await?;
+        Ok(if last.contains(needle) {
+            ControlFlow::Break(last)
+        } else {
+            ControlFlow::Continue(format!("the terminal never showed {needle:?}; it shows:\n{last}"))
+        })
+    })
+    .await
 }
 
 #[tokio::test]
@@ -358,15 +359,15 @@ async fn findings_lead_to_exactly_their_events() -> Result {
 
 /// Waits (up to 10 s) until `n` findings are drawn.
 async fn cards_become(b: &Browser, n: u64) -> Result {
-    let mut last = serde_json::Value::Null;
-    for _ in 0..100 {
-        last = b.js("return document.querySelectorAll('.finding').length").await?;
-        if last.as_u64() == Some(n) {
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err(format!("{last} findings drawn, not {n}").into())
+    poll(Duration::from_secs(10), async || {
+        let drawn = b.js("return document.querySelectorAll('.finding').length").await?;
+        Ok(if drawn.as_u64() == Some(n) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("{drawn} findings drawn, not {n}"))
+        })
+    })
+    .await
 }
 
 #[tokio::test]
