@@ -29,15 +29,6 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
     }
 }
 
-fn rank(s: Severity) -> u8 {
-    match s {
-        Severity::High => 0,
-        Severity::Medium => 1,
-        Severity::Low => 2,
-        Severity::Info => 3,
-    }
-}
-
 /// Findings drawn at first, and added by each "Show more".
 const PAGE: usize = 100;
 
@@ -54,7 +45,8 @@ pub fn findings_view(p: &FindingsProps) -> Html {
     // A rule that raised nothing this time (the detections ran again) narrows nothing.
     let narrowed = rule.as_deref().filter(|r| findings.iter().any(|f| f.rule == *r));
     let mut order: Vec<&FindingRow> = findings.iter().filter(|f| narrowed.is_none_or(|r| f.rule == r)).collect();
-    order.sort_by_key(|f| (rank(f.severity), f.time_start));
+    // Most severe first (as the case report orders them), then by time.
+    order.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.time_start));
     let matching = order.len();
     order.truncate(*shown);
     let counts = [Severity::High, Severity::Medium, Severity::Low, Severity::Info]

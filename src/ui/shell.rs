@@ -106,20 +106,42 @@ pub struct ProgressProps {
     pub on_cancel: Callback<()>,
 }
 
-#[function_component(LoadProgress)]
-pub fn load_progress(p: &ProgressProps) -> Html {
-    let pr = &p.progress;
-    let frac = if pr.bytes_total > 0 { pr.bytes_done as f64 / pr.bytes_total as f64 } else { 0.0 };
-    let eta = pr.eta().map(|s| format!(" · {s:.0} s left")).unwrap_or_default();
-    let cancel = p.on_cancel.reform(|_: MouseEvent| ());
+/// The bar loading shows, in both its stages: `done` of `total`, what that is, and Cancel.
+fn progress_bar(
+    done: u64,
+    total: u64,
+    label: &'static str,
+    text: String,
+    current: Html,
+    on_cancel: &Callback<()>,
+) -> Html {
+    let frac = if total > 0 { done as f64 / total as f64 } else { 0.0 };
+    let cancel = on_cancel.reform(|_: MouseEvent| ());
     html! {
         <div class="progress" role="status" aria-live="polite">
-            <progress max="1" value={frac.to_string()} aria-label="Loading progress" />
-            <span>{format!("Reading {} of {} · file {} of {} · {} events · {}/s{eta}", bytes(pr.bytes_done), bytes(pr.bytes_total), (pr.files_done + 1).min(pr.files_total), pr.files_total, count(pr.events), bytes(pr.rate() as u64))}</span>
-            <span class="current mono" title={visible(&pr.current)}>{visible(&pr.current)}</span>
+            <progress max="1" value={frac.to_string()} aria-label={label} />
+            <span>{text}</span>
+            {current}
             <button onclick={cancel}>{"Cancel"}</button>
         </div>
     }
+}
+
+#[function_component(LoadProgress)]
+pub fn load_progress(p: &ProgressProps) -> Html {
+    let pr = &p.progress;
+    let eta = pr.eta().map(|s| format!(" · {s:.0} s left")).unwrap_or_default();
+    let text = format!(
+        "Reading {} of {} · file {} of {} · {} events · {}/s{eta}",
+        bytes(pr.bytes_done),
+        bytes(pr.bytes_total),
+        (pr.files_done + 1).min(pr.files_total),
+        pr.files_total,
+        count(pr.events),
+        bytes(pr.rate() as u64)
+    );
+    let current = html! { <span class="current mono" title={visible(&pr.current)}>{visible(&pr.current)}</span> };
+    progress_bar(pr.bytes_done, pr.bytes_total, "Loading progress", text, current, &p.on_cancel)
 }
 
 #[derive(Properties, PartialEq)]
@@ -133,15 +155,9 @@ pub struct HandoffProps {
 /// seconds), and says how far it got.
 #[function_component(Handoff)]
 pub fn handoff(p: &HandoffProps) -> Html {
-    let frac = if p.total > 0 { p.handed as f64 / p.total as f64 } else { 0.0 };
-    let cancel = p.on_cancel.reform(|_: MouseEvent| ());
-    html! {
-        <div class="progress" role="status" aria-live="polite">
-            <progress max="1" value={frac.to_string()} aria-label="Handing files over" />
-            <span>{format!("Handing the files to the reader: {} of {}", count(p.handed as u64), count(p.total as u64))}</span>
-            <button onclick={cancel}>{"Cancel"}</button>
-        </div>
-    }
+    let (handed, total) = (p.handed as u64, p.total as u64);
+    let text = format!("Handing the files to the reader: {} of {}", count(handed), count(total));
+    progress_bar(handed, total, "Handing files over", text, Html::default(), &p.on_cancel)
 }
 
 #[function_component(Notices)]
