@@ -86,6 +86,12 @@ pub enum Request {
     },
     /// Run the detections with these settings (they stay in force for later loads).
     Findings(Box<Settings>),
+    /// The first `limit` findings of the last run, most severe first, then by time; only those
+    /// of `rule` if given.
+    FindingsPage {
+        rule: Option<String>,
+        limit: u32,
+    },
     /// Run the detections with the settings in force. The page asks after each load, once it
     /// has asked for what it shows: at 1 GB they take the worker ~1.6 s, which the final
     /// overview and the current view would otherwise wait behind.
@@ -164,10 +170,16 @@ pub enum Response {
         session: Option<u32>,
         event: Option<u32>,
     },
-    /// Findings of the last detection run, with the settings used.
+    /// What the last detection run found, counted, with the settings used (the findings
+    /// themselves are asked for a page at a time: at 1 GB they are tens of thousands).
     Findings {
-        findings: Vec<FindingRow>,
+        summary: FindingsSummary,
         settings: Box<Settings>,
+    },
+    /// The first findings of a [`Request::FindingsPage`], and how many match in all.
+    FindingsPage {
+        rows: Vec<FindingRow>,
+        matching: u32,
     },
     Facets(Box<Facets>),
     Histogram(Box<Histogram>),
@@ -182,9 +194,9 @@ pub enum Response {
         done: bool,
         error: Option<QueryError>,
     },
-    Report(String),
-    /// A document as text (an export made in one piece).
-    Text(String),
+    /// A document made in one piece (case report, findings, file list, sums): its bytes ride
+    /// along as a Blob, which the page saves without copying them.
+    Document,
     Completions(Vec<Completion>),
     Cleared,
     Error(String),
@@ -211,6 +223,39 @@ pub struct RecordingInfo {
     pub stats: IndexStats,
     /// Time spent decoding and indexing, in the worker.
     pub open_millis: f64,
+}
+
+/// The findings of a detection run, counted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingsSummary {
+    pub total: u32,
+    /// By severity, most severe first (as [`Severity`] orders them, reversed).
+    pub by_severity: Vec<(Severity, u32)>,
+    /// By rule id, for the rules that raised any.
+    pub by_rule: Vec<(String, u32)>,
+}
+
+impl FindingsSummary {
+    pub fn new(findings: &[Finding]) -> Self {
+        let mut by_severity: Vec<(Severity, u32)> = Vec::new();
+        let mut by_rule: Vec<(String, u32)> = Vec::new();
+        for f in findings {
+            match by_severity.iter_mut().find(|(s, _)| *s == f.severity) {
+                Some((_, n)) => *n += 1,
+                None => by_severity.push((f.severity, 1)),
+            }
+            match by_rule.iter_mut().find(|(r, _)| *r == f.rule) {
+                Some((_, n)) => *n += 1,
+                None => by_rule.push((f.rule.clone(), 1)),
+            }
+        }
+        by_severity.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+        FindingsSummary { total: findings.len() as u32, by_severity, by_rule }
+    }
+
+    pub fn count(&self, severity: Severity) -> u32 {
+        self.by_severity.iter().find(|(s, _)| *s == severity).map_or(0, |(_, n)| *n)
+    }
 }
 
 /// A finding as the page lists it: its events stay in the worker (`finding:N` selects them).
@@ -337,6 +382,33 @@ pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<Envelope<T>>
 mod tests {
     use super::*;
     use review_core::views::{Sort, Table};
+
+    #[test]
+    fn a_findings_summary_counts_every_finding_by_severity_and_by_rule() {
+        let finding = |rule: &str, severity| Finding {
+            rule: rule.into(),
+            severity,
+            title: String::new(),
+            explanation: String::new(),
+            time_start: None,
+            time_end: None,
+            users: Vec::new(),
+            nodes: Vec::new(),
+            addrs: Vec::new(),
+            events: Vec::new(),
+        };
+        let findings = [
+            finding("brute", Severity::Medium),
+            finding("root", Severity::High),
+            finding("brute", Severity::Medium),
+            finding("hours", Severity::Low),
+        ];
+        let s = FindingsSummary::new(&findings);
+        assert_eq!(s.total, 4);
+        assert_eq!(s.by_severity, [(Severity::High, 1), (Severity::Medium, 2), (Severity::Low, 1)]);
+        assert_eq!(s.by_rule, [("brute".to_owned(), 2), ("root".to_owned(), 1), ("hours".to_owned(), 1)]);
+        assert_eq!((s.count(Severity::Medium), s.count(Severity::Info)), (2, 0));
+    }
 
     #[test]
     fn messages_round_trip() {

@@ -8,7 +8,7 @@ use yew::prelude::*;
 /// The answer for the current key; `None` while it is on its way.
 #[hook]
 pub fn use_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Option<Rc<Response>> {
-    use_fetch(key, req, false).answer
+    use_fetch(key, req, false, 0).answer
 }
 
 /// An answer, and whether it is the one for the current key (else an older one kept on
@@ -36,14 +36,21 @@ impl Latest {
 /// at once instead of waiting behind the counts of a query already left.
 #[hook]
 pub fn use_latest_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Latest {
-    use_fetch(key, req, true)
+    use_fetch(key, req, true, SETTLE_MS)
+}
+
+/// The latest answer, asked for at once, the previous one staying on screen until it comes
+/// (a list that grows by a page does not blink).
+#[hook]
+pub fn use_kept_answer<K: PartialEq + Clone + 'static>(key: K, req: Request) -> Latest {
+    use_fetch(key, req, true, 0)
 }
 
 /// How long a query must stay before its counts and charts are computed.
 const SETTLE_MS: u32 = 150;
 
 #[hook]
-fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -> Latest {
+fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool, delay: u32) -> Latest {
     let backend = use_context::<Backend>().expect("backend");
     // The answer, with the key it answers.
     let answer = use_state(|| None::<(K, Rc<Response>)>);
@@ -59,7 +66,6 @@ fn use_fetch<K: PartialEq + Clone + 'static>(key: K, req: Request, keep: bool) -
             // table asked for in the same render goes first (the worker answers in order), so
             // rows come before the aggregates beside them; and a key superseded before then
             // (typing) is never asked for.
-            let delay = if keep { SETTLE_MS } else { 0 };
             let timer = gloo::timers::callback::Timeout::new(delay, move || {
                 backend.request(req, move |r| {
                     // A newer request of the same kind is on its way: keep what is shown.

@@ -13,7 +13,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{File, MessageChannel, MessageEvent, MessagePort, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
-type Answer = Box<dyn FnOnce(Response)>;
+/// An answer's handler gets the response, and the JS object that rode along with it if any
+/// (a document's Blob).
+type Answer = Box<dyn FnOnce(Response, Option<JsValue>)>;
 
 struct Inner {
     model: Worker,
@@ -61,7 +63,13 @@ impl Backend {
         let inner = Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
             let listener = |weak: std::rc::Weak<Inner>, notify: Callback<Response>| {
                 Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-                    let bytes = Uint8Array::new(&ev.data()).to_vec();
+                    // The postcard bytes, or [bytes, object] when an object rides along.
+                    let data = ev.data();
+                    let (bytes, extra) = match data.dyn_into::<Array>() {
+                        Ok(parts) => (parts.get(0), Some(parts.get(1))),
+                        Err(bytes) => (bytes, None),
+                    };
+                    let bytes = Uint8Array::new(&bytes).to_vec();
                     let Some(env) = decode::<Response>(&bytes) else {
                         notify.emit(Response::Error("a worker sent a message the page could not read".into()));
                         return;
@@ -69,7 +77,7 @@ impl Backend {
                     let Some(inner) = weak.upgrade() else { return };
                     let answer = (env.id != 0).then(|| inner.pending.borrow_mut().remove(&env.id)).flatten();
                     match answer {
-                        Some(answer) => answer(env.body),
+                        Some(answer) => answer(env.body, extra),
                         None => notify.emit(env.body),
                     }
                 })
@@ -97,6 +105,11 @@ impl Backend {
 
     /// Sends a request to the model worker; `answer` gets its one response.
     pub fn request(&self, req: Request, answer: impl FnOnce(Response) + 'static) {
+        self.request_with(req, move |r, _| answer(r));
+    }
+
+    /// Sends a request whose response may bring a JS object along (a document's Blob).
+    pub fn request_with(&self, req: Request, answer: impl FnOnce(Response, Option<JsValue>) + 'static) {
         let id = self.0.next_id.get();
         self.0.next_id.set(id.wrapping_add(1).max(1));
         self.0.pending.borrow_mut().insert(id, Box::new(answer));

@@ -1,21 +1,23 @@
 //! Findings: what the detections say, most severe first, each with the events behind it one
 //! click away; and the detection settings, every threshold editable. A gigabyte of logs can
-//! raise tens of thousands of findings (26 k on the 1 GB bench set, drawn in 14 s): they are
-//! counted by rule, which narrows the list, and drawn a page at a time.
+//! raise tens of thousands of findings (26 k on the 1 GB bench set, drawn in 14 s, and
+//! 50–110 ms just to receive): the page is told their counts, by severity and by rule (which
+//! narrows the list), and asks the worker for them a page at a time.
 
+use super::answer::use_kept_answer;
 use super::backend::Backend;
 use super::format::{count, time, visible, zone};
 use super::state::{Action, View};
 use super::table::{pivot, CellCx};
 use review_core::detect::{Settings, Severity, RULES};
-use review_protocol::{FindingRow, Request};
+use review_protocol::{FindingsSummary, Request, Response};
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
-    pub findings: Option<Rc<(Vec<FindingRow>, Settings)>>,
+    pub findings: Option<Rc<(FindingsSummary, Settings)>>,
     pub cx: CellCx,
     pub dispatch: Callback<Action>,
 }
@@ -30,7 +32,7 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
 }
 
 /// Findings drawn at first, and added by each "Show more".
-const PAGE: usize = 100;
+const PAGE: u32 = 100;
 
 #[function_component(FindingsView)]
 pub fn findings_view(p: &FindingsProps) -> Html {
@@ -38,37 +40,38 @@ pub fn findings_view(p: &FindingsProps) -> Html {
     // The rule the list is narrowed to, and how many of its findings are drawn.
     let rule = use_state(|| None::<String>);
     let shown = use_state(|| PAGE);
-    let Some(data) = &p.findings else {
+    let summary = p.findings.as_ref().map(|f| &f.0);
+    // A rule that raised nothing this time (the detections ran again) narrows nothing.
+    let narrowed = rule.as_deref().filter(|r| summary.is_some_and(|s| s.by_rule.iter().any(|(id, _)| id == r)));
+    // The findings are fetched a page at a time: again for each detection run (a new summary).
+    let run = p.findings.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize);
+    let page = use_kept_answer(
+        (run, narrowed.map(str::to_owned), *shown),
+        Request::FindingsPage { rule: narrowed.map(str::to_owned), limit: *shown },
+    );
+    let (Some(data), Some(summary)) = (&p.findings, summary) else {
         return html! { <section class="view"><p class="muted" role="status">{"Running the detections…"}</p></section> };
     };
-    let (findings, settings) = (&data.0, &data.1);
-    // A rule that raised nothing this time (the detections ran again) narrows nothing.
-    let narrowed = rule.as_deref().filter(|r| findings.iter().any(|f| f.rule == *r));
-    let mut order: Vec<&FindingRow> = findings.iter().filter(|f| narrowed.is_none_or(|r| f.rule == r)).collect();
-    // Most severe first (as the case report orders them), then by time.
-    order.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.time_start));
-    let matching = order.len();
-    order.truncate(*shown);
-    let counts = [Severity::High, Severity::Medium, Severity::Low, Severity::Info]
-        .map(|s| (s, findings.iter().filter(|f| f.severity == s).count()));
-    let by_rule = RULES.iter().filter_map(|r| {
-        let n = findings.iter().filter(|f| f.rule == r.id).count();
-        (n > 0).then_some((r, n))
-    });
-    let rule_buttons = by_rule.map(|(r, n)| {
+    let settings = &data.1;
+    let (rows, matching) = match page.answer.as_deref() {
+        Some(Response::FindingsPage { rows, matching }) => (&rows[..], *matching),
+        _ => (&[][..], 0),
+    };
+    let rule_buttons = RULES.iter().filter_map(|r| {
+        let n = summary.by_rule.iter().find(|(id, _)| id == r.id)?.1;
         let on = narrowed == Some(r.id);
         let (rule, shown, id) = (rule.clone(), shown.clone(), r.id.to_owned());
         let onclick = Callback::from(move |_| {
             rule.set(if on { None } else { Some(id.clone()) });
             shown.set(PAGE);
         });
-        html! { <li><button aria-pressed={on.to_string()} title={r.description} {onclick}>{format!("{} ", r.title)}<span class="n">{count(n as u64)}</span></button></li> }
+        Some(html! { <li><button aria-pressed={on.to_string()} title={r.description} {onclick}>{format!("{} ", r.title)}<span class="n">{count(u64::from(n))}</span></button></li> })
     });
     let more = {
         let shown = shown.clone();
         Callback::from(move |_| shown.set(*shown + PAGE))
     };
-    let cards = order.iter().map(|f| {
+    let cards = rows.iter().map(|f| {
         let (word, class) = severity(f.severity);
         let (d, q) = (p.dispatch.clone(), format!("finding:{}", f.index));
         let show = Callback::from(move |_| {
@@ -105,24 +108,25 @@ pub fn findings_view(p: &FindingsProps) -> Html {
         let editing = editing.clone();
         Callback::from(move |_| editing.set(!*editing))
     };
+    let drawn = rows.len() as u32;
     html! {
         <section class="view findings">
             <div class="filters">
                 <span class="count">
-                    { for counts.iter().filter(|(_, n)| *n > 0).map(|(s, n)| { let (w, c) = severity(*s); html! { <span class={classes!("badge", c)}>{format!("{n} {w}")}</span> } }) }
-                    {format!(" {} findings", findings.len())}
+                    { for summary.by_severity.iter().map(|(s, n)| { let (w, c) = severity(*s); html! { <span class={classes!("badge", c)}>{format!("{n} {w}")}</span> } }) }
+                    {format!(" {} findings", summary.total)}
                 </span>
                 <button onclick={toggle} aria-expanded={editing.to_string()}>{"Detection settings"}</button>
-                if !findings.is_empty() { <super::export::DocButton doc={super::export::Doc::Findings} dispatch={p.dispatch.clone()} /> }
+                if summary.total > 0 { <super::export::DocButton doc={super::export::Doc::Findings} dispatch={p.dispatch.clone()} /> }
             </div>
             if *editing { <SettingsEditor settings={settings.clone()} /> }
-            if findings.is_empty() { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }
+            if summary.total == 0 { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }
             else { <ul class="by-rule" aria-label="Findings by rule (click to show only that rule's)">{ for rule_buttons }</ul> }
-            <div class="finding-list">{ for cards }</div>
-            if matching > *shown {
+            <div class="finding-list" aria-busy={page.busy()}>{ for cards }</div>
+            if matching > drawn && page.current {
                 <p class="more">
-                    <span class="muted">{format!("{} of {} shown ", count(*shown as u64), count(matching as u64))}</span>
-                    <button onclick={more}>{format!("Show {} more", PAGE.min(matching - *shown))}</button>
+                    <span class="muted">{format!("{} of {} shown ", count(u64::from(drawn)), count(u64::from(matching)))}</span>
+                    <button onclick={more}>{format!("Show {} more", PAGE.min(matching - drawn))}</button>
                 </p>
             }
         </section>

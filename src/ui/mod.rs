@@ -146,8 +146,8 @@ pub fn app() -> Html {
                         }
                     }
                     Response::Cleared => d.dispatch(Action::Cleared),
-                    Response::Findings { findings, settings } => {
-                        d.dispatch(Action::Findings(Rc::new((findings, *settings))))
+                    Response::Findings { summary, settings } => {
+                        d.dispatch(Action::Findings(Rc::new((summary, *settings))))
                     }
                     Response::Error(e) => d.dispatch(Action::Notice(e)),
                     _ => {}

@@ -78,7 +78,7 @@ pub fn rail(p: &ShellProps) -> Html {
             View::Auth => u64::from(o.auth_attempts),
             View::Events => o.events,
             View::Recordings => u64::from(o.recorded_sessions),
-            View::Findings => p.state.findings.as_ref().map_or(0, |f| f.0.len() as u64),
+            View::Findings => p.state.findings.as_ref().map_or(0, |f| u64::from(f.0.total)),
             View::Problems => u64::from(o.problems),
         })
     };
@@ -86,7 +86,7 @@ pub fn rail(p: &ShellProps) -> Html {
         let d = p.dispatch.clone();
         let onclick = Callback::from(move |_| d.emit(Action::Show(v)));
         let current = p.state.view == v;
-        let high = p.state.findings.as_ref().is_some_and(|f| f.0.iter().any(|x| x.severity == review_core::detect::Severity::High));
+        let high = p.state.findings.as_ref().is_some_and(|f| f.0.count(review_core::detect::Severity::High) > 0);
         let warn = (v == View::Problems && n(v).unwrap_or(0) > 0) || (v == View::Findings && high);
         html! {
             <li>

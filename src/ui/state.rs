@@ -119,7 +119,7 @@ pub struct AppState {
     /// Whether facets are shown beside tables.
     pub facets: bool,
     /// The detections' findings and the settings they ran with.
-    pub findings: Option<Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>>,
+    pub findings: Option<Rc<(review_protocol::FindingsSummary, review_core::detect::Settings)>>,
 }
 
 impl Default for AppState {
@@ -185,7 +185,7 @@ pub enum Action {
     ToggleFacets,
     /// The selection's names, once known (for the URL).
     Linked(Link),
-    Findings(Rc<(Vec<review_protocol::FindingRow>, review_core::detect::Settings)>),
+    Findings(Rc<(review_protocol::FindingsSummary, review_core::detect::Settings)>),
 }
 
 impl Reducible for AppState {

@@ -268,6 +268,26 @@ async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -
             );
         }
     }
+    // The overview's two documents: the files' hashes as `sha256sum -c` reads them, and the
+    // file list as CSV, one row per file of the overview's table.
+    b.click_text(".rail button", "Overview").await?;
+    // The files table's heading says how many rows it has ("14 shown").
+    let files = number(&b.wait_text(".overview h2 .small", "shown").await?);
+    b.click_text(".overview button", "SHA-256 sums").await?;
+    let (name, sums) = download(&b, 3).await?;
+    assert!(name.ends_with(".sha256"), "{name}");
+    let lines: Vec<&str> = sums.lines().collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let (hash, path) = line.split_once("  ").ok_or(format!("not `hash  path`: {line}"))?;
+        assert!(hash.len() == 64 && hash.bytes().all(|c| c.is_ascii_hexdigit()) && !path.is_empty(), "{line}");
+    }
+    b.click_text(".overview button", "Export file list").await?;
+    let (name, csv) = download(&b, 4).await?;
+    assert!(name.ends_with(".csv"), "{name}");
+    assert!(csv.lines().next().is_some_and(|h| h.contains("sha256")), "a header naming the hash column");
+    assert!(files > 0);
+    assert_eq!(csv.lines().count() - 1, files as usize, "one row per file of the overview's table");
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 //! time; lines not kept in memory are read back from their files through a window.
 
 use super::files::read_window;
-use super::{post, with_state, State};
-use review_core::detect::Finding;
+use super::{post, post_document, with_state, State};
+use review_core::detect::{most_severe_first, Finding};
 use review_core::model::EventId;
 use review_core::views::{case_report, Export, ExportRequest, ReportFinding, ReportMeta, MAX_REPORT_FINDINGS};
 use review_protocol::Response;
@@ -62,8 +62,7 @@ pub fn report(id: u32, meta: ReportMeta, mut sessions: Vec<u32>) {
         m.ensure_sorted();
         // Most severe first: the report details the first MAX_REPORT_FINDINGS, with the
         // sessions their events belong to, and counts the rest.
-        let mut order: Vec<&Finding> = s.findings.iter().collect();
-        order.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.time_start));
+        let order: Vec<&Finding> = most_severe_first(&s.findings, None).into_iter().map(|i| &s.findings[i]).collect();
         for f in order.iter().take(MAX_REPORT_FINDINGS) {
             for &e in &f.events {
                 let sid = m.events.get(e as usize).map(|e| e.sid);
@@ -78,7 +77,7 @@ pub fn report(id: u32, meta: ReportMeta, mut sessions: Vec<u32>) {
         let findings: Vec<ReportFinding> = order.into_iter().map(report_finding).collect();
         case_report(m, &meta, &findings, &sessions)
     });
-    post(id, Response::Report(html));
+    post_document(id, html.as_bytes());
 }
 
 fn report_finding(f: &Finding) -> ReportFinding {

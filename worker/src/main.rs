@@ -103,6 +103,18 @@ fn post(id: u32, body: Response) {
     let _ = scope().post_message_with_transfer(&bytes, &transfer);
 }
 
+/// Answers with a document: its bytes go as a Blob made here, which the page saves without
+/// copying them.
+fn post_document(id: u32, bytes: &[u8]) {
+    match Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))) {
+        Ok(blob) => {
+            let head = Uint8Array::from(encode(id, Response::Document).as_slice());
+            let _ = scope().post_message_with_transfer(&Array::of2(&head, &blob), &Array::of1(&head.buffer()));
+        }
+        Err(_) => post(id, Response::Error("the browser could not make the document (out of memory?)".into())),
+    }
+}
+
 /// Sends a message to the other worker, with JS objects riding along (transferred when they
 /// are buffers).
 fn pipe(port: &MessagePort, message: Pipe, extra: &Array, transfer: &Array) {
@@ -217,6 +229,7 @@ fn handle(id: u32, req: Request, extra: Array) {
         }
         // Findings are for every view: they are broadcast, not answered.
         Request::Findings(settings) => findings::run(0, Some(*settings)),
+        Request::FindingsPage { rule, limit } => post(id, with_state(|s| findings::page(s, rule.as_deref(), limit))),
         Request::Detect => findings::run(0, None),
         Request::Facets { table, query, top } => {
             let f = with_state(|s| {
@@ -250,20 +263,19 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::ExportNext => export::next(id),
         Request::Report { meta, sessions } => export::report(id, meta, sessions),
         Request::ExportFiles { sums } => {
-            let text = with_state(|s| {
+            let bytes = with_state(|s| {
                 let m = &s.ingest.model;
                 if sums {
-                    sha256sums(m)
+                    sha256sums(m).into_bytes()
                 } else {
-                    String::from_utf8_lossy(&files_csv(m)).into_owned()
+                    files_csv(m)
                 }
             });
-            post(id, Response::Text(text));
+            post_document(id, &bytes);
         }
         Request::ExportFindings => {
-            let text =
-                with_state(|s| String::from_utf8_lossy(&findings_ndjson(&s.ingest.model, &s.findings)).into_owned());
-            post(id, Response::Text(text));
+            let bytes = with_state(|s| findings_ndjson(&s.ingest.model, &s.findings));
+            post_document(id, &bytes);
         }
         Request::OpenRecording { session } => wasm_bindgen_futures::spawn_local(player::open(id, session)),
         Request::CloseRecording => with_state(|s| s.player = None),

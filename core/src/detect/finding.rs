@@ -94,3 +94,46 @@ pub(super) fn list<S: AsRef<str>>(items: &[S], max: usize) -> String {
 pub(super) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// The indexes of the findings of `rule` (all if `None`), most severe first, then by time: the
+/// order the findings view and the case report list them in.
+pub fn most_severe_first(findings: &[Finding], rule: Option<&str>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..findings.len()).filter(|&i| rule.is_none_or(|r| findings[i].rule == r)).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(findings[i].severity), findings[i].time_start, i));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, severity: Severity, time: Option<Nanos>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            title: String::new(),
+            explanation: String::new(),
+            time_start: time,
+            time_end: time,
+            users: Vec::new(),
+            nodes: Vec::new(),
+            addrs: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn listed_most_severe_first_then_by_time_and_narrowed_by_rule() {
+        let findings = [
+            finding("a", Severity::Low, Some(1)),
+            finding("b", Severity::High, Some(9)),
+            finding("a", Severity::High, Some(5)),
+            finding("b", Severity::Info, None),
+            finding("a", Severity::High, None),
+        ];
+        // A finding without a time comes before those with one, as `None < Some` orders.
+        assert_eq!(most_severe_first(&findings, None), [4, 2, 1, 0, 3]);
+        assert_eq!(most_severe_first(&findings, Some("a")), [4, 2, 0]);
+        assert_eq!(most_severe_first(&findings, Some("c")), Vec::<usize>::new());
+    }
+}

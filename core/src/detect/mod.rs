@@ -32,7 +32,7 @@ mod settings;
 mod watch;
 mod window;
 
-pub use finding::{Finding, Severity, MAX_NAMES};
+pub use finding::{most_severe_first, Finding, Severity, MAX_NAMES};
 pub use settings::{
     BruteForce, FailureThenSuccess, LogGap, NewAddress, NodeSpread, Privileged, SessionIntegrity, Settings, Watch,
     WorkingHours,
