@@ -2,7 +2,7 @@
 //! demo data set yields its planted incidents and nothing else, and the work stays linear on a
 //! single user with hundreds of thousands of failures.
 
-use review_core::detect::{raw_needed, run, run_counted, Finding, Settings, Severity, INCOMPLETE, RULES};
+use review_core::detect::{raw_needed, run, run_counted, Detection, Finding, Settings, Severity, INCOMPLETE, RULES};
 use review_core::ingest::{Ingest, Options};
 use review_core::model::{EventId, Model};
 use serde_json::{json, Value};
@@ -889,4 +889,28 @@ fn three_million_events_timed() {
         println!("  {:<22} {:>7.0} ms CPU, {n} findings", rule.id, cpu_ms(t) - c);
     }
     assert!(m.events.len() > 2_500_000);
+}
+
+#[test]
+fn a_run_taken_one_rule_at_a_time_finds_what_a_whole_run_does() {
+    let (_, m) = demo();
+    let raw = |id: EventId| m.kept_raw(id).map(<[u8]>::to_vec);
+    let whole = run(&m, &raw, &Settings::default());
+    assert!(!whole.is_empty());
+    let mut detection = Detection::new(&m, Settings::default());
+    let mut steps = 1;
+    let stepped = loop {
+        assert!(detection.is_for(&m));
+        match detection.step(&m, &raw) {
+            Some(done) => break done.findings,
+            None => steps += 1,
+        }
+    };
+    assert_eq!(stepped, whole);
+    // One task per enabled rule (profiles count as one), so a host answers requests between.
+    assert!(steps >= 10, "{steps} steps");
+    // A model that changes under a run (here: findings set) is told apart.
+    let mut m = m;
+    m.set_findings(Vec::new());
+    assert!(!detection.is_for(&m));
 }

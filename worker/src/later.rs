@@ -5,13 +5,11 @@
 //! the query just entered, is answered first, and typing fast queues one suggestion, not one
 //! per key.
 
-use super::{handle, post, scope};
+use super::{handle, in_a_task, post};
 use js_sys::Array;
 use review_core::views::Table;
 use review_protocol::{Request, Response};
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Which slot a request waits in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,7 +62,7 @@ pub fn defer(id: u32, req: Request) -> Option<Request> {
 /// Computes the oldest waiting request, in a task of its own after the messages already
 /// queued.
 fn next_task() {
-    let run = Closure::once_into_js(|| {
+    in_a_task(|| {
         let next = WAITING.with(|w| {
             let mut w = w.borrow_mut();
             let next = (!w.requests.is_empty()).then(|| w.requests.remove(0));
@@ -78,5 +76,4 @@ fn next_task() {
             }
         }
     });
-    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 0);
 }

@@ -50,6 +50,10 @@ struct State {
     offered: HashMap<u32, Vec<Blob>>,
     /// Exports wait here while files are hashed after a load.
     gate: gate::HashGate,
+    /// The detection run under way, one rule per task (see findings.rs).
+    detection: Option<review_core::detect::Detection>,
+    /// Documents made of the findings, asked for while a run was under way.
+    after_detection: Vec<(u32, Request)>,
 }
 
 impl State {
@@ -70,6 +74,8 @@ impl State {
             export: None,
             offered: HashMap::new(),
             gate: gate::HashGate::default(),
+            detection: None,
+            after_detection: Vec::new(),
         }
     }
 }
@@ -94,6 +100,12 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn now() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
+}
+
+/// Runs `f` in a task of its own, after the messages already queued.
+fn in_a_task(f: impl FnOnce() + 'static) {
+    let run = Closure::once_into_js(f);
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 0);
 }
 
 /// Posts a response to the page; the bytes' buffer is transferred, not copied.
@@ -181,7 +193,8 @@ fn handle(id: u32, req: Request, extra: Array) {
         Request::Clear => {
             with_state(|s| {
                 loader::stop_reading(s, true);
-                for waiting in s.gate.clear() {
+                let waiting = s.after_detection.drain(..).map(|(id, _)| id);
+                for waiting in s.gate.clear().into_iter().chain(waiting) {
                     post(waiting, Response::Error("the export was cancelled: everything was cleared".into()));
                 }
                 // The gate stays: its round count must outlive the clear (see gate.rs).
@@ -228,9 +241,9 @@ fn handle(id: u32, req: Request, extra: Array) {
             post(id, detail.map_or(Response::Error(format!("no session {index}")), |d| Response::Session(Box::new(d))));
         }
         // Findings are for every view: they are broadcast, not answered.
-        Request::Findings(settings) => findings::run(0, Some(*settings)),
+        Request::Findings(settings) => findings::start(Some(*settings)),
         Request::FindingsPage { rule, limit } => post(id, with_state(|s| findings::page(s, rule.as_deref(), limit))),
-        Request::Detect => findings::run(0, None),
+        Request::Detect => findings::start(None),
         Request::Facets { table, query, top } => {
             let f = with_state(|s| {
                 s.ingest.model.ensure_sorted();
@@ -261,6 +274,9 @@ fn handle(id: u32, req: Request, extra: Array) {
         }
         Request::Export(req) => export::start(id, req),
         Request::ExportNext => export::next(id),
+        req @ (Request::Report { .. } | Request::ExportFindings) if with_state(|s| findings::running(s)) => {
+            with_state(|s| findings::after_run(s, id, req))
+        }
         Request::Report { meta, sessions } => export::report(id, meta, sessions),
         Request::ExportFiles { sums } => {
             let bytes = with_state(|s| {

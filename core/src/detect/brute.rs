@@ -66,7 +66,7 @@ type ByKey = HashMap<Sym, Vec<EventId>>;
 /// Failures and successes per user or per address, in time order.
 fn by_key(cx: &Ctx<'_>, by: By) -> (ByKey, ByKey) {
     let (mut fails, mut oks) = (ByKey::default(), ByKey::default());
-    for &id in &cx.auth {
+    for &id in cx.auth {
         let e = cx.ev(id);
         let key = if by == By::User { e.user } else { e.remote };
         if key.is_none() {

@@ -6,7 +6,6 @@ use super::settings::Settings;
 use crate::audit::Outcome;
 use crate::model::{Event, EventId, Model, Sym, NO_TIME};
 use crate::time::{Nanos, NANOS_PER_SEC};
-use std::borrow::Cow;
 use std::cell::Cell;
 
 pub(super) const MINUTE: Nanos = 60 * NANOS_PER_SEC;
@@ -95,43 +94,39 @@ impl Kinds {
     }
 }
 
-pub(super) struct Ctx<'a> {
-    pub m: &'a Model,
-    raw: &'a dyn Fn(EventId) -> Option<Vec<u8>>,
-    pub s: &'a Settings,
+/// What every rule reads, gathered once per detection run in one pass over the events: a run
+/// may take several tasks, one rule each (see [`super::Detection`]).
+pub(super) struct Prepared {
     /// Events with a time, in time order (then file, line).
-    pub order: Cow<'a, [EventId]>,
+    order: Vec<EventId>,
     /// Authentication attempts with a time, in time order.
-    pub auth: Vec<EventId>,
+    auth: Vec<EventId>,
     /// Successful logins (authentication attempts and session starts), in time order.
-    pub logins: Vec<EventId>,
+    logins: Vec<EventId>,
     /// Events of each [`Group`], in time order (one pass here instead of one per rule).
     groups: Vec<Vec<EventId>>,
-    pub k: Kinds,
+    k: Kinds,
     steps: Cell<u64>,
     /// Raw lines a rule needed and could not get.
-    pub unreadable: Cell<u64>,
+    unreadable: Cell<u64>,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn new(m: &'a Model, raw: &'a dyn Fn(EventId) -> Option<Vec<u8>>, s: &'a Settings) -> Self {
+impl Prepared {
+    pub fn new(m: &Model) -> Self {
         // The model's index is used when current; otherwise (the caller did not sort) sort here.
         let (by_time, _) = m.sorted();
-        let mut order: Cow<'a, [EventId]> = if by_time.len() == m.events.len() {
-            Cow::Borrowed(by_time)
+        let mut order: Vec<EventId> = if by_time.len() == m.events.len() {
+            by_time.to_vec()
         } else {
             let mut v: Vec<EventId> = (0..m.events.len() as EventId).collect();
             v.sort_by_key(|&i| {
                 let e = &m.events[i as usize];
                 (e.time, e.file, e.line)
             });
-            Cow::Owned(v)
+            v
         };
         let timed = order.partition_point(|&i| m.events[i as usize].time != NO_TIME);
-        match &mut order {
-            Cow::Borrowed(b) => *b = &b[..timed],
-            Cow::Owned(v) => v.truncate(timed),
-        }
+        order.truncate(timed);
         let k = Kinds::new(m);
         // Symbol index → the groups (bits) an event of that type belongs to.
         let mut mask = vec![0u8; m.strings.len()];
@@ -159,7 +154,50 @@ impl<'a> Ctx<'a> {
             }
         }
         let steps = Cell::new(order.len() as u64);
-        Ctx { m, raw, s, order, auth, logins, groups, k, steps, unreadable: Cell::new(0) }
+        Prepared { order, auth, logins, groups, k, steps, unreadable: Cell::new(0) }
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.steps.get()
+    }
+
+    pub fn unreadable(&self) -> u64 {
+        self.unreadable.get()
+    }
+}
+
+pub(super) struct Ctx<'a> {
+    pub m: &'a Model,
+    raw: &'a dyn Fn(EventId) -> Option<Vec<u8>>,
+    pub s: &'a Settings,
+    /// Events with a time, in time order (then file, line).
+    pub order: &'a [EventId],
+    /// Authentication attempts with a time, in time order.
+    pub auth: &'a [EventId],
+    /// Successful logins (authentication attempts and session starts), in time order.
+    pub logins: &'a [EventId],
+    groups: &'a [Vec<EventId>],
+    pub k: &'a Kinds,
+    steps: &'a Cell<u64>,
+    /// Raw lines a rule needed and could not get.
+    pub unreadable: &'a Cell<u64>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The model `p` was prepared from, as it still is.
+    pub fn new(m: &'a Model, raw: &'a dyn Fn(EventId) -> Option<Vec<u8>>, s: &'a Settings, p: &'a Prepared) -> Self {
+        Ctx {
+            m,
+            raw,
+            s,
+            order: &p.order,
+            auth: &p.auth,
+            logins: &p.logins,
+            groups: &p.groups,
+            k: &p.k,
+            steps: &p.steps,
+            unreadable: &p.unreadable,
+        }
     }
 
     /// Events of a group, in time order.
@@ -196,10 +234,6 @@ impl<'a> Ctx<'a> {
     /// Counts work done in inner loops, so tests can bound it.
     pub fn step(&self, n: usize) {
         self.steps.set(self.steps.get() + n as u64);
-    }
-
-    pub fn steps(&self) -> u64 {
-        self.steps.get()
     }
 
     /// Sorts ids as the model's time index does.

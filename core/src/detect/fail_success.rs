@@ -17,7 +17,7 @@ pub(super) fn run(cx: &Ctx<'_>, reported: &HashSet<EventId>, out: &mut Vec<Findi
     // Failures since the last success, per user and per address, no older than the window.
     let mut by_user: HashMap<Sym, VecDeque<EventId>> = HashMap::default();
     let mut by_addr: HashMap<Sym, VecDeque<EventId>> = HashMap::default();
-    for &id in &cx.auth {
+    for &id in cx.auth {
         let e = cx.ev(id);
         match e.outcome {
             Outcome::Failure => {

@@ -123,7 +123,7 @@ struct Profile {
 impl Profiles {
     pub fn build(cx: &Ctx<'_>, clock: &Clock) -> Self {
         let mut users: HashMap<Sym, Profile> = HashMap::default();
-        for &id in &cx.logins {
+        for &id in cx.logins {
             let e = cx.ev(id);
             if e.user.is_none() {
                 continue;

@@ -39,7 +39,7 @@ pub use settings::{
 };
 
 use crate::model::{EventId, Model};
-use ctx::Ctx;
+use ctx::{Ctx, Prepared};
 use serde::Serialize;
 
 /// A rule as the UI lists it.
@@ -153,7 +153,8 @@ pub fn raw_needed(model: &Model, settings: &Settings) -> Vec<EventId> {
         wanted.borrow_mut().push(id);
         None
     };
-    let cx = Ctx::new(model, &record, settings);
+    let prepared = Prepared::new(model);
+    let cx = Ctx::new(model, &record, settings, &prepared);
     let on = |rule: &str| settings.enabled(rule);
     let mut ignored = Vec::new();
     if on(access::RULE) {
@@ -168,7 +169,6 @@ pub fn raw_needed(model: &Model, settings: &Settings) -> Vec<EventId> {
     if on(session_ei::RULE) && settings.session_integrity.check_ei {
         session_ei::run(&cx, &mut ignored);
     }
-    drop(cx);
     let mut ids = wanted.into_inner();
     ids.sort_unstable();
     ids.dedup();
@@ -176,67 +176,145 @@ pub fn raw_needed(model: &Model, settings: &Settings) -> Vec<EventId> {
 }
 
 pub fn run_counted(model: &Model, raw: &dyn Fn(EventId) -> Option<Vec<u8>>, settings: &Settings) -> Run {
-    let cx = Ctx::new(model, raw, settings);
-    let on = |rule: &str| settings.enabled(rule);
-    let mut out = Vec::new();
-    let clock = hours::Clock::new(&settings.working_hours);
-    let reported = if on(brute::RULE) { brute::run(&cx, &mut out) } else { Default::default() };
-    if on(fail_success::RULE) {
-        fail_success::run(&cx, &reported, &mut out);
-    }
-    if on(new_address::RULE) {
-        new_address::run(&cx, &mut out);
-    }
-    if on(privileged::RULE) || on(off_hours::RULE) {
-        let profiles = hours::Profiles::build(&cx, &clock);
-        if on(privileged::RULE) {
-            privileged::run(&cx, &clock, &profiles, &mut out);
-        }
-        if on(off_hours::RULE) {
-            off_hours::run(&cx, &clock, &profiles, &mut out);
+    let mut detection = Detection::new(model, settings.clone());
+    loop {
+        if let Some(run) = detection.step(model, raw) {
+            return run;
         }
     }
-    if on(nodes::RULE) {
-        nodes::run(&cx, &mut out);
+}
+
+/// The rules in the order a run applies them; some use what an earlier one found.
+#[derive(Clone, Copy)]
+enum Step {
+    Brute,
+    FailSuccess,
+    NewAddress,
+    Profiles,
+    Privileged,
+    OffHours,
+    Nodes,
+    Joins,
+    Access,
+    Network,
+    Commands,
+    Gaps,
+    SessionEi,
+}
+
+const STEPS: [Step; 13] = [
+    Step::Brute,
+    Step::FailSuccess,
+    Step::NewAddress,
+    Step::Profiles,
+    Step::Privileged,
+    Step::OffHours,
+    Step::Nodes,
+    Step::Joins,
+    Step::Access,
+    Step::Network,
+    Step::Commands,
+    Step::Gaps,
+    Step::SessionEi,
+];
+
+/// A detection run, one rule per [`Detection::step`], so that a host can answer other requests
+/// between rules (at 3 M events the whole run takes seconds in a browser, its longest rule a
+/// fraction of that). Every step must be given the model the run began with, unchanged
+/// ([`Detection::is_for`] tells).
+pub struct Detection {
+    settings: Settings,
+    prepared: Prepared,
+    clock: hours::Clock,
+    version: [u64; 5],
+    next: usize,
+    out: Vec<Finding>,
+    /// Attempts the brute-force rule reported (the failure-then-success rule leaves them out).
+    reported: foldhash::HashSet<EventId>,
+    profiles: Option<hours::Profiles>,
+}
+
+impl Detection {
+    pub fn new(model: &Model, settings: Settings) -> Self {
+        let clock = hours::Clock::new(&settings.working_hours);
+        Detection {
+            prepared: Prepared::new(model),
+            clock,
+            settings,
+            version: model.version(),
+            next: 0,
+            out: Vec::new(),
+            reported: Default::default(),
+            profiles: None,
+        }
     }
-    if on(joins::RULE) {
-        joins::run(&cx, &mut out);
+
+    /// Whether `model` is still the one the run began with.
+    pub fn is_for(&self, model: &Model) -> bool {
+        model.version() == self.version
     }
-    if on(access::RULE) {
-        access::run(&cx, &mut out);
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
-    if on(enhanced::NETWORK) {
-        enhanced::network(&cx, &mut out);
+
+    /// Applies the next enabled rule; after the last, the findings, sorted by time, then rule.
+    pub fn step(&mut self, model: &Model, raw: &dyn Fn(EventId) -> Option<Vec<u8>>) -> Option<Run> {
+        let cx = Ctx::new(model, raw, &self.settings, &self.prepared);
+        let on = |rule: &str| self.settings.enabled(rule);
+        let out = &mut self.out;
+        while let Some(&step) = STEPS.get(self.next) {
+            self.next += 1;
+            let ran = match step {
+                Step::Brute => on(brute::RULE).then(|| self.reported = brute::run(&cx, out)),
+                Step::FailSuccess => on(fail_success::RULE).then(|| fail_success::run(&cx, &self.reported, out)),
+                Step::NewAddress => on(new_address::RULE).then(|| new_address::run(&cx, out)),
+                Step::Profiles => (on(privileged::RULE) || on(off_hours::RULE))
+                    .then(|| self.profiles = Some(hours::Profiles::build(&cx, &self.clock))),
+                Step::Privileged => self
+                    .profiles
+                    .as_ref()
+                    .filter(|_| on(privileged::RULE))
+                    .map(|p| privileged::run(&cx, &self.clock, p, out)),
+                Step::OffHours => self
+                    .profiles
+                    .as_ref()
+                    .filter(|_| on(off_hours::RULE))
+                    .map(|p| off_hours::run(&cx, &self.clock, p, out)),
+                Step::Nodes => on(nodes::RULE).then(|| nodes::run(&cx, out)),
+                Step::Joins => on(joins::RULE).then(|| joins::run(&cx, out)),
+                Step::Access => on(access::RULE).then(|| access::run(&cx, out)),
+                Step::Network => on(enhanced::NETWORK).then(|| enhanced::network(&cx, out)),
+                Step::Commands => on(enhanced::COMMAND).then(|| enhanced::commands(&cx, out)),
+                Step::Gaps => on(gaps::RULE).then(|| gaps::run(&cx, &self.clock, out)),
+                Step::SessionEi => on(session_ei::RULE).then(|| session_ei::run(&cx, out)),
+            };
+            if ran.is_some() {
+                return None;
+            }
+        }
+        let missing = self.prepared.unreadable();
+        let mut findings = std::mem::take(out);
+        if missing > 0 {
+            findings.push(cx.finding(
+                INCOMPLETE,
+                Severity::Info,
+                "Some events could not be examined".into(),
+                format!(
+                    "The lines of {missing} events (commands, network actions, access requests, session indexes) \
+                     could not be read, so the rules that need them skipped those events."
+                ),
+                Vec::new(),
+            ));
+        }
+        findings.sort_by(|a, b| {
+            (a.time_start.unwrap_or(i64::MAX), &a.rule, &a.title, a.events.first()).cmp(&(
+                b.time_start.unwrap_or(i64::MAX),
+                &b.rule,
+                &b.title,
+                b.events.first(),
+            ))
+        });
+        Some(Run { findings, steps: self.prepared.steps() })
     }
-    if on(enhanced::COMMAND) {
-        enhanced::commands(&cx, &mut out);
-    }
-    if on(gaps::RULE) {
-        gaps::run(&cx, &clock, &mut out);
-    }
-    if on(session_ei::RULE) {
-        session_ei::run(&cx, &mut out);
-    }
-    let missing = cx.unreadable.get();
-    if missing > 0 {
-        out.push(cx.finding(
-            INCOMPLETE,
-            Severity::Info,
-            "Some events could not be examined".into(),
-            format!(
-                "The lines of {missing} events (commands, network actions, access requests, session indexes) could \
-                 not be read, so the rules that need them skipped those events."
-            ),
-            Vec::new(),
-        ));
-    }
-    out.sort_by(|a, b| {
-        (a.time_start.unwrap_or(i64::MAX), &a.rule, &a.title, a.events.first()).cmp(&(
-            b.time_start.unwrap_or(i64::MAX),
-            &b.rule,
-            &b.title,
-            b.events.first(),
-        ))
-    });
-    Run { findings: out, steps: cx.steps() }
 }

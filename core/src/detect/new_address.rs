@@ -25,7 +25,7 @@ pub(super) fn run(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let st = &cx.s.new_address;
     let mut pairs: HashMap<(Sym, Sym), Pair> = HashMap::default();
     let mut failures: HashMap<(Sym, Sym), Vec<EventId>> = HashMap::default();
-    for &id in &cx.auth {
+    for &id in cx.auth {
         let e = cx.ev(id);
         if e.outcome == Outcome::Failure && !e.user.is_none() && !e.remote.is_none() {
             failures.entry((e.user, e.remote)).or_default().push(id);

@@ -139,7 +139,7 @@ pub(super) fn session_events(cx: &Ctx<'_>, id: EventId) -> Vec<EventId> {
 fn denied(cx: &Ctx<'_>, logins: &PrivilegedLogins, out: &mut Vec<Finding>) {
     let st = &cx.s.privileged;
     let mut by_user: HashMap<Sym, Vec<EventId>> = HashMap::default();
-    for &id in &cx.auth {
+    for &id in cx.auth {
         let e = cx.ev(id);
         if e.outcome == Outcome::Failure && !e.user.is_none() && logins.get(cx, e.login).is_some() {
             by_user.entry(e.user).or_default().push(id);
