@@ -493,3 +493,34 @@ mod network;
 mod offline;
 mod serve;
 mod watch;
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_file_too_big_to_digest_whole_is_hashed_as_it_is_read() -> Result {
+    use sha2::{Digest, Sha256};
+    // Over the 256 MiB the browser digests whole: the reader hashes it slice by slice (sha2),
+    // here a file it does not parse either (not a log), so its slices are read only to be hashed.
+    const SIZE: u64 = 300 << 20;
+    let tmp = tempfile::tempdir()?;
+    let big = tmp.path().join("capture.bin");
+    std::fs::File::create(&big)?.set_len(SIZE)?;
+    let mut expected = Sha256::new();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..SIZE >> 20 {
+        expected.update(&zeros);
+    }
+    let expected: String = expected.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[big, fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.wait_text(".balance", "events 165").await?;
+    b.wait_text_gone(".overview", "hashing").await?;
+    let hashes = b.js("return [...document.querySelectorAll('.files-table .mono[title]')].map(e => e.title)").await?;
+    let is_hash = |h: &&str| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit());
+    let hashes: Vec<&str> =
+        hashes.as_array().ok_or("hashes")?.iter().filter_map(|h| h.as_str()).filter(is_hash).collect();
+    assert_eq!(hashes.len(), 2, "both files hashed: {hashes:?}");
+    assert!(hashes.contains(&expected.as_str()), "{expected} not among {hashes:?}");
+    b.assert_no_dialog().await
+}
