@@ -130,7 +130,7 @@ impl Backend {
         const TASK_MILLIS: f64 = 10.0;
         const TELL_EVERY_MILLIS: f64 = 100.0;
         let inner = self.0.clone();
-        let (clears, cancels) = (inner.clears.get(), inner.cancels.get());
+        let stop = self.stop_watch();
         // Numbered from the request ids: unique while the page lives.
         let number = self.0.next_id.get();
         self.0.next_id.set(number.wrapping_add(1).max(1));
@@ -143,11 +143,13 @@ impl Backend {
                 // Its own task each time (the first too: the browser's intake of the picked
                 // files already made the `change` event's task long, ~37 ms for 214 files).
                 gloo::timers::future::TimeoutFuture::new(0).await;
-                if inner.clears.get() != clears || inner.cancels.get() != cancels {
+                if let Some(stopped) = stop.stopped() {
                     // Nothing of this drop is read: the worker forgets what it was offered.
                     send(&inner.model, 0, Request::Withdraw { batch: number }, &[]);
-                    let cancelled = inner.clears.get() == clears;
-                    told.emit(if cancelled { Handoff::Cancelled(total) } else { Handoff::Ended });
+                    told.emit(match stopped {
+                        Stopped::Cancelled => Handoff::Cancelled(total),
+                        Stopped::Cleared => Handoff::Ended,
+                    });
                     return;
                 }
                 let started = js_sys::Date::now();
@@ -165,6 +167,12 @@ impl Backend {
         });
     }
 
+    /// Tells whether a Cancel or a Clear came after this call, for work of the page's own that
+    /// they stop (walking dropped folders, handing files over).
+    pub fn stop_watch(&self) -> StopWatch {
+        StopWatch { inner: self.0.clone(), clears: self.0.clears.get(), cancels: self.0.cancels.get() }
+    }
+
     /// Stops loading (what was read stays) and any handoff under way (nothing of it is read).
     pub fn cancel(&self) {
         self.0.cancels.set(self.0.cancels.get().wrapping_add(1));
@@ -174,6 +182,31 @@ impl Backend {
     pub fn clear(&self) {
         self.0.clears.set(self.0.clears.get().wrapping_add(1));
         send(&self.0.model, 0, Request::Clear, &[]);
+    }
+}
+
+/// See [`Backend::stop_watch`].
+pub struct StopWatch {
+    inner: Rc<Inner>,
+    clears: u32,
+    cancels: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stopped {
+    Cancelled,
+    Cleared,
+}
+
+impl StopWatch {
+    pub fn stopped(&self) -> Option<Stopped> {
+        if self.inner.clears.get() != self.clears {
+            Some(Stopped::Cleared)
+        } else if self.inner.cancels.get() != self.cancels {
+            Some(Stopped::Cancelled)
+        } else {
+            None
+        }
     }
 }
 

@@ -37,11 +37,19 @@ pub fn entries_of(dt: &DataTransfer) -> (Vec<FileSystemEntry>, Dropped) {
     (entries, plain)
 }
 
-/// Walks dropped entries, folders included, into files with their paths.
-pub async fn walk(entries: Vec<FileSystemEntry>) -> Result<Dropped, JsValue> {
+/// Walks dropped entries, folders included, into files with their paths. `going` hears how
+/// many files were found so far (a folder of thousands takes seconds) and stops the walk by
+/// answering false: then `None`.
+pub async fn walk(
+    entries: Vec<FileSystemEntry>,
+    mut going: impl FnMut(usize) -> bool,
+) -> Result<Option<Dropped>, JsValue> {
     let mut out = Vec::new();
     let mut stack = entries;
     while let Some(entry) = stack.pop() {
+        if !going(out.len()) {
+            return Ok(None);
+        }
         if entry.is_file() {
             let file_entry: FileSystemFileEntry = entry.unchecked_into();
             let path = file_entry.full_path().trim_start_matches('/').to_owned();
@@ -67,7 +75,7 @@ pub async fn walk(entries: Vec<FileSystemEntry>) -> Result<Dropped, JsValue> {
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// Files chosen with an `<input type=file>` (with `webkitdirectory`, whole folders).

@@ -244,20 +244,38 @@ pub fn app() -> Html {
         })
     };
     let ondrop = {
-        let (dragging, load, dispatch) = (dragging.clone(), load.clone(), dispatch.clone());
+        let (dragging, load, dispatch, backend) = (dragging.clone(), load.clone(), dispatch.clone(), backend.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
             let Some(dt) = e.data_transfer() else { return };
             let (entries, plain) = input::entries_of(&dt);
-            let (load, dispatch) = (load.clone(), dispatch.clone());
+            let (load, d, stop) = (load.clone(), dispatch.clone(), backend.stop_watch());
             wasm_bindgen_futures::spawn_local(async move {
-                match input::walk(entries).await {
-                    Ok(mut files) => {
+                // Folders are walked first, saying how many files they held so far (every
+                // ~100 ms); Cancel or Clear stops the walk, and then nothing of the drop is read.
+                let (mut found, mut told_at) = (0, 0.0);
+                let going = |n: usize| {
+                    found = n;
+                    if js_sys::Date::now() - told_at > 100.0 {
+                        told_at = js_sys::Date::now();
+                        d.emit(Action::Walking(Some(n)));
+                    }
+                    stop.stopped().is_none()
+                };
+                let walked = input::walk(entries, going).await;
+                d.emit(Action::Walking(None));
+                match walked {
+                    Ok(Some(mut files)) => {
                         files.extend(plain);
                         load.emit(files);
                     }
-                    Err(e) => dispatch.emit(Action::Notice(format!("Could not read the dropped folder: {e:?}"))),
+                    Ok(None) if stop.stopped() == Some(backend::Stopped::Cancelled) => d.emit(Action::Notice(format!(
+                        "Loading was cancelled while the dropped folders were looked through ({found} files found so \
+                         far): none of them was read."
+                    ))),
+                    Ok(None) => {}
+                    Err(e) => d.emit(Action::Notice(format!("Could not read the dropped folder: {e:?}"))),
                 }
             });
         })
@@ -400,7 +418,9 @@ pub fn app() -> Html {
                     if let Some(p) = &state.progress {
                         <shell::LoadProgress progress={p.clone()} on_cancel={on_cancel} />
                     } else if let Some((handed, total)) = state.handing {
-                        <shell::Handoff {handed} {total} on_cancel={on_cancel} />
+                        <shell::Handoff {handed} {total} on_cancel={on_cancel.clone()} />
+                    } else if let Some(found) = state.walking {
+                        <shell::Walking {found} on_cancel={on_cancel} />
                     }
                     if let Some(info) = &state.last_load {
                         if info.cancelled { <p class="notice">{format!("Loading was cancelled after {}; what was read is shown.", format::bytes(info.bytes))}</p> }

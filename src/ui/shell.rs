@@ -107,6 +107,7 @@ pub struct ProgressProps {
 }
 
 /// The bar loading shows, in both its stages: `done` of `total`, what that is, and Cancel.
+/// A bar with a Cancel: `done` of `total`, or going on with no end known (`total` 0).
 fn progress_bar(
     done: u64,
     total: u64,
@@ -115,11 +116,11 @@ fn progress_bar(
     current: Html,
     on_cancel: &Callback<()>,
 ) -> Html {
-    let frac = if total > 0 { done as f64 / total as f64 } else { 0.0 };
+    let frac = (total > 0).then(|| (done as f64 / total as f64).to_string());
     let cancel = on_cancel.reform(|_: MouseEvent| ());
     html! {
         <div class="progress" role="status" aria-live="polite">
-            <progress max="1" value={frac.to_string()} aria-label={label} />
+            <progress max="1" value={frac} aria-label={label} />
             <span>{text}</span>
             {current}
             <button onclick={cancel}>{"Cancel"}</button>
@@ -142,6 +143,19 @@ pub fn load_progress(p: &ProgressProps) -> Html {
     );
     let current = html! { <span class="current mono" title={visible(&pr.current)}>{visible(&pr.current)}</span> };
     progress_bar(pr.bytes_done, pr.bytes_total, "Loading progress", text, current, &p.on_cancel)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WalkingProps {
+    pub found: usize,
+    pub on_cancel: Callback<()>,
+}
+
+/// Before the handoff: dropped folders are looked through (thousands of files take seconds).
+#[function_component(Walking)]
+pub fn walking(p: &WalkingProps) -> Html {
+    let text = format!("Looking through the dropped folders: {} files found", count(p.found as u64));
+    progress_bar(0, 0, "Looking through the dropped folders", text, Html::default(), &p.on_cancel)
 }
 
 #[derive(Properties, PartialEq)]

@@ -101,6 +101,8 @@ pub struct AppState {
     pub progress: Option<Progress>,
     /// Files handed to the worker so far, of how many, while a drop is handed over.
     pub handing: Option<(usize, usize)>,
+    /// Dropped folders being looked through: the files found so far.
+    pub walking: Option<usize>,
     pub last_load: Option<LoadInfo>,
     pub overview: Option<Rc<Overview>>,
     /// Bumped whenever the model changes, so views fetch again.
@@ -129,6 +131,7 @@ impl Default for AppState {
             query: String::new(),
             progress: None,
             handing: None,
+            walking: None,
             last_load: None,
             overview: None,
             version: 0,
@@ -163,6 +166,7 @@ pub enum Action {
     },
     /// Files handed to the worker so far, of how many (`None`: the handoff ended).
     Handing(Option<(usize, usize)>),
+    Walking(Option<usize>),
     Started,
     Progress(Progress),
     /// The model grew: views fetch again.
@@ -204,6 +208,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Handing(h) => s.handing = h,
+            Action::Walking(w) => s.walking = w,
             Action::Started => {
                 s.handing = None;
                 s.progress = Some(Progress::default());

@@ -222,6 +222,49 @@ async fn thousands_of_files_show_their_handoff_and_a_cancel_there_reads_none() -
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let root = tmp.path().join("logs");
+    for i in 0..3000 {
+        let dir = root.join(format!("auth-{}", i % 30));
+        std::fs::create_dir_all(&dir)?;
+        let line = format!(
+            r#"{{"event":"user.login","uid":"w{i}","code":"T1000W","success":false,"user":"u{i}","time":"2024-03-03T08:00:00Z"}}"#
+        );
+        std::fs::write(dir.join(format!("{i:04}.log")), line + "\n")?;
+    }
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    // A real drop of a folder from outside the page, as the browser delivers one.
+    let drop = async || -> Result {
+        let data = serde_json::json!({ "items": [], "files": [root.display().to_string()], "dragOperationsMask": 1 });
+        for kind in ["dragEnter", "dragOver", "drop"] {
+            b.cdp("Input.dispatchDragEvent", serde_json::json!({ "type": kind, "x": 400, "y": 300, "data": data }))
+                .await?;
+        }
+        Ok(())
+    };
+    // Walking thousands of files takes the page seconds when slowed tenfold.
+    b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 10 })).await?;
+    drop().await?;
+    b.wait_text(".progress", "Looking through the dropped folders").await?;
+    b.click_text(".progress button", "Cancel").await?;
+    b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 1 })).await?;
+    b.wait_text(".notices", "while the dropped folders were looked through").await?;
+    assert!(b.text(".notices").await?.contains("none of them was read"));
+    // Nothing of the drop is read, then or later.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(b.js("return document.querySelector('.progress') === null").await? == serde_json::json!(true));
+    assert_eq!(b.text(".header .loaded").await?, "nothing loaded");
+    // Dropped again, every file of every subfolder is read.
+    drop().await?;
+    b.wait_loaded().await?;
+    b.wait_text(".header .loaded", "3\u{202f}000 files · 3\u{202f}000 events").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     let tmp = tempfile::tempdir()?;
     let root = tmp.path().join("log");
