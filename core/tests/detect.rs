@@ -892,25 +892,43 @@ fn three_million_events_timed() {
 }
 
 #[test]
-fn a_run_taken_one_rule_at_a_time_finds_what_a_whole_run_does() {
+fn a_run_takes_one_step_per_enabled_rule_and_tells_a_changed_model() {
     let (_, m) = demo();
     let raw = |id: EventId| m.kept_raw(id).map(<[u8]>::to_vec);
-    let whole = run(&m, &raw, &Settings::default());
-    assert!(!whole.is_empty());
-    let mut detection = Detection::new(&m, Settings::default());
-    let mut steps = 1;
-    let stepped = loop {
-        assert!(detection.is_for(&m));
-        match detection.step(&m, &raw) {
-            Some(done) => break done.findings,
-            None => steps += 1,
+    let steps = |settings: Settings| {
+        let mut detection = Detection::new(&m, settings);
+        let mut calls = 1;
+        loop {
+            assert!(detection.is_for(&m));
+            match detection.step(&m, &raw) {
+                Some(done) => return (calls, done.findings),
+                None => calls += 1,
+            }
         }
     };
-    assert_eq!(stepped, whole);
-    // One task per enabled rule (profiles count as one), so a host answers requests between.
-    assert!(steps >= 10, "{steps} steps");
+    // Two rules that use nothing of another's: a step each, then the one that ends the run,
+    // which finds what those two rules find in a run of every rule.
+    let two = ["brute-force", "session-join"];
+    assert!(two.iter().all(|id| RULES.iter().any(|r| r.id == *id)));
+    let only = |keep: &[&str]| Settings {
+        disabled: RULES.iter().map(|r| r.id.to_owned()).filter(|id| !keep.contains(&id.as_str())).collect(),
+        ..Settings::default()
+    };
+    let (calls, found) = steps(only(&two));
+    assert_eq!(calls, 3);
+    let mut expected = detect_model(&m);
+    expected.retain(|f| two.contains(&f.rule.as_str()));
+    assert!(!expected.is_empty());
+    assert_eq!(found, expected);
+    // No rule: the first step ends the run, with nothing found.
+    assert_eq!(steps(only(&[])), (1, Vec::new()));
     // A model that changes under a run (here: findings set) is told apart.
+    let detection = Detection::new(&m, Settings::default());
     let mut m = m;
     m.set_findings(Vec::new());
     assert!(!detection.is_for(&m));
+}
+
+fn detect_model(m: &Model) -> Vec<Finding> {
+    detect_with(m, &Settings::default())
 }

@@ -93,8 +93,8 @@ pub enum Request {
         limit: u32,
     },
     /// Run the detections with the settings in force. The page asks after each load, once it
-    /// has asked for what it shows: at 1 GB they take the worker ~1.6 s, which the final
-    /// overview and the current view would otherwise wait behind.
+    /// has asked for what it shows: at 1 GB they take the worker ~1.6 s (one task per rule),
+    /// which the final overview and the current view would otherwise wait behind, in part.
     Detect,
     /// The most common values of each field among a table's matching rows.
     Facets {
@@ -176,8 +176,10 @@ pub enum Response {
         summary: FindingsSummary,
         settings: Box<Settings>,
     },
-    /// The first findings of a [`Request::FindingsPage`], and how many match in all.
+    /// The first findings of a [`Request::FindingsPage`], and how many match in all, from
+    /// detection run number `run`.
     FindingsPage {
+        run: u32,
         rows: Vec<FindingRow>,
         matching: u32,
     },
@@ -228,6 +230,8 @@ pub struct RecordingInfo {
 /// The findings of a detection run, counted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FindingsSummary {
+    /// The run's number: pages of findings name the run they come from.
+    pub run: u32,
     pub total: u32,
     /// By severity, most severe first (as [`Severity`] orders them, reversed).
     pub by_severity: Vec<(Severity, u32)>,
@@ -236,7 +240,7 @@ pub struct FindingsSummary {
 }
 
 impl FindingsSummary {
-    pub fn new(findings: &[Finding]) -> Self {
+    pub fn new(run: u32, findings: &[Finding]) -> Self {
         let mut by_severity: Vec<(Severity, u32)> = Vec::new();
         let mut by_rule: Vec<(String, u32)> = Vec::new();
         for f in findings {
@@ -250,7 +254,7 @@ impl FindingsSummary {
             }
         }
         by_severity.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
-        FindingsSummary { total: findings.len() as u32, by_severity, by_rule }
+        FindingsSummary { run, total: findings.len() as u32, by_severity, by_rule }
     }
 
     pub fn count(&self, severity: Severity) -> u32 {
@@ -403,8 +407,8 @@ mod tests {
             finding("brute", Severity::Medium),
             finding("hours", Severity::Low),
         ];
-        let s = FindingsSummary::new(&findings);
-        assert_eq!(s.total, 4);
+        let s = FindingsSummary::new(7, &findings);
+        assert_eq!((s.run, s.total), (7, 4));
         assert_eq!(s.by_severity, [(Severity::High, 1), (Severity::Medium, 2), (Severity::Low, 1)]);
         assert_eq!(s.by_rule, [("brute".to_owned(), 2), ("root".to_owned(), 1), ("hours".to_owned(), 1)]);
         assert_eq!((s.count(Severity::Medium), s.count(Severity::Info)), (2, 0));

@@ -22,7 +22,8 @@ struct Inner {
     /// Reads and hashes files, streaming them to `model`.
     hasher: Worker,
     next_id: Cell<u32>,
-    /// Count Clears and Cancels: a handoff of files begun before one stops.
+    /// Count Clears and Cancels: the page's own work begun before one (walking dropped
+    /// folders, handing files over) stops (see [`Backend::stop_watch`]).
     clears: Cell<u32>,
     cancels: Cell<u32>,
     pending: RefCell<HashMap<u32, Answer>>,

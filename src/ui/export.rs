@@ -232,7 +232,11 @@ pub fn doc_button(p: &DocProps) -> Html {
                 busy.set(false);
                 // The worker made the Blob: the page saves it without copying its bytes (a
                 // findings export of 47 MB cost the page ~100 ms when it came as text).
-                let (Response::Document, Some(blob)) = (r, blob) else { return };
+                let blob = match (r, blob) {
+                    (Response::Document, Some(blob)) => blob,
+                    (Response::Error(why), _) => return notice.emit(Action::Notice(why)),
+                    _ => return,
+                };
                 let (stem, extension, mime) = doc.file();
                 let name = format!("{stem}-{}.{extension}", stamp());
                 if let Err(why) = download(&name, mime, &Array::of1(&blob)) {

@@ -43,8 +43,8 @@ pub fn findings_view(p: &FindingsProps) -> Html {
     let summary = p.findings.as_ref().map(|f| &f.0);
     // A rule that raised nothing this time (the detections ran again) narrows nothing.
     let narrowed = rule.as_deref().filter(|r| summary.is_some_and(|s| s.by_rule.iter().any(|(id, _)| id == r)));
-    // The findings are fetched a page at a time: again for each detection run (a new summary).
-    let run = p.findings.as_ref().map_or(0, |f| Rc::as_ptr(f) as usize);
+    // The findings are fetched a page at a time, again for each detection run.
+    let run = summary.map(|s| s.run);
     let page = use_kept_answer(
         (run, narrowed.map(str::to_owned), *shown),
         Request::FindingsPage { rule: narrowed.map(str::to_owned), limit: *shown },
@@ -53,8 +53,10 @@ pub fn findings_view(p: &FindingsProps) -> Html {
         return html! { <section class="view"><p class="muted" role="status">{"Running the detections…"}</p></section> };
     };
     let settings = &data.1;
+    // The page shown while the next comes: only one of this run (a finding's number, which its
+    // button queries, is the run's own).
     let (rows, matching) = match page.answer.as_deref() {
-        Some(Response::FindingsPage { rows, matching }) => (&rows[..], *matching),
+        Some(Response::FindingsPage { run, rows, matching }) if *run == summary.run => (&rows[..], *matching),
         _ => (&[][..], 0),
     };
     let rule_buttons = RULES.iter().filter_map(|r| {
@@ -123,10 +125,11 @@ pub fn findings_view(p: &FindingsProps) -> Html {
             if summary.total == 0 { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }
             else { <ul class="by-rule" aria-label="Findings by rule (click to show only that rule's)">{ for rule_buttons }</ul> }
             <div class="finding-list" aria-busy={page.busy()}>{ for cards }</div>
-            if matching > drawn && page.current {
+            if matching > drawn {
                 <p class="more">
                     <span class="muted">{format!("{} of {} shown ", count(u64::from(drawn)), count(u64::from(matching)))}</span>
-                    <button onclick={more}>{format!("Show {} more", PAGE.min(matching - drawn))}</button>
+                    // While the next page comes, a second click would ask for the same again.
+                    <button onclick={more} disabled={!page.current}>{format!("Show {} more", PAGE.min(matching - drawn))}</button>
                 </p>
             }
         </section>

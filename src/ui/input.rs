@@ -74,6 +74,10 @@ pub async fn walk(
             }
         }
     }
+    // A stop during the last file's wait counts too.
+    if !going(out.len()) {
+        return Ok(None);
+    }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Some(out))
 }

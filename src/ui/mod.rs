@@ -122,7 +122,8 @@ pub fn app() -> Html {
                         }
                         // Every load is followed by the detections, over everything loaded;
                         // asked for in a task of its own, so that the worker answers first
-                        // what the views ask for when they redraw (they take it ~1.6 s at 1 GB).
+                        // what the views ask for when they redraw (the detections take it
+                        // ~1.6 s at 1 GB, in one task per rule).
                         let b = b.clone();
                         gloo::timers::callback::Timeout::new(0, move || b.tell(Request::Detect)).forget();
                     }
@@ -257,11 +258,12 @@ pub fn app() -> Html {
                 let (mut found, mut told_at) = (0, 0.0);
                 let going = |n: usize| {
                     found = n;
-                    if js_sys::Date::now() - told_at > 100.0 {
+                    let going = stop.stopped().is_none();
+                    if going && js_sys::Date::now() - told_at > 100.0 {
                         told_at = js_sys::Date::now();
                         d.emit(Action::Walking(Some(n)));
                     }
-                    stop.stopped().is_none()
+                    going
                 };
                 let walked = input::walk(entries, going).await;
                 d.emit(Action::Walking(None));

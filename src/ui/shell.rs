@@ -106,8 +106,8 @@ pub struct ProgressProps {
     pub on_cancel: Callback<()>,
 }
 
-/// The bar loading shows, in both its stages: `done` of `total`, what that is, and Cancel.
-/// A bar with a Cancel: `done` of `total`, or going on with no end known (`total` 0).
+/// The bar loading shows at each of its stages: `done` of `total` (or going on with no end
+/// known, `total` 0), what that is, and Cancel.
 fn progress_bar(
     done: u64,
     total: u64,

@@ -25,18 +25,26 @@ pub fn start(settings: Option<Settings>) {
     }
 }
 
-/// Whether a run is under way: documents made of the findings wait for its end.
+/// Whether a run is under way (or one is to come, after the load under way): documents made
+/// of the findings wait for its end.
 pub fn running(s: &State) -> bool {
-    s.detection.is_some()
+    s.detection.is_some() || (s.loading.is_some() && !s.after_detection.is_empty())
 }
 
 /// Applies the next rule; at the end, keeps the findings and tells the page.
 fn step() {
     let ended = with_state(|s| {
+        if s.loading.is_some() {
+            // Files are being added: the run is dropped (its rules would see the model change
+            // under them at every slice); the page asks for a new one when the load ends, and
+            // documents held for this one wait for that.
+            s.detection = None;
+            return None;
+        }
         let run = s.detection.as_mut()?;
         let m = &mut s.ingest.model;
         if !run.is_for(m) {
-            // The model changed under the run (files added): it starts again on what is loaded.
+            // The model changed under the run (e.g. recordings summarized): it starts again.
             m.ensure_sorted();
             *run = Detection::new(m, run.settings().clone());
         }
@@ -45,7 +53,8 @@ fn step() {
         let findings = run.step(m, &raw)?.findings;
         s.detection = None;
         s.ingest.model.set_findings(findings.iter().map(|f| f.events.clone()).collect());
-        let summary = FindingsSummary::new(&findings);
+        s.findings_run = s.findings_run.wrapping_add(1);
+        let summary = FindingsSummary::new(s.findings_run, &findings);
         s.findings = findings;
         Some((
             Response::Findings { summary, settings: Box::new(s.settings.clone()) },
@@ -73,5 +82,5 @@ pub fn after_run(s: &mut State, id: u32, req: Request) {
 pub fn page(s: &State, rule: Option<&str>, limit: u32) -> Response {
     let order = detect::most_severe_first(&s.findings, rule);
     let rows = order.iter().take(limit as usize).map(|&i| FindingRow::new(i, &s.findings[i])).collect();
-    Response::FindingsPage { rows, matching: order.len() as u32 }
+    Response::FindingsPage { run: s.findings_run, rows, matching: order.len() as u32 }
 }

@@ -54,6 +54,9 @@ struct State {
     detection: Option<review_core::detect::Detection>,
     /// Documents made of the findings, asked for while a run was under way.
     after_detection: Vec<(u32, Request)>,
+    /// Counts the detection runs that ended (kept across clears): the page fetches the findings
+    /// of the run it was told of.
+    findings_run: u32,
 }
 
 impl State {
@@ -76,6 +79,7 @@ impl State {
             gate: gate::HashGate::default(),
             detection: None,
             after_detection: Vec::new(),
+            findings_run: 0,
         }
     }
 }
@@ -200,9 +204,11 @@ fn handle(id: u32, req: Request, extra: Array) {
                 // The gate stays: its round count must outlive the clear (see gate.rs).
                 let (port, settings, gate) =
                     (s.port.take(), std::mem::take(&mut s.settings), std::mem::take(&mut s.gate));
+                let findings_run = s.findings_run;
                 *s = State::new(port);
                 s.settings = settings;
                 s.gate = gate;
+                s.findings_run = findings_run;
             });
             post(id, Response::Cleared);
         }
