@@ -179,8 +179,12 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) -> Result {
-        self.wait_for(css).await?.click().await?;
-        Ok(())
+        poll(Duration::from_secs(20), async || match self.client.find(Locator::Css(css)).await {
+            Ok(el) => clicked(el.click().await, css),
+            Err(e) if e.is_no_such_element() => Ok(ControlFlow::Continue(format!("no {css:?}"))),
+            Err(e) => Err(e.into()),
+        })
+        .await
     }
 
     /// Clicks the first element matching `css` whose text contains `text`.
@@ -188,8 +192,7 @@ impl Browser {
         poll(Duration::from_secs(20), async || {
             for el in self.client.find_all(Locator::Css(css)).await? {
                 if el.text().await.unwrap_or_default().contains(text) {
-                    el.click().await?;
-                    return Ok(ControlFlow::Break(()));
+                    return clicked(el.click().await, css);
                 }
             }
             Ok(ControlFlow::Continue(format!("no {css:?} with text {text:?}")))
@@ -261,5 +264,17 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(serde_json::json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// A click's outcome for [`poll`]: an element the page redrew between being found and being
+/// clicked (a view refreshed as findings or hashes came) is looked for again, as a user would.
+fn clicked(result: std::result::Result<(), fantoccini::error::CmdError>, css: &str) -> Result<ControlFlow<(), String>> {
+    match result {
+        Ok(()) => Ok(ControlFlow::Break(())),
+        Err(e) if e.is_stale_element_reference() => {
+            Ok(ControlFlow::Continue(format!("{css:?} was redrawn as it was clicked")))
+        }
+        Err(e) => Err(e.into()),
     }
 }
