@@ -62,7 +62,7 @@ fn step() {
         ))
     });
     match ended {
-        None if with_state(|s| running(s)) => in_a_task(step),
+        None if with_state(|s| s.detection.is_some()) => in_a_task(step),
         None => {}
         Some((summary, waiting)) => {
             post(0, summary);
