@@ -130,8 +130,16 @@ impl Backend {
         const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
         const TELL_EVERY_MILLIS: f64 = 100.0;
+        // What handing one file over costs the page, about.
+        const FILE_MILLIS: f64 = 0.25;
         let inner = self.0.clone();
         let stop = self.stop_watch();
+        // A handoff long enough to be seen is said at once, in this task: after a folder walk its
+        // bar then takes the walk's place with no moment without a bar.
+        let mut shown = files.len() as f64 * FILE_MILLIS > TELL_EVERY_MILLIS;
+        if shown {
+            told.emit(Handoff::Handed(0, files.len()));
+        }
         // Numbered from the request ids: unique while the page lives.
         let number = self.0.next_id.get();
         self.0.next_id.set(number.wrapping_add(1).max(1));
@@ -149,7 +157,7 @@ impl Backend {
                     send(&inner.model, 0, Request::Withdraw { batch: number }, &[]);
                     told.emit(match stopped {
                         Stopped::Cancelled => Handoff::Cancelled(total),
-                        Stopped::Cleared => Handoff::Ended,
+                        Stopped::Cleared => Handoff::Cleared,
                     });
                     return;
                 }
@@ -161,10 +169,15 @@ impl Backend {
                 if js_sys::Date::now() - told_at > TELL_EVERY_MILLIS {
                     told_at = js_sys::Date::now();
                     told.emit(Handoff::Handed(done, total));
+                    shown = true;
                 }
             }
             send(&inner.model, 0, Request::Load { paths, batch: number }, &[]);
-            told.emit(Handoff::Ended);
+            if shown {
+                // Full, until the loading bar takes its place.
+                told.emit(Handoff::Handed(total, total));
+            }
+            told.emit(Handoff::Sent);
         });
     }
 
@@ -216,8 +229,10 @@ impl StopWatch {
 pub enum Handoff {
     /// Files handed over so far, of how many.
     Handed(usize, usize),
-    /// All handed over (reading starts), or stopped by a Clear.
-    Ended,
+    /// All handed over: reading starts, and the bar stays until the worker says so.
+    Sent,
+    /// Stopped by a Clear.
+    Cleared,
     /// Stopped by a Cancel: none of these files is read.
     Cancelled(usize),
 }

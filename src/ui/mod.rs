@@ -188,7 +188,9 @@ pub fn app() -> Html {
                     files,
                     Callback::from(move |h| match h {
                         backend::Handoff::Handed(done, total) => d.emit(Action::Handing(Some((done, total)))),
-                        backend::Handoff::Ended => d.emit(Action::Handing(None)),
+                        // The handoff's bar, if shown, stays until the loading bar takes its place.
+                        backend::Handoff::Sent => {}
+                        backend::Handoff::Cleared => d.emit(Action::Handing(None)),
                         backend::Handoff::Cancelled(n) => {
                             d.emit(Action::Handing(None));
                             d.emit(Action::Notice(format!(
@@ -266,10 +268,10 @@ pub fn app() -> Html {
                     going
                 };
                 let walked = input::walk(entries, going).await;
-                d.emit(Action::Walking(None));
                 match walked {
                     Ok(Some(mut files)) => {
                         files.extend(plain);
+                        // Before the walk's bar goes: the handoff's, if it has one, takes its place.
                         load.emit(files);
                     }
                     Ok(None) if stop.stopped() == Some(backend::Stopped::Cancelled) => d.emit(Action::Notice(format!(
@@ -279,6 +281,7 @@ pub fn app() -> Html {
                     Ok(None) => {}
                     Err(e) => d.emit(Action::Notice(format!("Could not read the dropped folder: {e:?}"))),
                 }
+                d.emit(Action::Walking(None));
             });
         })
     };

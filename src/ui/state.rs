@@ -218,6 +218,7 @@ impl Reducible for AppState {
             Action::Changed => s.version += 1,
             Action::Loaded(info) => {
                 s.progress = None;
+                s.handing = None;
                 s.last_load = Some(info);
                 s.version += 1;
             }

@@ -235,13 +235,29 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
     }
     let b = Browser::open().await?;
     b.open_app("").await?;
-    // A real drop of a folder from outside the page, as the browser delivers one.
+    // A real drop of a folder from outside the page, as the browser delivers one. It is let go
+    // once the page has taken the drag over, as a hand would be: the browser drops only where
+    // the page said it accepts, and a page slowed down may not have said so yet.
     let drop = async || -> Result {
         let data = serde_json::json!({ "items": [], "files": [root.display().to_string()], "dragOperationsMask": 1 });
-        for kind in ["dragEnter", "dragOver", "drop"] {
+        let drag = async |kind: &str| {
             b.cdp("Input.dispatchDragEvent", serde_json::json!({ "type": kind, "x": 400, "y": 300, "data": data }))
-                .await?;
-        }
+                .await
+        };
+        drag("dragEnter").await?;
+        poll(Duration::from_secs(20), async || {
+            drag("dragOver").await?;
+            let taken =
+                b.js("return document.querySelector('.app.dragging') !== null").await? == serde_json::json!(true);
+            Ok(if taken {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue("the page never took the drag".into())
+            })
+        })
+        .await?;
+        drag("dragOver").await?;
+        drag("drop").await?;
         Ok(())
     };
     // Walking thousands of files takes the page seconds when slowed tenfold.
@@ -256,9 +272,23 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(b.js("return document.querySelector('.progress') === null").await? == serde_json::json!(true));
     assert_eq!(b.text(".header .loaded").await?, "nothing loaded");
-    // Dropped again, every file of every subfolder is read.
+    // Dropped again, every file of every subfolder is read; from the walk's bar to the handoff's
+    // to the loading bar, there is always one (a watcher notes each change of the bar's text).
+    b.js(r#"
+        window.__bars = [];
+        const note = () => { const p = document.querySelector('.progress span'); const t = p ? p.textContent.split(':')[0].split(' ')[0] : 'none';
+            if (window.__bars[window.__bars.length - 1] !== t) window.__bars.push(t); };
+        new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+    "#)
+    .await?;
     drop().await?;
     b.wait_loaded().await?;
+    let bars = b.js("return window.__bars.join(' ')").await?;
+    let bars = bars.as_str().unwrap_or_default();
+    assert!(
+        bars.trim_start_matches("none ").starts_with("Looking Handing Reading"),
+        "one bar after another, never none between: {bars}"
+    );
     b.wait_text(".header .loaded", "3\u{202f}000 files · 3\u{202f}000 events").await?;
     // A Clear during a walk stops it too: what was loaded goes, and nothing of the drop comes.
     b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 10 })).await?;
