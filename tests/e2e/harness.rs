@@ -174,8 +174,36 @@ impl Browser {
         .await
     }
 
+    /// The text of the element matching `css` (read again if the page redrew it meanwhile).
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+        poll(Duration::from_secs(20), async || {
+            let read = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await,
+                Err(e) => Err(e),
+            };
+            match read {
+                Ok(text) => Ok(ControlFlow::Break(text)),
+                Err(e) if e.is_stale_element_reference() => {
+                    Ok(ControlFlow::Continue(format!("{css:?} kept being redrawn")))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Types `keys` into the element matching `css` (found again if the page redrew it).
+    pub async fn type_into(&self, css: &str, keys: &str) -> Result {
+        poll(Duration::from_secs(20), async || match self.client.find(Locator::Css(css)).await {
+            Ok(el) => match el.send_keys(keys).await {
+                Ok(()) => Ok(ControlFlow::Break(())),
+                Err(e) if e.is_stale_element_reference() => Ok(ControlFlow::Continue(format!("{css:?} was redrawn"))),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) if e.is_no_such_element() => Ok(ControlFlow::Continue(format!("no {css:?}"))),
+            Err(e) => Err(e.into()),
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) -> Result {
@@ -202,13 +230,11 @@ impl Browser {
 
     /// Chooses files through the real `<input type=file>`, as a user's file picker would.
     pub async fn upload(&self, files: &[PathBuf]) -> Result {
-        let input = self.client.find(Locator::Css("input[type=file]:not([webkitdirectory])")).await?;
         let paths: Vec<String> = files
             .iter()
             .map(|p| p.canonicalize().map(|p| p.display().to_string()))
             .collect::<std::result::Result<_, _>>()?;
-        input.send_keys(&paths.join("\n")).await?;
-        Ok(())
+        self.type_into("input[type=file]:not([webkitdirectory])", &paths.join("\n")).await
     }
 
     /// Waits (up to 20 s) until the element matching `css` no longer contains `needle`.

@@ -203,7 +203,7 @@ async fn hostile_fields_file_names_and_terminal_output_stay_text() -> Result {
     assert!(screen.contains("<img src=x onerror=alert('term')><script>alert('term')</script>"), "{screen}");
     // Every sequence went through the terminal and was followed by its marker.
     b.click_text(".player-side [role=tab]", "Search").await?;
-    b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("-OK").await?;
+    b.type_into(".search input[name=pattern]", "-OK").await?;
     b.click(".search button[type=submit]").await?;
     let n = terminal_sequences().len();
     b.wait_text(".player-side .count", &format!("{n} hits")).await?;

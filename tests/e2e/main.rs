@@ -375,7 +375,7 @@ async fn a_recording_plays_seeks_and_is_searched() -> Result {
     assert!(total.ends_with("0:08") || total.ends_with("0:07") || total.ends_with("0:09"), "capped length: {total}");
     // Search the whole recording, and jump to the hit.
     b.click_text(".player-side [role=tab]", "Search").await?;
-    b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("needle").await?;
+    b.type_into(".search input[name=pattern]", "needle").await?;
     b.click(".search button[type=submit]").await?;
     b.wait_text(".player-side .count", "2 hits").await?;
     b.click_text("ol.hits button", "echo needle").await?;
@@ -538,7 +538,7 @@ async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     b.click(".tbody .play-rec").await?;
     wait_screen(&b, "carol@db-9:~#").await?;
     b.click_text(".player-side [role=tab]", "Search").await?;
-    b.client.find(fantoccini::Locator::Css(".search input[name=pattern]")).await?.send_keys("needle").await?;
+    b.type_into(".search input[name=pattern]", "needle").await?;
     b.click(".search button[type=submit]").await?;
     b.wait_text(".player-side .count", "2 hits").await?;
     b.click_text("ol.hits button", "echo needle").await?;
