@@ -1,7 +1,7 @@
 //! The right drawer: the selected event (its original line, pretty-printed, with file:line) or
 //! session (who, where, when, and every event of it). Every value can be clicked to filter.
 
-use super::answer::use_answer;
+use super::answer::use_answer_about;
 use super::format::{duration, time, visible};
 use super::state::{Action, Link, Selected};
 use super::table::{pivot, CellCx};
@@ -50,7 +50,7 @@ struct EventPaneProps {
 
 #[function_component(EventPane)]
 fn event_pane(p: &EventPaneProps) -> Html {
-    let answer = use_answer((p.id, p.version), Request::Event(p.id));
+    let answer = use_answer_about(p.id, p.version, Request::Event(p.id));
     let pretty = use_state(|| true);
     {
         // The event's file and line name it in the URL.
@@ -130,7 +130,7 @@ struct SessionPaneProps {
 
 #[function_component(SessionPane)]
 fn session_pane(p: &SessionPaneProps) -> Html {
-    let answer = use_answer((p.index, p.version), Request::Session(p.index));
+    let answer = use_answer_about(p.index, p.version, Request::Session(p.index));
     {
         // The session's id names it in the URL.
         let (d, answer) = (p.dispatch.clone(), answer.clone());

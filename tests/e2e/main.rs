@@ -305,6 +305,37 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn an_open_event_stays_on_screen_while_more_is_loaded_and_the_detections_run_again() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Events").await?;
+    b.click(".tbody .tr").await?;
+    b.wait_text(".drawer", "Raw event").await?;
+    let heading = b.text(".drawer h2").await?;
+    // A watcher notes whether the drawer ever goes blank ("Loading…") from now on.
+    b.js(r#"
+        window.__blank = false; const d = document.querySelector('.drawer');
+        new MutationObserver(() => { if (d.textContent.includes('Loading…')) window.__blank = true; })
+            .observe(d, { subtree: true, childList: true, characterData: true });
+    "#)
+    .await?;
+    // More files, then the detections over everything: the data the drawer shows changed
+    // version twice; the event it shows did not change.
+    b.upload(&[gz_log(tmp.path())]).await?;
+    b.wait_text(".header .loaded", "2 files").await?;
+    b.wait_text(".rail", "Findings").await?;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(b.js("return window.__blank").await?, serde_json::json!(false), "the drawer went blank");
+    assert_eq!(b.text(".drawer h2").await?, heading);
+    assert!(b.text(".drawer").await?.contains("Raw event"));
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     let tmp = tempfile::tempdir()?;
     let root = tmp.path().join("log");
