@@ -321,7 +321,7 @@ async fn an_open_event_stays_on_screen_while_more_is_loaded_and_the_detections_r
         new MutationObserver(() => { if (d.textContent.includes('Loading…')) window.__blank = true; })
             .observe(d, { subtree: true, childList: true, characterData: true });
     "#)
-    .await?;
+        .await?;
     // More files, then the detections over everything: the data the drawer shows changed
     // version twice; the event it shows did not change.
     b.upload(&[gz_log(tmp.path())]).await?;
