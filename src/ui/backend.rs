@@ -129,7 +129,6 @@ impl Backend {
     pub fn load(&self, files: Vec<(String, File)>, told: Callback<Handoff>) {
         const PER_MESSAGE: usize = 4;
         const TASK_MILLIS: f64 = 10.0;
-        const TELL_EVERY_MILLIS: f64 = 100.0;
         // What handing one file over costs the page, about.
         const FILE_MILLIS: f64 = 0.25;
         let inner = self.0.clone();
@@ -198,6 +197,10 @@ impl Backend {
         send(&self.0.model, 0, Request::Clear, &[]);
     }
 }
+
+/// How often the page's own long work (walking dropped folders, handing files over) says how
+/// far it got.
+pub const TELL_EVERY_MILLIS: f64 = 100.0;
 
 /// See [`Backend::stop_watch`].
 pub struct StopWatch {

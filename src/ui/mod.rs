@@ -261,7 +261,7 @@ pub fn app() -> Html {
                 let going = |n: usize| {
                     found = n;
                     let going = stop.stopped().is_none();
-                    if going && js_sys::Date::now() - told_at > 100.0 {
+                    if going && js_sys::Date::now() - told_at > backend::TELL_EVERY_MILLIS {
                         told_at = js_sys::Date::now();
                         d.emit(Action::Walking(Some(n)));
                     }

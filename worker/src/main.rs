@@ -114,19 +114,25 @@ fn in_a_task(f: impl FnOnce() + 'static) {
 
 /// Posts a response to the page; the bytes' buffer is transferred, not copied.
 fn post(id: u32, body: Response) {
+    post_with(id, body, None);
+}
+
+/// Posts a response with a JS object riding along (as `[bytes, object]`), if any.
+fn post_with(id: u32, body: Response, along: Option<&JsValue>) {
     let bytes = Uint8Array::from(encode(id, body).as_slice());
     let transfer = Array::of1(&bytes.buffer());
-    let _ = scope().post_message_with_transfer(&bytes, &transfer);
+    let message: JsValue = match along {
+        Some(object) => Array::of2(&bytes, object).into(),
+        None => bytes.into(),
+    };
+    let _ = scope().post_message_with_transfer(&message, &transfer);
 }
 
 /// Answers with a document: its bytes go as a Blob made here, which the page saves without
 /// copying them.
 fn post_document(id: u32, bytes: &[u8]) {
     match Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))) {
-        Ok(blob) => {
-            let head = Uint8Array::from(encode(id, Response::Document).as_slice());
-            let _ = scope().post_message_with_transfer(&Array::of2(&head, &blob), &Array::of1(&head.buffer()));
-        }
+        Ok(blob) => post_with(id, Response::Document, Some(&blob)),
         Err(_) => post(id, Response::Error("the browser could not make the document (out of memory?)".into())),
     }
 }
