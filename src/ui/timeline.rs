@@ -5,7 +5,8 @@ use super::format::{duration, time, visible};
 use super::table::CellCx;
 use crate::axis::{step, NS_PER_SEC};
 use review_core::views::SessionRow;
-use web_sys::{Element, HtmlElement};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{Element, HtmlElement, ResizeObserver, ResizeObserverEntry};
 use yew::prelude::*;
 
 /// One session's bar, placed in the visible window `cx.span`.
@@ -51,14 +52,55 @@ pub struct AxisProps {
     pub on_zoom: Callback<Option<(i64, i64)>>,
 }
 
+/// The room a date label takes, with space around it: the ticks' spacing is chosen for it.
+const LABEL_PX: f64 = 80.0;
+/// The width of a label's character (10 px digits are ~5.6 px wide), and the least space
+/// between two labels.
+const CHAR_PX: f64 = 6.5;
+const LABEL_GAP_PX: f64 = 6.0;
+
+/// The width of `node` in CSS pixels, followed as it changes (a window resized, the drawer
+/// opened beside the table).
+#[hook]
+fn use_width(node: &NodeRef) -> f64 {
+    let width = use_state(|| 0.0);
+    {
+        let (node, width) = (node.clone(), width.clone());
+        use_effect_with((), move |_| {
+            let observed = node.cast::<Element>().and_then(|el| {
+                let set = width.clone();
+                let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    if let Ok(entry) = entries.get(0).dyn_into::<ResizeObserverEntry>() {
+                        set.set(entry.content_rect().width());
+                    }
+                });
+                let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&el);
+                width.set(el.get_bounding_client_rect().width());
+                Some((observer, on_resize))
+            });
+            move || {
+                if let Some((observer, _on_resize)) = observed {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    *width
+}
+
 /// The axis header: ticks, and a brush to zoom into a range.
 #[function_component(Axis)]
 pub fn axis(p: &AxisProps) -> Html {
     let brush = use_state(|| None::<(f64, f64)>); // fractions of the width
     let node = use_node_ref();
+    let width = use_width(&node);
     let (t0, t1) = p.span;
-    let st = step(t1 - t0);
+    // As many labels as fit side by side (a date takes ~80 px), and a handful at most.
+    let st = step(t1 - t0, (width / LABEL_PX).floor().clamp(1.0, 7.0) as i64);
     let mut ticks = Vec::new();
+    // Where the last label drawn ends: a label that would overlap it is left out.
+    let mut last_end = f64::NEG_INFINITY;
     let mut t = t0.div_euclid(st) * st;
     while t <= t1 {
         if t >= t0 {
@@ -68,7 +110,21 @@ pub fn axis(p: &AxisProps) -> Html {
             } else {
                 time(Some(t), p.local)[11..16].to_owned()
             };
-            ticks.push(html! { <span class="tick" style={format!("left: {pos:.2}%")}>{label}</span> });
+            // Centred on its tick, or near an edge anchored to it from inside, so it is not cut.
+            let (x, w) = (pos / 100.0 * width, label.chars().count() as f64 * CHAR_PX);
+            let (edge, left) = if x < w / 2.0 {
+                (Some("start"), x)
+            } else if x > width - w / 2.0 {
+                (Some("end"), x - w)
+            } else {
+                (None, x - w / 2.0)
+            };
+            if left >= last_end + LABEL_GAP_PX {
+                last_end = left + w;
+                ticks.push(
+                    html! { <span class={classes!("tick", edge)} style={format!("left: {pos:.2}%")}>{label}</span> },
+                );
+            }
         }
         t += st;
     }

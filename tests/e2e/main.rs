@@ -131,6 +131,53 @@ async fn sessions_are_drawn_on_the_timeline_and_open_ones_say_so() -> Result {
     Ok(())
 }
 
+/// Says where two labels of the session timeline's axis overlap, or one is cut by the column's
+/// edges; empty when every label can be read.
+const AXIS_LABEL_CLASHES: &str = r#"
+    const axis = document.querySelector('.axis');
+    if (!axis) return ['no axis'];
+    const cell = axis.closest('.th').getBoundingClientRect();
+    const ticks = [...axis.querySelectorAll('.tick')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    const clashes = [];
+    if (ticks.length === 0) clashes.push('no labels');
+    ticks.forEach(([label, r], i) => {
+        if (r.left < cell.left - 0.5 || r.right > cell.right + 0.5) clashes.push(`${label} is cut by the column's edge`);
+        const next = ticks[i + 1];
+        if (next && r.right > next[1].left) clashes.push(`${label} overlaps ${next[0]}`);
+    });
+    return clashes;
+"#;
+
+/// Waits until the timeline's axis labels fit (see [`AXIS_LABEL_CLASHES`]), else fails.
+async fn axis_labels_fit(b: &Browser, when: &str) -> Result {
+    poll(Duration::from_secs(5), async || {
+        let clashes = b.js(AXIS_LABEL_CLASHES).await?;
+        let fit = clashes.as_array().is_some_and(|c| c.is_empty());
+        Ok(if fit { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("{when}: {clashes}")) })
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_timeline_axis_labels_fit_the_column_however_wide() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    // Sessions from 2019 to 2023: years of dates to label in the timeline's column.
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Sessions").await?;
+    b.wait_for(".tbody .bar").await?;
+    axis_labels_fit(&b, "at 1400 px").await?;
+    // A narrower window, then the drawer taking room beside the table: the labels follow.
+    b.client.set_window_size(1000, 900).await?;
+    axis_labels_fit(&b, "at 1000 px").await?;
+    b.client.set_window_size(1400, 900).await?;
+    b.click(".tbody .tr .td:first-child").await?;
+    b.wait_text(".drawer", "Events (").await?;
+    axis_labels_fit(&b, "with the drawer open").await
+}
+
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
