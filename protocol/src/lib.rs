@@ -347,7 +347,7 @@ pub enum Pipe {
     Read { files: Vec<FileId> },
     /// Model → reader: this many more slices may be sent (never more than [`READ_AHEAD`] in all).
     Credit(u32),
-    /// Model → reader: only hash the rest of this file; its bytes are not needed.
+    /// Model → reader: read no more of this file (its bytes are not needed); only hash it.
     HashOnly(FileId),
     /// Model → reader: stop reading; files not begun are not hashed. `forget`: everything was
     /// cleared (file ids start again), so hashes still being computed are dropped too.
@@ -365,6 +365,9 @@ pub enum Pipe {
     Hashed { file: FileId, sha256: String },
     /// Reader → model: a file could not be read.
     Failed { file: FileId, error: String },
+    /// Reader → model: a file read and parsed could not be read again to be hashed (e.g. it
+    /// changed on disk since).
+    HashFailed { file: FileId, error: String },
 }
 
 /// Requests carry an id; the answer carries the same id. Id 0 is for broadcasts (progress).

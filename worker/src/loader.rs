@@ -92,7 +92,7 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
                 loading.progress.bytes_done += end - start;
                 if flow == Flow::Done && !last {
                     // The parser needs no more of this file (a recording kept by handle, or not a
-                    // log): the reader only hashes the rest.
+                    // log): the reader reads no more of it, and hashes it once the load is parsed.
                     loading.progress.bytes_done += size.saturating_sub(end);
                     pipe(&port, Pipe::HashOnly(file), &Array::new(), &Array::new());
                     close = true;

@@ -337,6 +337,11 @@ fn connect(port: MessagePort) {
             }
             Pipe::Slice { file, start, end, last } => loader::received(file, start, end, last, Ok(extra.get(0))),
             Pipe::Failed { file, error } => loader::received(file, 0, 0, true, Err(error)),
+            Pipe::HashFailed { file, error } => {
+                let path = with_state(|s| s.ingest.model.files.get(file as usize).map(|f| f.path.clone()));
+                let path = path.unwrap_or_default();
+                post(0, Response::Error(format!("{path}: read, but its SHA-256 could not be computed: {error}")));
+            }
             _ => {}
         }
     });

@@ -2,11 +2,12 @@
 //! the slices to the model worker. It runs ahead only as far as the model worker has given
 //! credit, so memory stays bounded however fast reading is.
 //!
-//! Hashing: where the page is a secure context (https, localhost, file), the browser's own
-//! SHA-256 (`crypto.subtle`, native code) digests each file once the load is parsed, one file
-//! at a time (digesting while parsing slowed parsing by a quarter on two cores); elsewhere, and
-//! for files too big to hold at once, the slices are hashed here as they pass (sha2 in wasm,
-//! several times slower: on two cores it competed with parsing for a whole core).
+//! Hashing waits until the load is parsed (hashing while parsing took a core, or a hyperthread,
+//! from the parser: a quarter slower with the browser's digest, and with sha2 in wasm the
+//! parser waited on the reader). Then each file read is hashed, one at a time: by the
+//! browser's own SHA-256 (`crypto.subtle`, native code) where the page is a secure context
+//! (https, localhost, file) and the file fits in memory at once; else by sha2 in wasm over a
+//! second read, slice by slice.
 
 use super::files::{finish_read_buffer, start_read, SLICE};
 use super::{pipe, unpack};
@@ -29,8 +30,6 @@ struct Current {
     blob: Blob,
     offset: u64,
     size: u64,
-    /// Hashing as the slices pass; `None`: the browser digests the file once it is read.
-    hasher: Option<Sha256>,
 }
 
 struct Reader {
@@ -38,7 +37,7 @@ struct Reader {
     queue: VecDeque<(FileId, Blob)>,
     current: Option<Current>,
     credits: u32,
-    /// Files whose bytes the parser no longer needs: they are only hashed.
+    /// Files whose bytes the parser no longer needs: they are not read on, only hashed.
     hash_only: HashSet<FileId>,
     running: bool,
     /// Files read, waiting for the browser to digest them (one at a time, to bound memory).
@@ -49,8 +48,6 @@ struct Reader {
     /// The model worker waits to hear that hashing is over (its exports list the hashes): the
     /// number of the `Parsed` to answer.
     owes_digested: Option<u32>,
-    /// Files the browser could not digest: hashed here, as their slices pass, instead.
-    stream_hash: HashSet<FileId>,
     /// Counts Clears: a digest begun before one belongs to a file id since reused.
     epoch: u32,
 }
@@ -98,7 +95,6 @@ pub fn start(port: MessagePort) {
                 // A cancelled load keeps the hashes of the files it read to their end.
                 if forget {
                     r.to_digest.clear();
-                    r.stream_hash.clear();
                     r.epoch = r.epoch.wrapping_add(1);
                 }
             }
@@ -120,7 +116,6 @@ pub fn start(port: MessagePort) {
             digesting: false,
             parsing: false,
             owes_digested: None,
-            stream_hash: HashSet::new(),
             epoch: 0,
         })
     });
@@ -139,23 +134,17 @@ fn next_slice(r: &mut Reader) -> Option<(FileId, Blob, u64, u64)> {
     if r.current.is_none() {
         let (file, blob) = r.queue.pop_front()?;
         let size = blob.size() as u64;
-        let browser_digests = size <= WHOLE_FILE_DIGEST_MAX && !r.stream_hash.contains(&file) && subtle().is_some();
-        let hasher = (!browser_digests).then(Sha256::new);
-        r.current = Some(Current { file, blob, offset: 0, size, hasher });
+        r.current = Some(Current { file, blob, offset: 0, size });
     }
     let c = r.current.as_ref()?;
-    if c.hasher.is_none() && r.hash_only.contains(&c.file) {
-        // The parser is done with it and the browser hashes it whole: no more slices.
-        let file = c.file;
-        r.hash_only.remove(&file);
+    if r.hash_only.remove(&c.file) {
+        // The parser is done with it: no more slices; it is hashed whole later.
         if let Some(c) = r.current.take() {
-            r.to_digest.push_back((file, c.blob));
+            r.to_digest.push_back((c.file, c.blob));
         }
-        digest_next(r);
         return next_slice(r);
     }
-    // Bytes still wanted cost a credit; hashing alone does not.
-    if !r.hash_only.contains(&c.file) && r.credits == 0 {
+    if r.credits == 0 {
         return None;
     }
     Some((c.file, c.blob.clone(), c.offset, (c.offset + SLICE).min(c.size)))
@@ -166,6 +155,7 @@ async fn pump() {
         let Some(Some((file, blob, start, end))) = with_reader(next_slice) else {
             with_reader(|r| {
                 r.running = false;
+                digest_next(r);
                 tell_if_hashed(r);
             });
             return;
@@ -176,9 +166,6 @@ async fn pump() {
             let Some(c) = r.current.as_mut().filter(|c| c.file == file && c.offset == start) else { return };
             match read {
                 Ok(buffer) => {
-                    // Forward first, hash after: the parser must not wait for the hash. Only
-                    // hashing here needs the bytes in wasm memory.
-                    let bytes = c.hasher.is_some().then(|| Uint8Array::new(&buffer).to_vec());
                     c.offset = end;
                     let last = end >= c.size;
                     if !r.hash_only.contains(&file) {
@@ -186,22 +173,10 @@ async fn pump() {
                         let transfer = Array::of1(&buffer);
                         pipe(&r.port, Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
                     }
-                    match c.hasher.as_mut() {
-                        Some(hasher) => hasher.update(bytes.as_deref().unwrap_or_default()),
-                        None if last => {
-                            let blob = c.blob.clone();
-                            r.to_digest.push_back((file, blob));
-                            digest_next(r);
-                        }
-                        None => {}
-                    }
                     if last {
-                        let hasher = r.current.take().and_then(|c| c.hasher);
                         r.hash_only.remove(&file);
-                        r.stream_hash.remove(&file);
-                        if let Some(hasher) = hasher {
-                            let sha256 = hex(&hasher.finalize());
-                            pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new());
+                        if let Some(c) = r.current.take() {
+                            r.to_digest.push_back((file, c.blob));
                         }
                     }
                 }
@@ -221,7 +196,7 @@ fn subtle() -> Option<SubtleCrypto> {
     (!subtle.is_undefined() && !subtle.is_null()).then(|| subtle.unchecked_into())
 }
 
-/// Starts digesting the next file read, unless one is under way.
+/// Starts hashing the next file read, unless one is under way or a load is being parsed.
 fn digest_next(r: &mut Reader) {
     if r.digesting || r.parsing {
         return;
@@ -230,17 +205,16 @@ fn digest_next(r: &mut Reader) {
     r.digesting = true;
     let epoch = r.epoch;
     wasm_bindgen_futures::spawn_local(async move {
-        let result = digest(&blob).await;
+        let result = sha256(&blob, epoch).await;
         with_reader(|r| {
             r.digesting = false;
             if r.epoch == epoch {
                 match result {
                     Ok(sha256) => pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new()),
-                    // E.g. no memory for the whole file at once: hash it here, slice by slice.
-                    Err(_) => {
-                        r.stream_hash.insert(file);
-                        r.hash_only.insert(file);
-                        r.queue.push_front((file, blob));
+                    // A load began: hashed again from the start once it is parsed.
+                    Err(Hashing::Interrupted) => r.to_digest.push_front((file, blob)),
+                    Err(Hashing::Failed(error)) => {
+                        pipe(&r.port, Pipe::HashFailed { file, error }, &Array::new(), &Array::new())
                     }
                 }
             }
@@ -260,6 +234,38 @@ fn tell_if_hashed(r: &mut Reader) {
     }
 }
 
+/// Why a file has no hash (yet).
+enum Hashing {
+    /// A load began (or everything was cleared) while it was hashed slice by slice.
+    Interrupted,
+    Failed(String),
+}
+
+/// The file's SHA-256: the browser's digest where it can, else sha2 over the file's slices.
+async fn sha256(blob: &Blob, epoch: u32) -> Result<String, Hashing> {
+    if blob.size() as u64 <= WHOLE_FILE_DIGEST_MAX {
+        // E.g. no memory for the whole file at once: hashed slice by slice instead.
+        if let Ok(sha256) = digest(blob).await {
+            return Ok(sha256);
+        }
+    }
+    let mut hasher = Sha256::new();
+    let size = blob.size() as u64;
+    let mut offset = 0;
+    while offset < size {
+        let end = (offset + SLICE).min(size);
+        let buffer = finish_read_buffer(start_read(blob, offset, end)).await.map_err(Hashing::Failed)?;
+        // Parsing comes first; a Clear forgets the file.
+        if with_reader(|r| r.parsing || r.epoch != epoch).unwrap_or(true) {
+            return Err(Hashing::Interrupted);
+        }
+        hasher.update(Uint8Array::new(&buffer).to_vec());
+        offset = end;
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// The browser's digest of the whole file.
 async fn digest(blob: &Blob) -> Result<String, String> {
     let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
     let subtle = subtle().ok_or("no crypto.subtle")?;
