@@ -5,6 +5,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// (label, bytes) of each audit log set, e.g. ("100 MB", 100_000_000).
     pub sizes: Vec<(String, u64)>,
+    /// (label, bytes) of each audit log set also loaded as one file (its plain logs joined).
+    pub one_file: Vec<(String, u64)>,
     /// (label, prints, hours) of each recording.
     pub recordings: Vec<(String, usize, u64)>,
     pub quick: bool,
@@ -47,6 +49,7 @@ impl Args {
     pub fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut a = Args {
             sizes: ["10MB", "100MB", "1GB"].iter().map(|s| size(s)).collect::<Result<_, _>>()?,
+            one_file: vec![size("1GB")?],
             recordings: ["2h", "20h"].iter().map(|s| recording(s)).collect::<Result<_, _>>()?,
             quick: false,
             criterion: true,
@@ -68,9 +71,14 @@ impl Args {
                 "--quick" => {
                     a.quick = true;
                     a.sizes = vec![size("10MB")?];
+                    a.one_file = Vec::new();
                     a.recordings = vec![recording("2h")?];
                 }
                 "--sizes" => a.sizes = value("--sizes")?.split(',').map(size).collect::<Result<_, _>>()?,
+                "--one-file" => {
+                    a.one_file =
+                        value("--one-file")?.split(',').filter(|s| !s.is_empty()).map(size).collect::<Result<_, _>>()?
+                }
                 "--recordings" => {
                     a.recordings = value("--recordings")?
                         .split(',')

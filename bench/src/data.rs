@@ -54,6 +54,27 @@ pub fn logs(root: &Path, label: &str, size: u64) -> io::Result<LogSet> {
     Ok(LogSet { label: label.to_owned(), files, bytes, events })
 }
 
+/// `set`'s plain logs joined into one file (`logs-<label>-one/all.log`, written once), as a
+/// busy cluster's single daily log is: one big file is read and hashed otherwise than many.
+/// Its compressed files are left out.
+pub fn one_file(root: &Path, set: &LogSet) -> io::Result<LogSet> {
+    let dir = root.join(format!("logs-{}-one", set.label.replace(' ', "")));
+    let path = dir.join("all.log");
+    let plain: Vec<&PathBuf> = set.files.iter().filter(|f| f.extension().is_some_and(|e| e == "log")).collect();
+    let bytes: u64 = plain.iter().map(|f| f.metadata().map_or(0, |m| m.len())).sum();
+    if path.metadata().map_or(true, |m| m.len() != bytes) {
+        eprintln!("  joining the {} set's plain logs into {}", set.label, path.display());
+        std::fs::create_dir_all(&dir)?;
+        let mut out = io::BufWriter::new(std::fs::File::create(&path)?);
+        for f in plain {
+            io::copy(&mut std::fs::File::open(f)?, &mut out)?;
+        }
+        io::Write::flush(&mut out)?;
+    }
+    // The events are counted natively (the generator's count includes the compressed files').
+    Ok(LogSet { label: format!("{} in one file", set.label), files: vec![path], bytes, events: 0 })
+}
+
 /// The event count a marker records, if it was written for `wanted`.
 fn read_marker(marker: &Path, wanted: &str) -> Option<u64> {
     let text = std::fs::read_to_string(marker).ok()?;

@@ -27,14 +27,16 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 review-bench --adversarial
-review-bench [--quick] [--sizes 10MB,100MB,1GB] [--recordings 2h,20h]
+review-bench [--quick] [--sizes 10MB,100MB,1GB] [--one-file 1GB] [--recordings 2h,20h]
              [--no-browser] [--no-jq] [--no-criterion]
              [--wait-load <avg>] [--wait-max <min>] [--data <dir>] [--dist <dir>] [--target <dir>]
 
   --adversarial   only the hostile shapes (tiny prints, one huge print, deep JSON, one-event
                   sessions) at three sizes each, natively: time per unit must stay flat
-  --quick         10 MB and the 2 h recording only (a smoke run of a few minutes)
+  --quick         10 MB and the 2 h recording only, no single file (a smoke run of minutes)
   --sizes         audit log sets to measure (default 10MB,100MB,1GB)
+  --one-file      sets whose plain logs are also loaded joined into one file (default 1GB;
+                  none with --quick or an empty list)
   --recordings    recordings to seek in (default 2h,20h)
   --no-browser, --no-jq, --no-criterion
                   skip the app in Chromium, jq, or the core's criterion benches

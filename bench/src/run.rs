@@ -80,6 +80,10 @@ pub async fn all(args: &Args) -> Report {
         cx.wait_quiet();
         logs(&mut r, &mut cx, label, *bytes).await;
     }
+    for (label, bytes) in &args.one_file {
+        cx.wait_quiet();
+        one_file(&mut r, &mut cx, label, *bytes).await;
+    }
     if args.criterion {
         cx.wait_quiet();
         criterion(&mut r, args);
@@ -213,6 +217,50 @@ async fn logs(r: &mut Report, cx: &mut Ctx<'_>, label: &str, size: u64) {
         if let Err(e) = browser_logs(r, cx, &url, &set, &input, &workload, refs).await {
             r.failed(Section::Ingest, "app in Chromium", &input, &e);
         }
+    }
+}
+
+/// A set's plain logs as one file: native ingest, then the app's load (no filters: the events
+/// are those of the set).
+async fn one_file(r: &mut Report, cx: &mut Ctx<'_>, label: &str, size: u64) {
+    eprintln!("== {label} of audit logs, as one file");
+    let set = match data::logs(&cx.args.data, label, size).and_then(|set| data::one_file(&cx.args.data, &set)) {
+        Ok(set) => set,
+        Err(e) => {
+            r.failed(Section::Ingest, "join audit logs into one file", label, &e);
+            return;
+        }
+    };
+    let input = format!("{} ({} MB)", set.label, set.bytes / 1_000_000);
+    let root = set.files[0].parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    r.begin();
+    let native_s = match native::ingest(&root, &set.files, 1) {
+        Ok(ing) => {
+            let value = format!("{} · {}", secs(ing.seconds), rate(ing.bytes, ing.events, ing.seconds));
+            r.add(Section::Ingest, "core ingest, native, from disk in 4 MiB slices", &input, value, "");
+            Some(ing.seconds)
+        }
+        Err(e) => {
+            r.failed(Section::Ingest, "core ingest, native", &input, &e);
+            None
+        }
+    };
+    let Some(url) = cx.url.clone() else { return };
+    let timeout = Duration::from_secs(1200);
+    let outcome = async {
+        let b = Browser::open(&cx.args.chromedriver, &cx.args.chromium).await?;
+        let loaded = async {
+            web::open_app(&b, &url).await?;
+            web::load(&b, &set.files, timeout).await
+        }
+        .await;
+        b.quit().await;
+        loaded
+    }
+    .await;
+    match outcome {
+        Ok(loaded) => load_rows(r, &set, &input, &loaded, &Refs { native_s, jq_s: None }),
+        Err(e) => r.failed(Section::Ingest, "app in Chromium", &input, &e),
     }
 }
 
