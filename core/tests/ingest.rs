@@ -192,6 +192,26 @@ fn a_log_starting_with_garbage_is_still_a_log() {
 }
 
 #[test]
+fn an_old_log_loaded_twice_counts_once_and_keeps_its_own_repeated_lines() {
+    // Teleport 2.x wrote no uid. The same failed login twice in one second is two lines alike.
+    let old = concat!(
+        r#"{"event":"auth","user":"eve","error":"bad password","time":"2017-03-01T10:00:01Z"}"#,
+        "\n",
+        r#"{"event":"auth","user":"eve","error":"bad password","time":"2017-03-01T10:00:01Z"}"#,
+        "\n",
+        r#"{"event":"session.start","user":"bob","sid":"s1","time":"2017-03-01T10:00:02Z"}"#,
+        "\n",
+    );
+    let once = load(&[("2017-03-01.00:00:00.log", old.as_bytes())]);
+    assert_eq!((once.events.len(), once.duplicates), (3, 0), "both failed logins are kept");
+    // The same file added again, or a copy of it in another folder: nothing new.
+    let twice = load(&[("2017-03-01.00:00:00.log", old.as_bytes()), ("copy/2017-03-01.00:00:00.log", old.as_bytes())]);
+    assert_eq!((twice.events.len(), twice.duplicates), (3, 3));
+    assert_eq!((twice.files[0].duplicates, twice.files[1].duplicates), (0, 3));
+    assert_counts_add_up(&twice);
+}
+
+#[test]
 fn ha_duplicates_fold_once_and_are_counted() {
     let a = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02Z\"}\n";
     let b = b"{\"event\":\"user.login\",\"uid\":\"u1\",\"user\":\"x\",\"time\":\"2024-01-01T00:00:01Z\"}\n{\"event\":\"exec\",\"uid\":\"u2\",\"time\":\"2024-01-01T00:00:02.5Z\"}\n";
@@ -224,7 +244,7 @@ fn archives_are_opened_and_entries_named() {
         b.append_data(&mut h, name, data).unwrap();
     };
     add("log/auth-1/2024-01-01.00:00:00.log", log);
-    add("log/auth-1/2024-01-02.00:00:00.log.gz", &gz(log));
+    add("log/auth-1/2024-01-02.00:00:00.log.gz", &gz(b"{\"event\":\"user.login\",\"user\":\"in-tar-gz\"}\n"));
     add("log/auth-1/sessions/default/s1-0.chunks.gz", &gz(b"\x1b[1mhello"));
     add("log/README", b"just notes\n");
     let archive = gz(&b.into_inner().unwrap());

@@ -405,6 +405,29 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     Ok(())
 }
 
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_same_files_added_again_change_no_count() -> Result {
+    // The real sample mixes events with a uid and old ones without: all fold the second time.
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.wait_text(".balance", "events 165 + duplicates folded 0").await?;
+    let findings_button = "return [...document.querySelectorAll('.rail button')].find(b => b.textContent.startsWith('Findings')).textContent";
+    let findings = b.js(findings_button).await?;
+    assert_ne!(findings, serde_json::json!("Findings"), "the sample raises findings");
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_text(".balance", "events 165 + duplicates folded 165").await?;
+    b.wait_text(".cards", "+165 duplicates folded").await?;
+    // The findings run again over the same events: as many as before.
+    poll(Duration::from_secs(10), async || {
+        let now = b.js(findings_button).await?;
+        Ok(if now == findings { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("{now} vs {findings}")) })
+    })
+    .await
+}
+
 mod fonts;
 mod insights;
 mod recordings;

@@ -133,10 +133,15 @@ pub struct Model {
     pub findings: Vec<Vec<EventId>>,
     /// What decoded recordings said, by session id.
     pub recording_summaries: foldhash::HashMap<Sym, RecordingSummary>,
-    /// Duplicate events folded (same `uid`, identical line).
+    /// Duplicate events folded (same `uid`, identical line; or, without a `uid`, a line identical
+    /// to one of another file).
     pub duplicates: u64,
     /// Dedup keys of the events kept: already XXH3 hashes, so the set only scrambles them.
     seen: std::collections::HashSet<u128, SeededKeys>,
+    /// The lines of events without a `uid` (old Teleport), hashed, with the file each was first
+    /// read in. The same line twice in one file may be two events (the same failed login twice
+    /// in a second); in two files it is one event read twice (a file loaded again, a copy).
+    seen_without_uid: std::collections::HashMap<u128, FileId, SeededKeys>,
     arena: RawArena,
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
@@ -182,7 +187,11 @@ impl Model {
     /// An empty model whose dedup keys are scrambled with `seed` (random bits from the host:
     /// lines made to collide in the table cannot then be crafted in advance).
     pub fn with_seed(seed: u64) -> Self {
-        Model { seen: std::collections::HashSet::with_hasher(SeededKeys(seed | 1)), ..Model::default() }
+        Model {
+            seen: std::collections::HashSet::with_hasher(SeededKeys(seed | 1)),
+            seen_without_uid: std::collections::HashMap::with_hasher(SeededKeys(seed | 1)),
+            ..Model::default()
+        }
     }
 
     /// Makes room for `events` more event rows, so that loading does not copy them each time
@@ -222,12 +231,14 @@ impl Model {
         raw_in_file_at: Option<u64>,
         e: &ParsedEvent<'_>,
     ) -> bool {
-        if let Some(uid) = e.uid.as_deref().filter(|u| !u.is_empty()) {
-            if !self.seen.insert(dedup_key(uid, bytes)) {
-                self.duplicates += 1;
-                self.files[file as usize].duplicates += 1;
-                return false;
-            }
+        let duplicate = match e.uid.as_deref().filter(|u| !u.is_empty()) {
+            Some(uid) => !self.seen.insert(dedup_key(uid, bytes)),
+            None => *self.seen_without_uid.entry(dedup_key("", bytes)).or_insert(file) != file,
+        };
+        if duplicate {
+            self.duplicates += 1;
+            self.files[file as usize].duplicates += 1;
+            return false;
         }
         let id = self.events.len() as EventId;
         // Lines the detections read are kept even when the others are read back from files.
