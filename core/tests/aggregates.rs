@@ -119,10 +119,15 @@ fn session_facets_count_hosts_not_ports() {
 }
 
 #[test]
-fn a_bad_query_counts_everything_and_says_where() {
+fn a_bad_query_counts_nothing_and_says_where() {
     let f = facets(&model(), Table::Events, "user:(", 10);
-    assert_eq!(f.total, 11);
+    assert_eq!(f.total, 0);
     assert!(f.error.is_some());
+    let h = auth_histogram(&model(), "usr:alice", None);
+    assert!(
+        h.error.is_some() && h.buckets.iter().all(|b| b.total() == 0),
+        "no bar counts what the query did not select"
+    );
 }
 
 fn auth_histogram(m: &Model, query: &str, range: Option<(Nanos, Nanos)>) -> Histogram {

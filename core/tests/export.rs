@@ -204,6 +204,15 @@ fn csv_cells_are_quoted_and_neutralized() {
 }
 
 #[test]
+fn a_query_with_an_error_exports_no_row() {
+    let m = model();
+    let (bytes, error) = export(&m, &req(Table::Auth, "usr:alice", ExportFormat::Csv), None);
+    assert!(error.is_some(), "the error is said");
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.lines().count(), 1, "the header only, not every row: {text}");
+}
+
+#[test]
 fn csv_has_exactly_the_filtered_rows_with_their_source() {
     let m = model();
     let (bytes, error) = export(&m, &req(Table::Auth, "outcome:failure", ExportFormat::Csv), None);

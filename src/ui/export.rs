@@ -61,6 +61,11 @@ struct Run {
 
 fn step(run: Rc<Run>, r: Response) {
     match r {
+        Response::ExportChunk { error: Some(e), .. } => {
+            run.progress.emit(None);
+            let why = format!("Nothing was exported: the query has an error at {}: {}", e.pos + 1, e.message);
+            run.notice.emit(Action::Notice(why));
+        }
         Response::ExportChunk { bytes, written, rows, done, .. } => {
             // Each chunk becomes a Blob as it comes (its copy costs ~1 ms): one Blob made of
             // them all at the end then copies nothing, where one made of 700 MB of byte

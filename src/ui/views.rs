@@ -40,7 +40,8 @@ fn count_line(c: &Option<Counts>, noun: &str) -> Html {
     match c {
         None => html! { <span class="count muted">{"…"}</span> },
         Some((_, _, Some(e))) => {
-            html! { <span class="count error" role="alert">{format!("Query error at {}: {}", e.pos + 1, e.message)}</span> }
+            let text = format!("Query error at {}: {}. Nothing is shown until it is fixed.", e.pos + 1, e.message);
+            html! { <span class="count error" role="alert">{text}</span> }
         }
         Some((n, all, None)) if n == all => {
             html! { <span class="count">{format!("{} {noun}", count(u64::from(*n)))}</span> }

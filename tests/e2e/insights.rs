@@ -322,5 +322,12 @@ async fn the_query_bar_completes_fields_and_values_and_points_at_errors() -> Res
     let error = b.wait_text(".query-error", "expected").await?;
     assert!(error.contains("at "), "{error}");
     assert_eq!(b.js("return document.getElementById('query').getAttribute('aria-invalid')").await?, "true");
+    // Applied, a query that names no field shows nothing, not everything, and says why; its
+    // export is refused rather than made of every row.
+    input.send_keys("\u{E009}a\u{E009}\u{E003}usr:frank\u{E007}").await?; // Ctrl+A, Backspace, type, Enter
+    b.wait_text(".count.error", "Nothing is shown until it is fixed").await?;
+    b.wait_text(".tbody", "No rows match.").await?;
+    b.click_text(".tools button", "CSV").await?;
+    b.wait_text("body", "Nothing was exported: the query has an error").await?;
     Ok(())
 }

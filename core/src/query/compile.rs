@@ -236,6 +236,11 @@ impl Filter {
         Filter { node: Node::All, text: String::new() }
     }
 
+    /// Selects nothing: what a query that does not compile selects.
+    pub fn none() -> Self {
+        Filter { node: Node::Not(Box::new(Node::All)), text: String::new() }
+    }
+
     /// Parses and compiles `text` against every string loaded: right for events and sessions
     /// alike (a session known only from its recording has values no event has).
     pub fn new(text: &str, model: &Model) -> Result<Self, ParseError> {

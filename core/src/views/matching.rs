@@ -9,12 +9,13 @@ use crate::model::{Event, EventId, Model, Session, Sym, TimeIndex, NO_TIME};
 use crate::query::Filter;
 use crate::time::Nanos;
 
-/// Compiles `query`; a query that does not parse selects everything and says why, as the
-/// tables do, so that every panel keeps showing data while the user types.
+/// Compiles `query`; a query that does not compile selects nothing and says why, as the tables
+/// do: counts, charts and exports of everything, under a query the user meant to narrow them
+/// (`usr:alice`), would be taken for that query's.
 pub fn compile_query(query: &str, m: &Model) -> (Filter, Option<QueryError>) {
     match Filter::new(query, m) {
         Ok(f) => (f, None),
-        Err(e) => (Filter::all(), Some(QueryError { pos: e.pos, message: e.message })),
+        Err(e) => (Filter::none(), Some(QueryError { pos: e.pos, message: e.message })),
     }
 }
 

@@ -133,9 +133,10 @@ impl Views {
             };
             let filter = match compiled {
                 Ok(f) => f,
+                // Nothing, rather than everything under a query meant to narrow it.
                 Err(e) => {
                     error = Some(QueryError { pos: e.pos, message: e.message });
-                    Filter::all()
+                    Filter::none()
                 }
             };
             let (ids, unfiltered) = self.compute(m, req.table, &filter, req.sort);
