@@ -8,7 +8,7 @@ use super::histogram::{utc_offset_minutes, HistogramChart};
 use super::state::{Action, View};
 use super::table::CellCx;
 use crate::protocol::{Request, Response};
-use review_core::query::{term_value, with_term, Op};
+use review_core::query::{with_term, Op};
 use review_core::views::{AttemptCount, Dashboard, DashboardRequest, FacetValue, Heatmap};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -42,7 +42,6 @@ pub fn dashboard_view(p: &DashboardProps) -> Html {
         })
     };
     let rate = if d.auth_attempts == 0 { 0.0 } else { f64::from(d.auth_failures) * 100.0 / f64::from(d.auth_attempts) };
-    let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
     html! {
         <section class="view dashboard" aria-busy={latest.busy()}>
             if let Some(e) = &d.error {
@@ -55,7 +54,7 @@ pub fn dashboard_view(p: &DashboardProps) -> Html {
             </div>
             <section class="panel wide">
                 <h2>{"Auth attempts over time"}</h2>
-                <HistogramChart h={Rc::new(d.logins.clone())} local={p.cx.local} noun="auth attempts" {ranged} on_range={p.dispatch.reform(Action::TimeRange)} />
+                <HistogramChart h={Rc::new(d.logins.clone())} local={p.cx.local} noun="auth attempts" query={p.query.clone()} on_range={p.dispatch.reform(Action::TimeRange)} />
             </section>
             <div class="panels">
                 <section class="panel">

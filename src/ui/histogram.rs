@@ -7,7 +7,7 @@ use super::answer::use_latest_answer;
 use super::format::{count, time, zone};
 use super::state::Action;
 use crate::protocol::{Request, Response};
-use review_core::query::{term_value, Op};
+use review_core::query::{term_value, widened_time_range, Op};
 use review_core::views::{Histogram, HistogramRequest, Table};
 use std::rc::Rc;
 use web_sys::HtmlElement;
@@ -46,10 +46,9 @@ pub fn histogram_strip(p: &HistogramProps) -> Html {
     let Some(Response::Histogram(h)) = latest.answer.as_deref() else {
         return html! { <div class="histogram empty" aria-hidden="true" /> };
     };
-    let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
     let on_range = p.dispatch.reform(Action::TimeRange);
     let busy = !latest.current;
-    html! { <HistogramChart h={Rc::new((**h).clone())} local={p.local} noun={p.noun} {ranged} {on_range} {busy} /> }
+    html! { <HistogramChart h={Rc::new((**h).clone())} local={p.local} noun={p.noun} query={p.query.clone()} {on_range} {busy} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,8 +56,8 @@ pub struct ChartProps {
     pub h: Rc<Histogram>,
     pub local: bool,
     pub noun: &'static str,
-    /// Whether the query has a time range (to offer clearing it).
-    pub ranged: bool,
+    /// The query charted: its time range is cleared or widened from here.
+    pub query: String,
     /// A range brushed, or `None` to clear it.
     pub on_range: Callback<Option<(i64, i64)>>,
     /// The chart is of an earlier query, being recounted.
@@ -120,14 +119,16 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
         })
     };
     let ondblclick = {
-        let (on_range, range) = (p.on_range.clone(), h.range);
+        // From the query's range, not the span of its matches (which is narrower).
+        let widened = widened_time_range(&p.query, h.range);
+        let on_range = p.on_range.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some((a, b)) = range {
-                let w = (b - a).max(1_000_000_000);
-                on_range.emit(Some((a.saturating_sub(w), b.saturating_add(w))));
+            if widened.is_some() {
+                on_range.emit(widened);
             }
         })
     };
+    let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
     let onpointerleave = {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| drag.set(None))
@@ -175,7 +176,7 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
                 if !notes.is_empty() { <span class="muted">{format!(" · {}", notes.join(" · "))}</span> }
                 <span class="hist-keys"><span class="key hfail" />{"failure"}<span class="key hok" />{"success"}<span class="key hnone" />{"other"}</span>
                 <span class="muted hist-hint">{"Drag across bars to narrow the time range; double-click to widen it"}</span>
-                if p.ranged { <button class="link" onclick={clear}>{"Clear time range"}</button> }
+                if ranged { <button class="link" onclick={clear}>{"Clear time range"}</button> }
             </div>
             <div class="hist-bars" ref={bars} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {ondblclick}>
                 { for bar_list }

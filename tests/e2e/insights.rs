@@ -126,6 +126,14 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert!(wider > n, "a double-click widens the range: {wider} vs {n}");
+    // From the range brushed (not the narrower span of its matches): it holds that range.
+    let widened = b.js("return document.getElementById('query').value").await?;
+    let widened = widened.as_str().unwrap_or_default().to_owned();
+    let bound =
+        |q: &str, op: &str| q.split(' ').find_map(|t| t.strip_prefix(op)).map(str::to_owned).unwrap_or_default();
+    assert!(bound(&widened, "time>=") < bound(&query, "time>="), "{widened} vs {query}");
+    assert!(bound(&widened, "time<") > bound(&query, "time<"), "{widened} vs {query}");
+    assert!(!bound(&widened, "time>=").contains('.'), "whole seconds: {widened}");
     // The histogram now spans only that range; clearing it brings every event back.
     b.click_text(".histogram button", "Clear time range").await?;
     b.wait_text(".count", &format!("{all} events")).await?;

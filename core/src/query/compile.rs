@@ -671,6 +671,23 @@ fn time_term(t: &Term) -> Result<Node, ParseError> {
     Ok(Node::Time { start: lo, end: hi })
 }
 
+/// The time range twice as wide as the one `query` selects (`time>=` … `time<`), about the same
+/// middle, in whole seconds: what "widen" does to a chart's range. A bound the query does not
+/// give is taken from `shown` (the span the chart draws). `None` when there is no range to widen.
+pub fn widened_time_range(query: &str, shown: Option<(Nanos, Nanos)>) -> Option<(Nanos, Nanos)> {
+    let bound = |op, pick: fn((Nanos, Nanos)) -> Nanos| {
+        super::term_value(query, "time", op).and_then(|v| time_span(&v)).map(pick)
+    };
+    let start = bound(Op::Ge, |s| s.0).or(shown.map(|s| s.0))?;
+    let end = bound(Op::Lt, |s| s.0).or(shown.map(|s| s.1))?;
+    let width = end.saturating_sub(start).max(NANOS_PER_SEC);
+    let (start, end) = (start.saturating_sub(width / 2), end.saturating_add(width / 2));
+    Some((
+        start.div_euclid(NANOS_PER_SEC) * NANOS_PER_SEC,
+        (end.saturating_add(NANOS_PER_SEC - 1)).div_euclid(NANOS_PER_SEC) * NANOS_PER_SEC,
+    ))
+}
+
 /// The interval a written time covers: a date is a day, `T10:00Z` a minute, seconds a second,
 /// and a time with a fraction an instant.
 pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
@@ -1045,6 +1062,29 @@ fn prefix_eq(a: u128, b: u128, bits: u8) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::{Ingest, Options};
+
+    #[test]
+    fn widening_doubles_the_query_range_about_its_middle_in_whole_seconds() {
+        let t = |v: &str| time_span(v).unwrap().0;
+        let q = "user:a time>=2024-02-01 time<2024-04-01";
+        // The chart draws only the span of the matches (narrower): the query's range counts.
+        let shown = Some((t("2024-03-10"), t("2024-03-17")));
+        let (a, b) = widened_time_range(q, shown).unwrap();
+        let width = t("2024-04-01") - t("2024-02-01");
+        assert_eq!((a, b), (t("2024-02-01") - width / 2, t("2024-04-01") + width / 2));
+        assert_eq!((a % NANOS_PER_SEC, b % NANOS_PER_SEC), (0, 0), "no fraction of a second");
+        // Wider each time.
+        let text =
+            |t: Nanos| chrono::DateTime::from_timestamp_nanos(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let q2 = super::super::with_term(q, "time", Op::Ge, Some(&text(a)));
+        let q2 = super::super::with_term(&q2, "time", Op::Lt, Some(&text(b)));
+        let (a2, b2) = widened_time_range(&q2, shown).unwrap();
+        assert!(a2 < a && b2 > b, "{q2}");
+        // Without a range in the query, from what the chart shows; with neither, nothing.
+        let (a3, b3) = widened_time_range("user:a", shown).unwrap();
+        assert!(a3 < t("2024-03-10") && b3 > t("2024-03-17"));
+        assert_eq!(widened_time_range("user:a", None), None);
+    }
 
     fn model() -> Model {
         let log = concat!(
