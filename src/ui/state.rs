@@ -116,6 +116,8 @@ pub struct AppState {
     pub hashed: u32,
     /// The session whose recording is being replayed.
     pub playing: Option<u32>,
+    /// Whether the player was opened from that session's drawer (closing it goes back there).
+    pub played_from_drawer: bool,
     /// The selection by names that survive a reload: what the URL carries.
     pub link: Link,
     /// Whether facets are shown beside tables.
@@ -142,6 +144,7 @@ impl Default for AppState {
             notices: Vec::new(),
             hashed: 0,
             playing: None,
+            played_from_drawer: false,
             findings: None,
             link: Link::default(),
             facets: true,
@@ -244,12 +247,20 @@ impl Reducible for AppState {
             }
             Action::Hashed => s.hashed += 1,
             Action::Play(session) => {
+                s.played_from_drawer = s.selected == Some(Selected::Session(session));
                 s.playing = Some(session);
                 s.selected = None;
             }
+            // Back to the drawer the player was opened from, which the link's session names;
+            // else nothing is open, and the link names nothing (a session left in it came back
+            // with a link shared later, over other results).
             Action::ClosePlayer => {
-                s.playing = None;
-                s.link = Link { sid: s.link.sid.take(), ..Link::default() };
+                let back = s.playing.take().filter(|_| s.played_from_drawer);
+                s.selected = back.map(Selected::Session);
+                s.link = match back {
+                    Some(_) => Link { sid: s.link.sid.take(), ..Link::default() },
+                    None => Link::default(),
+                };
             }
             // While a recording plays, the player owns the link; an event opened beside it is added.
             Action::TimeRange(range) => {

@@ -655,8 +655,33 @@ async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     let screen = wait_screen(&again, "echo needle").await?;
     assert!(!screen.contains("done$"), "at the moment, not the end: {screen}");
     assert_eq!(again.text(".controls .time").await?, time_before);
-    // An event opened in the Events view is named by file and line, and comes back too.
+    // Back from a player opened from the list: nothing is open, and the link names nothing.
     b.click_text(".player-head button", "Back").await?;
+    let fragment_of = async |b: &Browser| -> Result<String> {
+        Ok(b.client.current_url().await?.fragment().unwrap_or_default().to_owned())
+    };
+    let named = |f: &str| f.split(['?', '&']).any(|p| p.starts_with("s="));
+    assert!(!named(&fragment_of(&b).await?), "{}", fragment_of(&b).await?);
+    // Opened from the session's drawer, Back returns to that drawer; closing it unnames it.
+    b.click_text(".rail button", "Sessions").await?;
+    b.click(".tbody .tr .td:first-child").await?;
+    b.wait_text(".drawer", "Play recording").await?;
+    b.click_text(".drawer button", "Play recording").await?;
+    wait_screen(&b, "carol@db-9:~#").await?;
+    b.click_text(".player-head button", "Back").await?;
+    b.wait_text(".drawer", "Play recording").await?;
+    assert!(named(&fragment_of(&b).await?), "{}", fragment_of(&b).await?);
+    b.click(".drawer .close").await?;
+    poll(Duration::from_secs(5), async || {
+        let f = fragment_of(&b).await?;
+        Ok(if named(&f) {
+            ControlFlow::Continue(format!("the closed drawer's session stays in {f}"))
+        } else {
+            ControlFlow::Break(())
+        })
+    })
+    .await?;
+    // An event opened in the Events view is named by file and line, and comes back too.
     b.click_text(".rail button", "Events").await?;
     b.click(".tbody .tr").await?;
     let opened = b.wait_text(".drawer", "Raw event").await?;
