@@ -44,6 +44,8 @@ fn read_location() -> Location {
     Location::parse(&gloo::utils::window().location().hash().unwrap_or_default())
 }
 
+/// Writes the URL. Another view or query is a step of its own in the browser's history (Back
+/// returns to the one before); a selection or a moment of a recording only amends the step.
 fn write_location(view: View, query: &str, link: &Link) {
     let loc = Location {
         view: view.slug().to_owned(),
@@ -54,10 +56,29 @@ fn write_location(view: View, query: &str, link: &Link) {
         play: link.play,
     };
     let url = loc.format();
-    if gloo::utils::window().location().hash().unwrap_or_default() != url {
-        let _ = gloo::utils::window()
-            .history()
-            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)));
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    if hash == url {
+        return;
+    }
+    let Ok(history) = gloo::utils::window().history() else { return };
+    let was = Location::parse(&hash);
+    let step = !hash.is_empty() && (was.view != loc.view || was.query != loc.query);
+    let _ = if step {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+    };
+}
+
+/// Follows the browser's Back and Forward, and a link pasted into this tab: the view, query and
+/// selection of the URL.
+fn follow_location(b: &Backend, d: &UseReducerDispatcher<AppState>) {
+    let loc = read_location();
+    let link = Link { sid: loc.sid, event: loc.event, t: loc.t, play: loc.play };
+    let view = View::from_slug(&loc.view).unwrap_or(View::Overview);
+    d.dispatch(Action::Located { view, query: loc.query, link: link.clone() });
+    if !link.is_empty() {
+        restore(b, d, link);
     }
 }
 
@@ -163,8 +184,31 @@ pub fn app() -> Html {
         return html! { <p class="error">{"This browser could not start a web worker, which this tool needs to read files off the main thread."}</p> };
     };
 
-    // Keep the URL in step with the view and query.
+    // Keep the URL in step with the view and query, and follow it back.
     use_effect_with((state.view, state.query.clone(), state.link.clone()), |(v, q, link)| write_location(*v, q, link));
+    {
+        let (b, d) = (backend.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "popstate", move |_| follow_location(&b, &d));
+            move || drop(listener)
+        });
+    }
+    // Leaving the page (a Back too many, a closed tab) drops what was loaded: the browser asks first.
+    {
+        let loaded = state.last_load.is_some();
+        use_effect_with(loaded, move |&loaded| {
+            let listener = loaded.then(|| {
+                let (window, options) =
+                    (gloo::utils::window(), gloo::events::EventListenerOptions::enable_prevent_default());
+                gloo::events::EventListener::new_with_options(&window, "beforeunload", options, |e| {
+                    e.prevent_default();
+                    let _ = js_sys::Reflect::set(e, &"returnValue".into(), &"".into());
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Theme: follow the OS unless toggled.
     use_effect_with(state.dark, |dark| {
         if let Some(root) = gloo::utils::document().document_element() {

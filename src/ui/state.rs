@@ -192,6 +192,13 @@ pub enum Action {
     ToggleFacets,
     /// The selection's names, once known (for the URL).
     Linked(Link),
+    /// The URL changed under the app (Back, Forward, a link pasted): its view and query, and
+    /// its selection, which is looked up again (a link without one closes what is open).
+    Located {
+        view: View,
+        query: String,
+        link: Link,
+    },
     Findings(Rc<(review_protocol::FindingsSummary, review_core::detect::Settings)>),
 }
 
@@ -271,6 +278,17 @@ impl Reducible for AppState {
             Action::ToggleFacets => s.facets = !s.facets,
             Action::Linked(link) if s.playing.is_some() && !link.play => s.link.event = link.event,
             Action::Linked(link) => s.link = link,
+            Action::Located { view, query, link } => {
+                s.view = view;
+                s.query = query;
+                if !link.play {
+                    s.playing = None;
+                }
+                if link.is_empty() {
+                    s.selected = None;
+                    s.link = Link::default();
+                }
+            }
             Action::Findings(f) => {
                 s.findings = Some(f);
                 // Queries may name findings by number: views fetch again.

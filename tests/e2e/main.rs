@@ -627,6 +627,57 @@ async fn the_keyboard_moves_through_rows_and_failures() -> Result {
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn back_and_forward_step_through_views_and_queries_and_leaving_asks_first() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    let at = async |b: &Browser| -> Result<(String, String)> {
+        let view = b.text(".rail [aria-current=page]").await.unwrap_or_default();
+        let query = b.js("return (document.getElementById('query') || {}).value || ''").await?;
+        Ok((
+            view.split_whitespace().next().unwrap_or_default().to_owned(),
+            query.as_str().unwrap_or_default().to_owned(),
+        ))
+    };
+    let expect = async |b: &Browser, view: &str, query: &str| {
+        poll(Duration::from_secs(5), async || {
+            let now = at(b).await?;
+            Ok(if now == (view.to_owned(), query.to_owned()) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(format!("at {now:?}, not {view} {query:?}"))
+            })
+        })
+        .await
+    };
+    b.click_text(".rail button", "Events").await?;
+    b.type_into("#query", "user:alice\u{E007}").await?;
+    b.wait_text(".count", "events match").await?;
+    b.click_text(".rail button", "Auth").await?;
+    expect(&b, "Auth", "user:alice").await?;
+    b.client.back().await?;
+    expect(&b, "Events", "user:alice").await?;
+    b.client.back().await?;
+    expect(&b, "Events", "").await?;
+    b.client.forward().await?;
+    expect(&b, "Events", "user:alice").await?;
+    // A link pasted into the tab is followed too.
+    b.js("location.hash = '#/findings'").await?;
+    expect(&b, "Findings", "").await?;
+    // Leaving with evidence loaded has the browser ask first (the page cancels `beforeunload`,
+    // which is what makes it ask; WebDriver answers such questions itself); once cleared, not.
+    let leaving =
+        "const e = new Event('beforeunload', { cancelable: true }); dispatchEvent(e); return e.defaultPrevented";
+    assert_eq!(b.js(leaving).await?, true, "loaded: the browser asks");
+    b.click_text(".header button", "Clear").await?;
+    b.wait_for(".empty").await?;
+    assert_eq!(b.js(leaving).await?, false, "nothing loaded: it does not");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     let tmp = tempfile::tempdir()?;
     let files = [recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())];
