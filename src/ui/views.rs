@@ -1,6 +1,7 @@
 //! The table views: each is a virtual table over one of the worker's tables, with the shared
 //! query applied, a count of matching rows, and (for auth) filter controls that edit the query.
 
+use super::answer::use_latest_answer;
 use super::columns;
 use super::export::ExportButtons;
 use super::facets::FacetPanel;
@@ -9,8 +10,9 @@ use super::histogram::HistogramStrip;
 use super::state::{Action, AppState, Selected};
 use super::table::{CellCx, VirtualTable};
 use super::timeline::Axis;
+use crate::protocol::{Request, Response};
 use review_core::query::{term_value, with_term, Op};
-use review_core::views::{QueryError, Sort, SortKey, Table};
+use review_core::views::{HistogramRequest, QueryError, Sort, SortKey, Table};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -159,9 +161,30 @@ pub fn events_view(p: &ViewProps) -> Html {
 pub fn sessions_view(p: &ViewProps) -> Html {
     let (counts, on_count) = use_count();
     let zoom = use_state(|| None::<(i64, i64)>);
-    let full =
-        p.state.overview.as_ref().and_then(|o| Some((o.first?, o.last?))).map(|(a, b)| (a, b.max(a + 1_000_000_000)));
+    // Unzoomed, the axis spans the matching sessions (their starts, with a margin for the last
+    // one's length), not everything loaded: a filtered few would sit in one pixel column.
+    let req = Request::Histogram(HistogramRequest {
+        table: Table::Sessions,
+        query: p.state.query.clone(),
+        range: None,
+        utc_offset_minutes: 0,
+    });
+    let matched = use_latest_answer((p.state.query.clone(), p.state.version), req);
+    let matched = match matched.answer.as_deref() {
+        Some(Response::Histogram(h)) if h.error.is_none() => h.range,
+        _ => None,
+    };
+    let everything = p.state.overview.as_ref().and_then(|o| Some((o.first?, o.last?)));
+    let full = matched.or(everything).map(|(a, b)| {
+        let margin = ((b - a) / 20).max(60_000_000_000);
+        (a - margin, b + margin)
+    });
     let span = zoom.or(full);
+    // Another query: the axis fits its matches again.
+    {
+        let zoom = zoom.clone();
+        use_effect_with(p.state.query.clone(), move |_| zoom.set(None));
+    }
     let on_zoom = {
         let zoom = zoom.clone();
         Callback::from(move |z| zoom.set(z))
@@ -199,7 +222,7 @@ pub fn sessions_view(p: &ViewProps) -> Html {
                 <span class="zoom" role="group" aria-label="Timeline zoom">
                     <button onclick={zoom_by(0.5)} title="Zoom in">{"+"}</button>
                     <button onclick={zoom_by(2.0)} title="Zoom out">{"−"}</button>
-                    <button onclick={fit} title="Show the whole time span">{"Fit"}</button>
+                    <button onclick={fit} title="Show the time span of the matching sessions">{"Fit"}</button>
                 </span>
                 <span class="legend"><span class="bar-key" />{"ended"}<span class="bar-key open" />{"no end logged"}<span class="bar-key shared" />{"joined by others"}</span>
                 { tools(p, Table::Sessions) }

@@ -148,6 +148,29 @@ const AXIS_LABEL_CLASHES: &str = r#"
     return clashes;
 "#;
 
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_timeline_fits_the_matching_sessions() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    // Sessions from 2019 to 2023; alice's after June 2022 span four months of them.
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Sessions").await?;
+    b.type_into("#query", "user:alice time>=2022-06-01\u{E007}").await?;
+    b.wait_text(".count", "of 24 sessions match").await?;
+    let spread = "const xs = [...document.querySelectorAll('.tbody .bar')].map(e => parseFloat(e.style.left)); return xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0";
+    poll(Duration::from_secs(5), async || {
+        let spread = b.js(spread).await?.as_f64().unwrap_or(0.0);
+        Ok(if spread > 50.0 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("the bars spread over {spread:.1} % of the axis"))
+        })
+    })
+    .await
+}
+
 /// Waits until the timeline's axis labels fit (see [`AXIS_LABEL_CLASHES`]), else fails.
 async fn axis_labels_fit(b: &Browser, when: &str) -> Result {
     poll(Duration::from_secs(5), async || {
