@@ -117,8 +117,11 @@ pub fn format_duration(nanos: i64) -> String {
     if secs < 60 {
         return format!("{}.{}s", secs, (ms % 1000) / 100);
     }
-    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    if h > 0 {
+    let (d, h, m, s) = (secs / 86_400, (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    // Days read better than thousands of hours (a gap of months in a log, a session never ended).
+    if d > 0 {
+        format!("{d}d {h:02}h {m:02}m")
+    } else if h > 0 {
         format!("{h}h {m:02}m {s:02}s")
     } else {
         format!("{m}m {s:02}s")
@@ -175,6 +178,7 @@ mod tests {
         let t = parse_rfc3339("2024-02-23T19:04:02.99Z").unwrap();
         assert_eq!(format_utc_ms(t), "2024-02-23 19:04:02.990");
         assert_eq!(format_duration(3_723 * NANOS_PER_SEC), "1h 02m 03s");
+        assert_eq!(format_duration((261 * 86_400 + 3 * 3600 + 21 * 60 + 3) * NANOS_PER_SEC), "261d 03h 21m");
         assert_eq!(format_duration(245 * NANOS_PER_SEC), "4m 05s");
         assert_eq!(format_duration(12_345 * NANOS_PER_MS), "12.3s");
         assert_eq!(format_duration(450 * NANOS_PER_MS), "450ms");

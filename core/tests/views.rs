@@ -215,11 +215,14 @@ fn text_columns_sort_by_their_text() {
                 let p = v.page(&mut m, &req(table, "", key, descending, 0, 1000));
                 let Rows::Events(rows) = &p.rows else { panic!() };
                 let values: Vec<String> = rows.iter().map(|r| event_field(r, key)).collect();
-                let mut sorted = values.clone();
+                // Rows without the value come last, ascending or descending.
+                let (mut sorted, blank): (Vec<String>, Vec<String>) =
+                    values.iter().cloned().partition(|v| !v.is_empty());
                 sorted.sort();
                 if descending {
                     sorted.reverse();
                 }
+                sorted.extend(blank);
                 assert_eq!(values, sorted, "{table:?} by {key:?}, descending {descending}");
                 if table == Table::Events && matches!(key, SortKey::User | SortKey::Event | SortKey::Login) {
                     assert!(values.first() != values.last(), "{key:?} sorts values that differ");
@@ -243,6 +246,14 @@ fn text_columns_sort_by_their_text() {
         assert_eq!(values, sorted, "sessions by {key:?}");
         assert_eq!(values.len(), 2);
     }
+    // The longest first, and sessions with no end logged (no duration) after them, not before.
+    let p = v.page(&mut m, &req(Table::Sessions, "", SortKey::Duration, true, 0, 100));
+    let Rows::Sessions(rows) = &p.rows else { panic!() };
+    let durations: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
+    let known = durations.iter().take_while(|d| d.is_some()).count();
+    assert!(known > 0 && known < durations.len(), "both kinds: {durations:?}");
+    assert!(durations[known..].iter().all(Option::is_none), "{durations:?}");
+    assert!(durations[..known].windows(2).all(|w| w[0] >= w[1]), "{durations:?}");
 }
 
 /// Answers are cached while the model stays as it was: new findings of the same size, and a

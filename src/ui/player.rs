@@ -605,7 +605,8 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 let (before, hit, after) = (h.preview.get(..a).unwrap_or(""), h.preview.get(a..b).unwrap_or(""), h.preview.get(b..).unwrap_or(""));
                 html! { <li><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{visible(before)}<mark>{visible(hit)}</mark>{visible(after)}</button></li> }
             });
-            html! { <><p class="count">{format!("{} hits{}", r.hits.len(), if r.truncated { " (more not shown)" } else { "" })}</p><ol class="hits">{ for list }</ol></> }
+            let (n, more) = (r.hits.len(), if r.truncated { " (more not shown)" } else { "" });
+            html! { <><p class="count">{format!("{n} hit{}{more}", if n == 1 { "" } else { "s" })}</p><ol class="hits">{ for list }</ol></> }
         }
     };
     let commands: Vec<&SessionEvent> = ri

@@ -32,7 +32,9 @@ pub fn header(p: &HeaderProps) -> Html {
             }
             _ => String::new(),
         };
-        format!("{} files · {} events{span}", count(u64::from(files)), count(o.events))
+        // While loading, the progress counts events more often than the overview is fetched.
+        let events = s.progress.as_ref().map_or(o.events, |p| p.events.max(o.events));
+        format!("{} files · {} events{span}", count(u64::from(files)), count(events))
     });
     let d = p.dispatch.clone();
     let toggle_time = Callback::from(move |_| d.emit(Action::ToggleTime));

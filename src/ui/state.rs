@@ -210,10 +210,13 @@ impl Reducible for AppState {
         match action {
             Action::Show(v) => s.view = v,
             Action::Query(q) => s.query = q,
+            // A value clicked adds its term to the query; clicked again, takes it out.
             Action::Pivot { field, value, exclude } => {
                 let term = term_text(&field, &value);
                 let term = if exclude { format!("-{term}") } else { term };
-                if !s.query.split_whitespace().any(|t| t == term) {
+                if s.query.split_whitespace().any(|t| t == term) {
+                    s.query = s.query.split_whitespace().filter(|t| *t != term).collect::<Vec<_>>().join(" ");
+                } else {
                     s.query = if s.query.trim().is_empty() { term } else { format!("{} {term}", s.query.trim_end()) };
                 }
             }

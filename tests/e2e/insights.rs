@@ -89,6 +89,13 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
     b.wait_text(".count", &format!("{} of {all} auth attempts match", n - m)).await?;
     let query = b.js("return document.getElementById('query').value").await?;
     assert!(query.as_str().unwrap_or_default().contains(&format!("-addr:{addr}")), "{query}");
+    // The user clicked again: that filter comes out, the exclusion stays.
+    b.click_text(".facet-value", &user).await?;
+    b.wait_text_gone(".count", &format!("{} of {all}", n - m)).await?;
+    let query = b.js("return document.getElementById('query').value").await?;
+    assert_eq!(query.as_str().unwrap_or_default(), format!("-addr:{addr}"));
+    let count = number(&b.text(".count").await?);
+    assert!(count > n - m, "more than that user's: {count}");
     Ok(())
 }
 

@@ -238,8 +238,15 @@ impl Views {
                     let col = &ix.columns[slot];
                     move |p: u32| rank(col[p as usize])
                 };
+                // Rows without the value sorted by (a blank user…) come last either way.
+                let mut blank = 0;
                 match (sort.key, event_text_column(sort.key)) {
-                    (_, Some(slot)) => radix_sort_by(&mut positions, column(slot)),
+                    (_, Some(slot)) => {
+                        radix_sort_by(&mut positions, column(slot));
+                        let col = &ix.columns[slot];
+                        blank = positions.iter().take_while(|&&p| rank(col[p as usize]) == 0).count();
+                        positions.rotate_left(blank);
+                    }
                     (SortKey::Outcome, _) => {
                         radix_sort_by(&mut positions, |p| outcome_rank(ix.outcome[p as usize]) as u32)
                     }
@@ -251,7 +258,8 @@ impl Views {
                 }
                 let mut ids: Vec<u32> = positions.iter().map(|&p| ix.ids[p as usize]).collect();
                 if sort.descending {
-                    ids.reverse();
+                    let valued = ids.len() - blank;
+                    ids[..valued].reverse();
                 }
                 let all = if auth_only { ix.auth.len() } else { ix.len() };
                 (ids, all as u32)
@@ -268,21 +276,24 @@ impl Views {
                     })
                     .collect();
                 let text = session_text(sort.key);
-                let key = |s: &Session| -> (u64, i64) {
+                // (without the value, the value, the start): sessions without the value sorted
+                // by (no end logged, a blank user…) come last either way.
+                let key = |s: &Session| -> (bool, u64, i64) {
                     let start = s.start_or_first();
                     let k = match (sort.key, text) {
-                        (_, Some(text)) => rank(text(s)).into(),
-                        (SortKey::End, _) => s.end.map_or(u64::MAX, |t| t as u64),
-                        (SortKey::Duration, _) => s.duration().map_or(u64::MAX, |d| d.max(0) as u64),
-                        (SortKey::Participants, _) => s.participants.len() as u64,
-                        (SortKey::Recording, _) => u64::from(s.has_recording()),
-                        _ => 0,
+                        (_, Some(text)) => Some(rank(text(s)).into()).filter(|&r| r != 0),
+                        (SortKey::End, _) => s.end.map(|t| t as u64),
+                        (SortKey::Duration, _) => s.duration().map(|d| d.max(0) as u64),
+                        (SortKey::Participants, _) => Some(s.participants.len() as u64),
+                        (SortKey::Recording, _) => Some(u64::from(s.has_recording())),
+                        _ => Some(0),
                     };
-                    (k, if start == NO_TIME { i64::MAX } else { start })
+                    (k.is_none(), k.unwrap_or(0), if start == NO_TIME { i64::MAX } else { start })
                 };
                 ids.sort_by_key(|&i| key(&m.sessions.list[i as usize]));
                 if sort.descending {
-                    ids.reverse();
+                    let valued = ids.iter().take_while(|&&i| !key(&m.sessions.list[i as usize]).0).count();
+                    ids[..valued].reverse();
                 }
                 (ids, all)
             }
