@@ -136,14 +136,15 @@ fn place_cursor(term: &HtmlElement, cursor: Cursor) {
 }
 
 /// The font size that fits `size` into the frame, from the measured width of a cell of the
-/// terminal's own font.
+/// terminal's own font; never under 8 px: a terminal too wide for the frame at that size
+/// scrolls (a 238-column one fitted into 800 px was 3 px text, unreadable).
 pub fn fit(term: &HtmlElement, frame: &HtmlElement, size: TermSize) {
     let cell = cell_width_per_px(term).unwrap_or(0.6);
     let pad = 16.0;
     let (w, h) = (f64::from(frame.client_width()) - pad, f64::from(frame.client_height()) - pad);
     let by_width = w / (f64::from(size.cols.max(1)) * cell);
     let by_height = h / (f64::from(size.rows.max(1)) * 1.2);
-    let px = by_width.min(by_height).clamp(4.0, 22.0).floor();
+    let px = by_width.min(by_height).clamp(8.0, 22.0).floor();
     let _ = term.style().set_property("font-size", &format!("{px}px"));
 }
 

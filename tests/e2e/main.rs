@@ -171,6 +171,31 @@ async fn the_timeline_fits_the_matching_sessions() -> Result {
     .await
 }
 
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn in_a_narrow_window_the_terminal_takes_the_width_and_stays_legible() -> Result {
+    let b = Browser::open().await?;
+    b.client.set_window_size(800, 900).await?;
+    b.open_app("").await?;
+    b.click_text(".empty button", "Load demo data").await?;
+    b.wait_loaded().await?;
+    b.click_text(".rail button", "Recordings").await?;
+    b.click(".tbody .play-rec").await?;
+    b.wait_for(".term .trow").await?;
+    let fits = "const f = document.querySelector('.term-frame').getBoundingClientRect(); \
+        return [f.width / innerWidth, parseFloat(getComputedStyle(document.querySelector('.term')).fontSize)]";
+    poll(Duration::from_secs(5), async || {
+        let v = b.js(fits).await?;
+        let (share, px) = (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0));
+        Ok(if share > 0.9 && px >= 8.0 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("the terminal takes {:.0} % of the width, its text {px} px", share * 100.0))
+        })
+    })
+    .await
+}
+
 /// Waits until the timeline's axis labels fit (see [`AXIS_LABEL_CLASHES`]), else fails.
 async fn axis_labels_fit(b: &Browser, when: &str) -> Result {
     poll(Duration::from_secs(5), async || {
