@@ -193,7 +193,7 @@ pub fn help(p: &ShellProps) -> Html {
     let keys = [
         ("/", "focus the query"),
         ("Enter", "apply the query; open the row under the cursor"),
-        ("j / k", "next / previous row"),
+        ("j / k", "next / previous row (an open drawer follows)"),
         ("e / E", "next / previous failure"),
         ("Esc", "close the details, this help, or leave the query"),
         ("1 … 8", "Overview, Dashboard, Sessions, Auth, Events, Recordings, Findings, Problems"),

@@ -107,6 +107,9 @@ pub fn virtual_table(props: &TableProps) -> Html {
     let in_flight = use_mut_ref(|| None::<(u32, u32)>);
     // The keyboard's row (j/k, e/E, Enter), as an offset in the sorted result.
     let cursor = use_state(|| None::<u32>);
+    // The cursor was moved by a key while a drawer was open: the drawer follows it to its row
+    // (once that row is fetched), as a mail reader's reading pane follows the list.
+    let follow = use_mut_ref(|| false);
 
     let key = (props.query.clone(), *sort, props.version);
     let first = (view.0 / ROW_HEIGHT).floor().max(0.0) as u32;
@@ -185,68 +188,95 @@ pub fn virtual_table(props: &TableProps) -> Html {
 
     // Keyboard: j/k move the cursor row, Enter opens it, e/E go to the next/previous failure.
     {
-        let (cursor, window, scroller, view, backend, open) =
-            (cursor.clone(), window.clone(), scroller.clone(), view.clone(), backend.clone(), props.on_open.clone());
-        let (table, query, sort_now) = (props.table, props.query.clone(), *sort);
-        use_effect_with((table, query.clone(), sort_now, *cursor, window.total, window.offset), move |_| {
-            let listener = gloo::events::EventListener::new_with_options(
-                &gloo::utils::document(),
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |ev| {
-                    let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() || window.total == 0 {
-                        return;
-                    }
-                    let first_visible = (view.0 / ROW_HEIGHT) as u32;
-                    let here = cursor.unwrap_or(first_visible);
-                    let go = {
-                        let (cursor, scroller) = (cursor.clone(), scroller.clone());
-                        move |row: u32| {
-                            cursor.set(Some(row));
-                            if let Some(el) = scroller.cast::<HtmlElement>() {
-                                let (top, height) = (f64::from(row) * ROW_HEIGHT, f64::from(el.client_height()));
-                                let scroll = f64::from(el.scroll_top());
-                                if top < scroll {
-                                    el.set_scroll_top(top as i32);
-                                } else if top + ROW_HEIGHT > scroll + height {
-                                    el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+        let (cursor, window, scroller, view, backend, open, follow) = (
+            cursor.clone(),
+            window.clone(),
+            scroller.clone(),
+            view.clone(),
+            backend.clone(),
+            props.on_open.clone(),
+            follow.clone(),
+        );
+        let (table, query, sort_now, drawer_open) = (props.table, props.query.clone(), *sort, props.selected.is_some());
+        use_effect_with(
+            (table, query.clone(), sort_now, *cursor, window.total, window.offset, drawer_open),
+            move |_| {
+                let listener = gloo::events::EventListener::new_with_options(
+                    &gloo::utils::document(),
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |ev| {
+                        let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
+                        let typing = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() || window.total == 0 {
+                            return;
+                        }
+                        let first_visible = (view.0 / ROW_HEIGHT) as u32;
+                        let here = cursor.unwrap_or(first_visible);
+                        let go = {
+                            let (cursor, scroller, follow) = (cursor.clone(), scroller.clone(), follow.clone());
+                            move |row: u32| {
+                                *follow.borrow_mut() = drawer_open;
+                                cursor.set(Some(row));
+                                if let Some(el) = scroller.cast::<HtmlElement>() {
+                                    let (top, height) = (f64::from(row) * ROW_HEIGHT, f64::from(el.client_height()));
+                                    let scroll = f64::from(el.scroll_top());
+                                    if top < scroll {
+                                        el.set_scroll_top(top as i32);
+                                    } else if top + ROW_HEIGHT > scroll + height {
+                                        el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+                                    }
                                 }
                             }
-                        }
-                    };
-                    match e.key().as_str() {
-                        "j" => go(if cursor.is_some() { (here + 1).min(window.total - 1) } else { first_visible }),
-                        "k" => go(here.saturating_sub(u32::from(cursor.is_some()))),
-                        "Enter" if cursor.is_some() => {
-                            let row = window
-                                .rows
-                                .get((here.saturating_sub(window.offset)) as usize)
-                                .filter(|_| here >= window.offset);
-                            match row {
-                                Some(r) => open.emit(r.key()),
-                                None => return,
-                            }
-                        }
-                        key @ ("e" | "E") => {
-                            let req = TableRequest { table, query: query.clone(), sort: sort_now, offset: 0, limit: 0 };
-                            let forward = key == "e";
-                            backend.request(Request::NextFailure { table: req, from: here, forward }, move |r| {
-                                if let Response::Row(Some(row)) = r {
-                                    go(row);
+                        };
+                        match e.key().as_str() {
+                            "j" => go(if cursor.is_some() { (here + 1).min(window.total - 1) } else { first_visible }),
+                            "k" => go(here.saturating_sub(u32::from(cursor.is_some()))),
+                            "Enter" if cursor.is_some() => {
+                                let row = window
+                                    .rows
+                                    .get((here.saturating_sub(window.offset)) as usize)
+                                    .filter(|_| here >= window.offset);
+                                match row {
+                                    Some(r) => open.emit(r.key()),
+                                    None => return,
                                 }
-                            });
+                            }
+                            key @ ("e" | "E") => {
+                                let req =
+                                    TableRequest { table, query: query.clone(), sort: sort_now, offset: 0, limit: 0 };
+                                let forward = key == "e";
+                                backend.request(Request::NextFailure { table: req, from: here, forward }, move |r| {
+                                    if let Response::Row(Some(row)) = r {
+                                        go(row);
+                                    }
+                                });
+                            }
+                            _ => return,
                         }
-                        _ => return,
-                    }
-                    e.prevent_default();
-                },
-            );
-            move || drop(listener)
+                        e.prevent_default();
+                    },
+                );
+                move || drop(listener)
+            },
+        );
+    }
+
+    // An open drawer follows the cursor once its row is here.
+    {
+        let (window, follow, open) = (window.clone(), follow.clone(), props.on_open.clone());
+        use_effect_with((*cursor, window.offset, window.rows.len()), move |(cursor, _, _)| {
+            let row = cursor
+                .filter(|&c| c >= window.offset)
+                .and_then(|c| window.rows.get((c - window.offset) as usize))
+                .filter(|_| *follow.borrow());
+            if let Some(row) = row {
+                *follow.borrow_mut() = false;
+                open.emit(row.key());
+            }
         });
     }
 

@@ -695,7 +695,20 @@ async fn the_keyboard_moves_through_rows_and_failures() -> Result {
     let text = b.text(".tr.cursor").await?;
     assert!(text.contains("failure"), "{text}");
     key(&b, "Enter").await?;
-    b.wait_text(".drawer", "Raw event").await?;
+    let opened = b.wait_text(".drawer", "Raw event").await?;
+    // With the drawer open, j moves to the next row and the drawer follows it.
+    key(&b, "j").await?;
+    poll(Duration::from_secs(5), async || {
+        let now = b.text(".drawer").await?;
+        Ok(if now != opened && now.contains("Raw event") {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue("the drawer still shows the row the cursor left".into())
+        })
+    })
+    .await?;
+    let row = b.wait_for(".tr.cursor").await?.attr("aria-selected").await?;
+    assert_eq!(row.as_deref(), Some("true"), "the cursor's row is the one shown");
     Ok(())
 }
 
