@@ -18,6 +18,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct FindingsProps {
     pub findings: Option<Rc<(FindingsSummary, Settings)>>,
+    /// The query of the other views, which findings do not follow (said when there is one).
+    pub query: String,
     pub cx: CellCx,
     pub dispatch: Callback<Action>,
 }
@@ -121,6 +123,9 @@ pub fn findings_view(p: &FindingsProps) -> Html {
                 <button onclick={toggle} aria-expanded={editing.to_string()}>{"Detection settings"}</button>
                 if summary.total > 0 { <super::export::DocButton doc={super::export::Doc::Findings} dispatch={p.dispatch.clone()} /> }
             </div>
+            if !p.query.trim().is_empty() {
+                <p class="muted" role="note">{format!("The detections run over everything loaded: the query ({}) does not filter findings. A finding's events open in Events, under its own query.", visible(p.query.trim()))}</p>
+            }
             if *editing { <SettingsEditor settings={settings.clone()} /> }
             if summary.total == 0 { <p class="muted">{"No findings: none of the enabled rules fired on what is loaded."}</p> }
             else { <ul class="by-rule" aria-label="Findings by rule (click to show only that rule's)">{ for rule_buttons }</ul> }

@@ -448,7 +448,7 @@ pub fn app() -> Html {
             View::Problems => html! { <views::ProblemsView ..props(&state) /> },
             View::Recordings => html! { <views::RecordingsView ..props(&state) /> },
             View::Findings => {
-                html! { <findings::FindingsView findings={state.findings.clone()} cx={cx.clone()} dispatch={dispatch.clone()} /> }
+                html! { <findings::FindingsView findings={state.findings.clone()} query={state.query.clone()} cx={cx.clone()} dispatch={dispatch.clone()} /> }
             }
         }
     };

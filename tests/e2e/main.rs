@@ -612,6 +612,9 @@ async fn findings_lead_to_exactly_their_events() -> Result {
         .as_str()
         .unwrap_or_default()
         .starts_with("finding:"));
+    // Back in Findings under that query, the view says the query does not filter it.
+    b.click_text(".rail button", "Findings").await?;
+    b.wait_text(".findings [role=note]", "does not filter findings").await?;
     Ok(())
 }
 
