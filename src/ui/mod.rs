@@ -13,6 +13,7 @@ mod fonts;
 mod format;
 mod histogram;
 mod input;
+mod keys;
 mod metrics;
 mod overview;
 mod player;
@@ -354,49 +355,34 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with(state.playing.is_some(), move |&playing| {
-            let listener = gloo::events::EventListener::new_with_options(
-                &gloo::utils::document(),
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                        return;
-                    };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    match e.key().as_str() {
-                        "/" => {
-                            e.prevent_default();
-                            if let Some(q) = gloo::utils::document()
-                                .get_element_by_id("query")
-                                .and_then(|q| q.dyn_into::<HtmlElement>().ok())
-                            {
-                                let _ = q.focus();
-                            }
-                        }
-                        "?" => dispatch.emit(Action::Help(true)),
-                        "Escape" => {
-                            dispatch.emit(Action::Help(false));
-                            dispatch.emit(Action::Select(None));
-                        }
-                        "t" => dispatch.emit(Action::ToggleTime),
-                        // While a recording plays, digits seek within it (the player's own keys).
-                        _ if playing => {}
-                        k => {
-                            if let Some(v) =
-                                k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| View::ALL.get(i))
-                            {
-                                dispatch.emit(Action::Show(*v));
-                            }
+            let listener = keys::shortcuts(move |e| {
+                match e.key().as_str() {
+                    "/" => {
+                        e.prevent_default();
+                        if let Some(q) = gloo::utils::document()
+                            .get_element_by_id("query")
+                            .and_then(|q| q.dyn_into::<HtmlElement>().ok())
+                        {
+                            let _ = q.focus();
                         }
                     }
-                },
-            );
+                    "?" => dispatch.emit(Action::Help(true)),
+                    "Escape" => {
+                        dispatch.emit(Action::Help(false));
+                        dispatch.emit(Action::Select(None));
+                    }
+                    "t" => dispatch.emit(Action::ToggleTime),
+                    // While a recording plays, digits seek within it (the player's own keys).
+                    _ if playing => {}
+                    k => {
+                        if let Some(v) =
+                            k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| View::ALL.get(i))
+                        {
+                            dispatch.emit(Action::Show(*v));
+                        }
+                    }
+                }
+            });
             move || drop(listener)
         });
     }

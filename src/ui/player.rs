@@ -353,42 +353,29 @@ pub fn player_view(p: &PlayerProps) -> Html {
             p.dispatch.clone(),
         );
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new_with_options(
-                &gloo::utils::document(),
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |ev| {
-                    let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
+            let listener = super::keys::shortcuts(move |e| {
+                let (pos, dur) = {
+                    let e = engine.borrow();
+                    (e.pos, e.display_duration())
+                };
+                let jump = |d: i64| seek_display((pos as i64 + d).clamp(0, dur as i64) as Millis);
+                match e.key().as_str() {
+                    " " => toggle_play(),
+                    "ArrowLeft" if e.shift_key() => jump(-(dur as i64) / 10),
+                    "ArrowRight" if e.shift_key() => jump(dur as i64 / 10),
+                    "ArrowLeft" => jump(-5000),
+                    "ArrowRight" => jump(5000),
+                    "," => step(false),
+                    "." => step(true),
+                    "f" => fullscreen(),
+                    "Escape" => dispatch.emit(Action::ClosePlayer),
+                    k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() => {
+                        seek_display(dur * Millis::from(k.as_bytes()[0] - b'0') / 10)
                     }
-                    let (pos, dur) = {
-                        let e = engine.borrow();
-                        (e.pos, e.display_duration())
-                    };
-                    let jump = |d: i64| seek_display((pos as i64 + d).clamp(0, dur as i64) as Millis);
-                    match e.key().as_str() {
-                        " " => toggle_play(),
-                        "ArrowLeft" if e.shift_key() => jump(-(dur as i64) / 10),
-                        "ArrowRight" if e.shift_key() => jump(dur as i64 / 10),
-                        "ArrowLeft" => jump(-5000),
-                        "ArrowRight" => jump(5000),
-                        "," => step(false),
-                        "." => step(true),
-                        "f" => fullscreen(),
-                        "Escape" => dispatch.emit(Action::ClosePlayer),
-                        k if k.len() == 1 && k.as_bytes()[0].is_ascii_digit() => {
-                            seek_display(dur * Millis::from(k.as_bytes()[0] - b'0') / 10)
-                        }
-                        _ => return,
-                    }
-                    e.prevent_default();
-                },
-            );
+                    _ => return,
+                }
+                e.prevent_default();
+            });
             move || drop(listener)
         });
     }

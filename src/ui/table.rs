@@ -7,7 +7,6 @@ use review_core::views::{
     EventRow, FileRow, ProblemRow, QueryError, Rows, SessionRow, Sort, SortKey, Table, TableRequest,
 };
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -201,65 +200,54 @@ pub fn virtual_table(props: &TableProps) -> Html {
         use_effect_with(
             (table, query.clone(), sort_now, *cursor, window.total, window.offset, drawer_open),
             move |_| {
-                let listener = gloo::events::EventListener::new_with_options(
-                    &gloo::utils::document(),
-                    "keydown",
-                    gloo::events::EventListenerOptions::enable_prevent_default(),
-                    move |ev| {
-                        let Some(e) = ev.dyn_ref::<KeyboardEvent>() else { return };
-                        let typing = e
-                            .target()
-                            .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-                        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() || window.total == 0 {
-                            return;
-                        }
-                        let first_visible = (view.0 / ROW_HEIGHT) as u32;
-                        let here = cursor.unwrap_or(first_visible);
-                        let go = {
-                            let (cursor, scroller, follow) = (cursor.clone(), scroller.clone(), follow.clone());
-                            move |row: u32| {
-                                *follow.borrow_mut() = drawer_open;
-                                cursor.set(Some(row));
-                                if let Some(el) = scroller.cast::<HtmlElement>() {
-                                    let (top, height) = (f64::from(row) * ROW_HEIGHT, f64::from(el.client_height()));
-                                    let scroll = f64::from(el.scroll_top());
-                                    if top < scroll {
-                                        el.set_scroll_top(top as i32);
-                                    } else if top + ROW_HEIGHT > scroll + height {
-                                        el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
-                                    }
+                let listener = super::keys::shortcuts(move |e| {
+                    if window.total == 0 {
+                        return;
+                    }
+                    let first_visible = (view.0 / ROW_HEIGHT) as u32;
+                    let here = cursor.unwrap_or(first_visible);
+                    let go = {
+                        let (cursor, scroller, follow) = (cursor.clone(), scroller.clone(), follow.clone());
+                        move |row: u32| {
+                            *follow.borrow_mut() = drawer_open;
+                            cursor.set(Some(row));
+                            if let Some(el) = scroller.cast::<HtmlElement>() {
+                                let (top, height) = (f64::from(row) * ROW_HEIGHT, f64::from(el.client_height()));
+                                let scroll = f64::from(el.scroll_top());
+                                if top < scroll {
+                                    el.set_scroll_top(top as i32);
+                                } else if top + ROW_HEIGHT > scroll + height {
+                                    el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
                                 }
                             }
-                        };
-                        match e.key().as_str() {
-                            "j" => go(if cursor.is_some() { (here + 1).min(window.total - 1) } else { first_visible }),
-                            "k" => go(here.saturating_sub(u32::from(cursor.is_some()))),
-                            "Enter" if cursor.is_some() => {
-                                let row = window
-                                    .rows
-                                    .get((here.saturating_sub(window.offset)) as usize)
-                                    .filter(|_| here >= window.offset);
-                                match row {
-                                    Some(r) => open.emit(r.key()),
-                                    None => return,
-                                }
-                            }
-                            key @ ("e" | "E") => {
-                                let req =
-                                    TableRequest { table, query: query.clone(), sort: sort_now, offset: 0, limit: 0 };
-                                let forward = key == "e";
-                                backend.request(Request::NextFailure { table: req, from: here, forward }, move |r| {
-                                    if let Response::Row(Some(row)) = r {
-                                        go(row);
-                                    }
-                                });
-                            }
-                            _ => return,
                         }
-                        e.prevent_default();
-                    },
-                );
+                    };
+                    match e.key().as_str() {
+                        "j" => go(if cursor.is_some() { (here + 1).min(window.total - 1) } else { first_visible }),
+                        "k" => go(here.saturating_sub(u32::from(cursor.is_some()))),
+                        "Enter" if cursor.is_some() => {
+                            let row = window
+                                .rows
+                                .get((here.saturating_sub(window.offset)) as usize)
+                                .filter(|_| here >= window.offset);
+                            match row {
+                                Some(r) => open.emit(r.key()),
+                                None => return,
+                            }
+                        }
+                        key @ ("e" | "E") => {
+                            let req = TableRequest { table, query: query.clone(), sort: sort_now, offset: 0, limit: 0 };
+                            let forward = key == "e";
+                            backend.request(Request::NextFailure { table: req, from: here, forward }, move |r| {
+                                if let Response::Row(Some(row)) = r {
+                                    go(row);
+                                }
+                            });
+                        }
+                        _ => return,
+                    }
+                    e.prevent_default();
+                });
                 move || drop(listener)
             },
         );
