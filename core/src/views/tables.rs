@@ -244,7 +244,7 @@ impl Views {
                     (_, Some(slot)) => {
                         radix_sort_by(&mut positions, column(slot));
                         let col = &ix.columns[slot];
-                        blank = positions.iter().take_while(|&&p| rank(col[p as usize]) == 0).count();
+                        blank = positions.partition_point(|&p| rank(col[p as usize]) == 0);
                         positions.rotate_left(blank);
                     }
                     (SortKey::Outcome, _) => {
@@ -292,7 +292,7 @@ impl Views {
                 };
                 ids.sort_by_key(|&i| key(&m.sessions.list[i as usize]));
                 if sort.descending {
-                    let valued = ids.iter().take_while(|&&i| !key(&m.sessions.list[i as usize]).0).count();
+                    let valued = ids.partition_point(|&i| !key(&m.sessions.list[i as usize]).0);
                     ids[..valued].reverse();
                 }
                 (ids, all)
