@@ -1,6 +1,7 @@
 //! The loaded evidence: files, events (compact rows over interned strings), sessions, auth
 //! attempts, recording parts, and everything that could not be read.
 
+mod dedup;
 mod index;
 mod raw;
 mod recordings;
@@ -136,12 +137,8 @@ pub struct Model {
     /// Duplicate events folded (same `uid`, identical line; or, without a `uid`, a line identical
     /// to one of another file).
     pub duplicates: u64,
-    /// Dedup keys of the events kept: already XXH3 hashes, so the set only scrambles them.
-    seen: std::collections::HashSet<u128, SeededKeys>,
-    /// The lines of events without a `uid` (old Teleport), hashed, with the file each was first
-    /// read in. The same line twice in one file may be two events (the same failed login twice
-    /// in a second); in two files it is one event read twice (a file loaded again, a copy).
-    seen_without_uid: std::collections::HashMap<u128, FileId, SeededKeys>,
+    /// What was read, to fold an event read twice.
+    dedup: dedup::Dedup,
     arena: RawArena,
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
@@ -187,11 +184,7 @@ impl Model {
     /// An empty model whose dedup keys are scrambled with `seed` (random bits from the host:
     /// lines made to collide in the table cannot then be crafted in advance).
     pub fn with_seed(seed: u64) -> Self {
-        Model {
-            seen: std::collections::HashSet::with_hasher(SeededKeys(seed | 1)),
-            seen_without_uid: std::collections::HashMap::with_hasher(SeededKeys(seed | 1)),
-            ..Model::default()
-        }
+        Model { dedup: dedup::Dedup::with_seed(seed), ..Model::default() }
     }
 
     /// Makes room for `events` more event rows, so that loading does not copy them each time
@@ -231,11 +224,7 @@ impl Model {
         raw_in_file_at: Option<u64>,
         e: &ParsedEvent<'_>,
     ) -> bool {
-        let duplicate = match e.uid.as_deref().filter(|u| !u.is_empty()) {
-            Some(uid) => !self.seen.insert(dedup_key(uid, bytes)),
-            None => *self.seen_without_uid.entry(dedup_key("", bytes)).or_insert(file) != file,
-        };
-        if duplicate {
+        if self.dedup.is_duplicate(e.uid.as_deref(), e.time, bytes, file) {
             self.duplicates += 1;
             self.files[file as usize].duplicates += 1;
             return false;
@@ -436,57 +425,6 @@ impl Model {
             s.recording_parts += 1;
         }
         self.recordings.push(part);
-    }
-}
-
-/// Identity of an event for folding duplicates: its uid and its exact line, as one 128-bit
-/// XXH3 hash, so that an accidental collision (which would hide an event) is practically impossible.
-fn dedup_key(uid: &str, line: &[u8]) -> u128 {
-    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
-    xxh3_128_with_seed(line, xxh3_64(uid.as_bytes()))
-}
-
-/// Hashing for keys that are hashes already: hashing them again (millions of times while
-/// loading, and again each time the set grows) would only cost time. They are scrambled with a
-/// seed ([`Model::with_seed`]; by default one of this process, which on wasm derives only from
-/// addresses), so that lines made to collide in the table cannot be crafted in advance.
-#[derive(Clone)]
-struct SeededKeys(u64);
-
-impl Default for SeededKeys {
-    fn default() -> Self {
-        use std::hash::BuildHasher;
-        SeededKeys(foldhash::fast::RandomState::default().hash_one(0x5eed_u64) | 1)
-    }
-}
-
-impl std::hash::BuildHasher for SeededKeys {
-    type Hasher = KeyHasher;
-
-    fn build_hasher(&self) -> KeyHasher {
-        KeyHasher { seed: self.0, hash: 0 }
-    }
-}
-
-struct KeyHasher {
-    seed: u64,
-    hash: u64,
-}
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-
-    fn write_u128(&mut self, key: u128) {
-        // One multiply (native in wasm too) by an odd seed mixes every key bit into the top
-        // bits the table probes by.
-        self.hash = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(self.seed).rotate_left(29);
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u128 keys are stored; any other key still hashes, just not as fast.
-        self.hash = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.seed);
     }
 }
 
