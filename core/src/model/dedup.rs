@@ -1,52 +1,63 @@
-//! Folding events read twice: the same files added again, a copy, overlapping exports.
+//! Folding events read twice: the same files added again, a copy, overlapping exports, the
+//! same event logged by two auth servers.
 //!
 //! An event is known by its `uid` and its exact line, hashed together into 128 bits (XXH3), so
 //! that an accidental collision, which would hide an event, is practically impossible. Old
 //! Teleport (2.x and before) writes no `uid`: there the same line twice in one file may be two
 //! events (the same failed login twice in a second), while in two files it is one event read
-//! twice; so each such line is kept with the file it was first read in. Such lines are only
-//! looked up in a table where two files meet: in an hour of time that more than one file has
-//! lines in (the same line has the same time). Elsewhere, which is nearly always, a file's
-//! lines are only listed, in case another file comes to share their hour.
+//! twice; so each such line is kept with the file it was first read in.
+//!
+//! The same line has the same time, so the keys are kept in one small table per span of time
+//! (an hour, or more where lines are sparse): a log's lines come nearly in time order, and the
+//! table they meet stays in the cache. One table for everything, millions of keys, made each
+//! line wait on memory: 7 % of a gigabyte's load in wasm.
 
 use crate::problem::FileId;
 use crate::time::Nanos;
 use hashbrown::HashTable;
 
-/// The keys of the events kept so far.
 pub(crate) struct Dedup {
-    with_uid: HashTable<u128>,
-    /// Lines without a uid, in the hours two files share: the line's hash in the low 96 bits,
-    /// the file it was first read in above them.
-    without_uid: HashTable<u128>,
-    /// By hour (of the lines' time; untimed lines have an hour of their own): the file that
-    /// alone has lines without a uid in it, and their keys; or `None` once two files share it
-    /// (its keys are then in `without_uid`). Looking every line up in one big table cost
-    /// 5 % of the load of a gigabyte in wasm, most of it waiting on memory.
-    hours: foldhash::HashMap<i64, Option<(FileId, Vec<u128>)>>,
+    spans: foldhash::HashMap<i64, Span>,
+    /// How long a span is. It starts at an hour and doubles whenever the spans hold few keys
+    /// each (lines far apart in time), so that the tables' own size never dwarfs their keys.
+    width: Nanos,
+    keys: usize,
     /// Scrambles the keys into table positions; random bits from the host, so that lines made
-    /// to collide in the table cannot be crafted in advance.
+    /// to collide in a table cannot be crafted in advance.
     seed: u64,
 }
 
+/// The keys of the lines of one span of time.
+#[derive(Default)]
+struct Span {
+    with_uid: HashTable<u128>,
+    /// The line's hash in the low 96 bits, the file it was first read in above them.
+    without_uid: HashTable<u128>,
+}
+
+const HOUR: Nanos = 3_600_000_000_000;
+/// Lines without a readable time share a span of their own.
+const UNTIMED: i64 = i64::MIN;
+/// Below this many spans their size does not matter.
+const FEW_SPANS: usize = 4096;
+/// Spans are widened when they hold fewer keys than this on average.
+const MIN_KEYS_PER_SPAN: usize = 16;
 const LOW_96: u128 = (1 << 96) - 1;
 
 impl Dedup {
     pub(crate) fn with_seed(seed: u64) -> Self {
-        Dedup { with_uid: HashTable::new(), without_uid: HashTable::new(), hours: Default::default(), seed: seed | 1 }
+        Dedup { spans: Default::default(), width: HOUR, keys: 0, seed: seed | 1 }
     }
 
     /// Whether the event of `line` (at `time`) in `file` was read already; if not, it is
     /// remembered.
     pub(crate) fn is_duplicate(&mut self, uid: Option<&str>, time: Option<Nanos>, line: &[u8], file: FileId) -> bool {
-        let seed = self.seed;
-        // The keys are XXH3 hashes already: one multiply of their low bits (native in wasm
-        // too) by an odd seed spreads them over the table.
-        let slot = move |key: &u128| (*key as u64).wrapping_mul(seed).rotate_left(29);
-        match uid.filter(|u| !u.is_empty()) {
+        let slot = self.slot();
+        let span = self.spans.entry(time.map_or(UNTIMED, |t| t.div_euclid(self.width))).or_default();
+        let duplicate = match uid.filter(|u| !u.is_empty()) {
             Some(uid) => {
                 let key = line_key(uid, line);
-                match self.with_uid.entry(slot(&key), |k| *k == key, slot) {
+                match span.with_uid.entry(slot(&key), |k| *k == key, slot) {
                     hashbrown::hash_table::Entry::Occupied(_) => true,
                     hashbrown::hash_table::Entry::Vacant(v) => {
                         v.insert(key);
@@ -56,24 +67,7 @@ impl Dedup {
             }
             None => {
                 let key = line_key("", line) & LOW_96;
-                let hour = time.map_or(i64::MIN, |t| t.div_euclid(NANOS_PER_HOUR));
-                match self.hours.entry(hour).or_insert_with(|| Some((file, Vec::new()))) {
-                    Some((alone, keys)) if *alone == file => {
-                        keys.push(key);
-                        return false;
-                    }
-                    shared => {
-                        // Another file's lines meet this one's in this hour: from now on they are
-                        // looked up.
-                        if let Some((first, keys)) = shared.take() {
-                            let file_bits = u128::from(first) << 96;
-                            for k in keys {
-                                self.without_uid.insert_unique(slot(&k), k | file_bits, slot);
-                            }
-                        }
-                    }
-                }
-                match self.without_uid.entry(slot(&key), |k| *k & LOW_96 == key, slot) {
+                match span.without_uid.entry(slot(&key), |k| *k & LOW_96 == key, slot) {
                     hashbrown::hash_table::Entry::Occupied(first) => (*first.get() >> 96) as FileId != file,
                     hashbrown::hash_table::Entry::Vacant(v) => {
                         v.insert(key | (u128::from(file) << 96));
@@ -81,11 +75,41 @@ impl Dedup {
                     }
                 }
             }
+        };
+        if !duplicate {
+            self.keys += 1;
+            if self.spans.len() > FEW_SPANS && self.spans.len() * MIN_KEYS_PER_SPAN > self.keys {
+                self.widen();
+            }
         }
+        duplicate
+    }
+
+    /// Where a key goes in a table. The keys are XXH3 hashes already: one multiply of their
+    /// low bits (native in wasm too) by an odd seed spreads them.
+    fn slot(&self) -> impl Fn(&u128) -> u64 + Copy {
+        let seed = self.seed;
+        move |key: &u128| (*key as u64).wrapping_mul(seed).rotate_left(29)
+    }
+
+    /// Doubles the width of the spans, merging each pair of neighbours.
+    fn widen(&mut self) {
+        self.width = self.width.saturating_mul(2);
+        let slot = self.slot();
+        let mut merged: foldhash::HashMap<i64, Span> = Default::default();
+        for (at, span) in std::mem::take(&mut self.spans) {
+            let into = merged.entry(if at == UNTIMED { UNTIMED } else { at.div_euclid(2) }).or_default();
+            // The same line has the same time: no key is in both halves.
+            for key in span.with_uid {
+                into.with_uid.insert_unique(slot(&key), key, slot);
+            }
+            for key in span.without_uid {
+                into.without_uid.insert_unique(slot(&key), key, slot);
+            }
+        }
+        self.spans = merged;
     }
 }
-
-const NANOS_PER_HOUR: i64 = 3_600_000_000_000;
 
 impl Default for Dedup {
     /// Scrambled by a seed of this process (on wasm it derives only from addresses: hosts
@@ -104,8 +128,6 @@ fn line_key(uid: &str, line: &[u8]) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const HOUR: Nanos = NANOS_PER_HOUR;
 
     #[test]
     fn a_line_again_is_a_duplicate_by_uid_or_across_files() {
@@ -127,13 +149,14 @@ mod tests {
         assert!(d.is_duplicate(None, None, b"{\"d\":1}", 4_464), "untimed lines too");
     }
 
-    /// The hour gate against a plain table of every line without a uid and its first file:
-    /// files of lines in overlapping hours, read interleaved, some lines repeated in a file
-    /// and across files.
+    /// Against one plain map of every line ever read: lines of six files, read interleaved,
+    /// in their own hours and straying into each other's, repeated within a file and across
+    /// files, with and without uids and times; dense enough at first, then so sparse in time
+    /// that the spans are widened many times.
     #[test]
-    fn the_hour_gate_folds_exactly_what_one_table_would() {
+    fn folds_exactly_what_one_map_of_every_line_would() {
         let mut d = Dedup::with_seed(99);
-        let mut first_file: std::collections::HashMap<Vec<u8>, FileId> = Default::default();
+        let mut first_file: std::collections::HashMap<(bool, Vec<u8>), FileId> = Default::default();
         let mut rng = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |n: u64| {
             rng ^= rng << 13;
@@ -142,20 +165,43 @@ mod tests {
             rng % n
         };
         let (mut folded, mut kept) = (0, 0);
-        for _ in 0..60_000 {
+        for i in 0..200_000u64 {
             let file = next(6) as FileId;
-            // Each file mostly keeps to its own hours, and sometimes strays into another's.
-            let hour = if next(10) == 0 { next(12) } else { u64::from(file) * 2 + next(2) };
-            let time = (next(30) != 0).then_some(hour as Nanos * HOUR + 17);
-            let line = format!("{{\"h\":{hour},\"t\":{time:?},\"n\":{}}}", next(400)).into_bytes();
-            let expected = *first_file.entry(line.clone()).or_insert(file) != file;
-            assert_eq!(d.is_duplicate(None, time, &line, file), expected, "{}", String::from_utf8_lossy(&line));
-            if expected {
-                folded += 1
+            let hour = if i < 100_000 {
+                if next(10) == 0 {
+                    next(12)
+                } else {
+                    u64::from(file) * 2 + next(2)
+                }
             } else {
-                kept += 1
+                1000 + next(1 << 16)
+            };
+            let time = (next(30) != 0).then_some(hour as Nanos * HOUR + 17);
+            let with_uid = next(2) == 0;
+            let n = if i < 100_000 { next(400) } else { next(4) };
+            let line = format!("{{\"h\":{hour},\"t\":{time:?},\"n\":{n}}}").into_bytes();
+            let expected = match first_file.entry((with_uid, line.clone())) {
+                std::collections::hash_map::Entry::Occupied(first) => with_uid || *first.get() != file,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(file);
+                    false
+                }
+            };
+            let uid = with_uid.then_some("u");
+            assert_eq!(
+                d.is_duplicate(uid, time, &line, file),
+                expected,
+                "line {i}: {}",
+                String::from_utf8_lossy(&line)
+            );
+            if expected {
+                folded += 1;
+            } else {
+                kept += 1;
             }
         }
-        assert!(folded > 1000 && kept > 1000, "both cases were tried: {folded} folded, {kept} kept");
+        assert!(folded > 10_000 && kept > 10_000, "both cases were tried: {folded} folded, {kept} kept");
+        assert!(d.width >= 4 * HOUR, "sparse lines widened the spans: {} h", d.width / HOUR);
+        assert!(d.spans.len() * 4 < d.keys, "{} spans for {} keys", d.spans.len(), d.keys);
     }
 }
