@@ -14,10 +14,12 @@
 
 use crate::problem::FileId;
 use crate::time::Nanos;
+use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 pub(crate) struct Dedup {
-    spans: foldhash::HashMap<i64, Span>,
+    /// By span, scrambled with the seed too: the times, like the lines, come from the input.
+    spans: hashbrown::HashMap<i64, Span, FixedState>,
     /// How long a span is. It starts at an hour and doubles whenever the spans hold few keys
     /// each (lines far apart in time), so that the tables' own size never dwarfs their keys.
     width: Nanos,
@@ -46,7 +48,8 @@ const LOW_96: u128 = (1 << 96) - 1;
 
 impl Dedup {
     pub(crate) fn with_seed(seed: u64) -> Self {
-        Dedup { spans: Default::default(), width: HOUR, keys: 0, seed: seed | 1 }
+        let spans = hashbrown::HashMap::with_hasher(FixedState::with_seed(seed));
+        Dedup { spans, width: HOUR, keys: 0, seed: seed | 1 }
     }
 
     /// Whether the event of `line` (at `time`) in `file` was read already; if not, it is
@@ -96,9 +99,9 @@ impl Dedup {
     fn widen(&mut self) {
         self.width = self.width.saturating_mul(2);
         let slot = self.slot();
-        let mut merged: foldhash::HashMap<i64, Span> = Default::default();
+        let mut merged = hashbrown::HashMap::with_hasher(self.spans.hasher().clone());
         for (at, span) in std::mem::take(&mut self.spans) {
-            let into = merged.entry(if at == UNTIMED { UNTIMED } else { at.div_euclid(2) }).or_default();
+            let into: &mut Span = merged.entry(if at == UNTIMED { UNTIMED } else { at.div_euclid(2) }).or_default();
             // The same line has the same time: no key is in both halves.
             for key in span.with_uid {
                 into.with_uid.insert_unique(slot(&key), key, slot);
