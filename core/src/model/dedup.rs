@@ -1,16 +1,18 @@
 //! Folding events read twice: the same files added again, a copy, overlapping exports, the
 //! same event logged by two auth servers.
 //!
-//! An event is known by its `uid` and its exact line, hashed together into 128 bits (XXH3), so
+//! An event is known by its `uid` and its exact line, hashed together (XXH3, seeded with the
+//! host's random bits, so that no line can be crafted to pass for another) into 128 bits, so
 //! that an accidental collision, which would hide an event, is practically impossible. Old
 //! Teleport (2.x and before) writes no `uid`: there the same line twice in one file may be two
 //! events (the same failed login twice in a second), while in two files it is one event read
-//! twice; so each such line is kept with the file it was first read in.
+//! twice; so each such line is kept, as 96 bits of hash, with the file it was first read in.
 //!
 //! The same line has the same time, so the keys are kept in one small table per span of time
 //! (an hour, or more where lines are sparse): a log's lines come nearly in time order, and the
 //! table they meet stays in the cache. One table for everything, millions of keys, made each
-//! line wait on memory: 7 % of a gigabyte's load in wasm.
+//! line wait on memory: 8 % of a gigabyte's load in wasm. This needs the time given with a line
+//! to come from that line alone (never a fallback from the file or a neighbour).
 
 use crate::problem::FileId;
 use crate::time::Nanos;
@@ -20,12 +22,13 @@ use hashbrown::HashTable;
 pub(crate) struct Dedup {
     /// By span, scrambled with the seed too: the times, like the lines, come from the input.
     spans: hashbrown::HashMap<i64, Span, FixedState>,
-    /// How long a span is. It starts at an hour and doubles whenever the spans hold few keys
-    /// each (lines far apart in time), so that the tables' own size never dwarfs their keys.
+    /// How long a span is. It starts at an hour and doubles whenever there are more than
+    /// [`FEW_SPANS`] holding few keys each on average (lines far apart in time), so that the
+    /// tables' own size never dwarfs their keys in all.
     width: Nanos,
     keys: usize,
-    /// Scrambles the keys into table positions; random bits from the host, so that lines made
-    /// to collide in a table cannot be crafted in advance.
+    /// Random bits from the host, hashed into every key: lines made to collide, as one event or
+    /// in a table, cannot be crafted in advance.
     seed: u64,
 }
 
@@ -52,14 +55,14 @@ impl Dedup {
         Dedup { spans, width: HOUR, keys: 0, seed: seed | 1 }
     }
 
-    /// Whether the event of `line` (at `time`) in `file` was read already; if not, it is
-    /// remembered.
+    /// Whether the event of `line` (at `time`, read from `line` alone) in `file` was read
+    /// already; if not, it is remembered.
     pub(crate) fn is_duplicate(&mut self, uid: Option<&str>, time: Option<Nanos>, line: &[u8], file: FileId) -> bool {
         let slot = self.slot();
         let span = self.spans.entry(time.map_or(UNTIMED, |t| t.div_euclid(self.width))).or_default();
         let duplicate = match uid.filter(|u| !u.is_empty()) {
             Some(uid) => {
-                let key = line_key(uid, line);
+                let key = line_key(self.seed, uid, line);
                 match span.with_uid.entry(slot(&key), |k| *k == key, slot) {
                     hashbrown::hash_table::Entry::Occupied(_) => true,
                     hashbrown::hash_table::Entry::Vacant(v) => {
@@ -69,7 +72,7 @@ impl Dedup {
                 }
             }
             None => {
-                let key = line_key("", line) & LOW_96;
+                let key = line_key(self.seed, "", line) & LOW_96;
                 match span.without_uid.entry(slot(&key), |k| *k & LOW_96 == key, slot) {
                     hashbrown::hash_table::Entry::Occupied(first) => (*first.get() >> 96) as FileId != file,
                     hashbrown::hash_table::Entry::Vacant(v) => {
@@ -123,9 +126,9 @@ impl Default for Dedup {
     }
 }
 
-fn line_key(uid: &str, line: &[u8]) -> u128 {
-    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
-    xxh3_128_with_seed(line, xxh3_64(uid.as_bytes()))
+fn line_key(seed: u64, uid: &str, line: &[u8]) -> u128 {
+    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64_with_seed};
+    xxh3_128_with_seed(line, xxh3_64_with_seed(uid.as_bytes(), seed))
 }
 
 #[cfg(test)]
@@ -150,6 +153,13 @@ mod tests {
         assert!(!d.is_duplicate(None, None, b"{\"d\":1}", 70_000));
         assert!(!d.is_duplicate(None, None, b"{\"d\":1}", 70_000));
         assert!(d.is_duplicate(None, None, b"{\"d\":1}", 4_464), "untimed lines too");
+        for t in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX] {
+            let line = format!("{{\"t\":{t}}}").into_bytes();
+            assert!(!d.is_duplicate(None, Some(t), &line, 1), "time {t}");
+            assert!(d.is_duplicate(None, Some(t), &line, 2), "time {t}");
+            assert!(!d.is_duplicate(Some("u"), Some(t), &line, 1), "time {t}");
+            assert!(d.is_duplicate(Some("u"), Some(t), &line, 1), "time {t}");
+        }
     }
 
     /// Against one plain map of every line ever read: lines of six files, read interleaved,
@@ -170,19 +180,22 @@ mod tests {
         let (mut folded, mut kept) = (0, 0);
         for i in 0..200_000u64 {
             let file = next(6) as FileId;
+            // Hours on both sides of the epoch, so that merging spans below zero is tried.
             let hour = if i < 100_000 {
                 if next(10) == 0 {
-                    next(12)
+                    next(12) as i64 - 6
                 } else {
-                    u64::from(file) * 2 + next(2)
+                    i64::from(file) * 2 + next(2) as i64 - 6
                 }
             } else {
-                1000 + next(1 << 16)
+                next(1 << 16) as i64 - (1 << 15)
             };
-            let time = (next(30) != 0).then_some(hour as Nanos * HOUR + 17);
+            let time = (next(30) != 0).then_some(hour * HOUR + 17 - next(2) as i64 * 34);
+            let uid = ["a", "b", "c"][next(3) as usize];
             let with_uid = next(2) == 0;
             let n = if i < 100_000 { next(400) } else { next(4) };
             let line = format!("{{\"h\":{hour},\"t\":{time:?},\"n\":{n}}}").into_bytes();
+            let line = if with_uid { format!("{uid}{}", String::from_utf8_lossy(&line)).into_bytes() } else { line };
             let expected = match first_file.entry((with_uid, line.clone())) {
                 std::collections::hash_map::Entry::Occupied(first) => with_uid || *first.get() != file,
                 std::collections::hash_map::Entry::Vacant(v) => {

@@ -215,7 +215,8 @@ impl Model {
     }
 
     /// Adds one parsed event from `line` of `file`. Returns false when it was a duplicate of an
-    /// event already loaded (same `uid` and byte-identical line), which is then only counted.
+    /// event already loaded (same `uid` and byte-identical line; without a `uid`, a line
+    /// identical to one of another file: see [`dedup`]), which is then only counted.
     pub(crate) fn add_event(
         &mut self,
         file: FileId,
