@@ -105,6 +105,57 @@ fn damaged_gzip_is_reported_at_the_same_offset_however_sliced() {
     }
 }
 
+/// A `.gz` whose content turned out to be no log (binary data) is read no further, so the
+/// damaged checksum of its first member was met only when the rest of the file had come in
+/// the same push (the decoder runs through the whole 16 KiB pieces it is given): read whole,
+/// the file had one problem more than read in slices. Found by the `ingest_sliced` fuzz target. What is not
+/// read is not reported.
+#[test]
+fn a_damaged_gzip_not_read_to_the_end_is_reported_the_same_however_sliced() {
+    use flate2::{write::GzEncoder, Compression};
+    use review_core::ingest::{Ingest, Options};
+    use review_core::problem::ProblemKind;
+    use std::io::Write;
+
+    let gzip = |data: &[u8]| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip")
+    };
+    // Binary bytes that do not compress, past the 64 KiB the content is known by.
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let mut binary = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    let mut file = gzip(&binary(120_000));
+    let crc = file.len() - 8;
+    file[crc] ^= 0xff;
+    // A second member, so that the damage is met mid-file, in a piece the decoder is given.
+    file.extend(gzip(&binary(40_000)));
+
+    let problems = |slice: usize| {
+        let mut ing = Ingest::new(Options::default());
+        let id = ing.open("uploads.tar.gz", file.len() as u64);
+        for piece in file.chunks(slice) {
+            ing.push(id, piece);
+        }
+        ing.close(id);
+        ing.finish().problems
+    };
+    let whole = problems(file.len());
+    assert!(whole.iter().any(|p| p.kind == ProblemKind::NotAuditLog), "{whole:?}");
+    for slice in [1, 333, 4096, 65536] {
+        assert_eq!(problems(slice), whole, "pushed in slices of {slice} bytes");
+    }
+}
+
 /// A comparison value starting with `=` was printed bare after `<` or `>`, so `time<"=5"`
 /// printed as `time<=5`, which reads back as another operator and value. This broke the
 /// print→parse round trip and the filter controls' `with_term` (found by the `query` fuzz
