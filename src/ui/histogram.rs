@@ -85,9 +85,13 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
         }
     };
     let onpointerdown = {
-        let (drag, at) = (drag.clone(), at.clone());
+        let (drag, at, bars) = (drag.clone(), at.clone(), bars.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() == 0 {
+                // A drag that ends beyond the bars still ends: it goes on to the first or last.
+                if let Some(el) = bars.cast::<HtmlElement>() {
+                    let _ = el.set_pointer_capture(e.pointer_id());
+                }
                 let i = at(e.client_x());
                 drag.set(Some((i, i)));
             }
@@ -129,7 +133,7 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
         })
     };
     let ranged = term_value(&p.query, "time", Op::Ge).is_some() || term_value(&p.query, "time", Op::Lt).is_some();
-    let onpointerleave = {
+    let onpointercancel = {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| drag.set(None))
     };
@@ -178,7 +182,7 @@ pub fn histogram_chart(p: &ChartProps) -> Html {
                 <span class="muted hist-hint">{"Drag across bars to narrow the time range; double-click to widen it"}</span>
                 if ranged { <button class="link" onclick={clear}>{"Clear time range"}</button> }
             </div>
-            <div class="hist-bars" ref={bars} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {ondblclick}>
+            <div class="hist-bars" ref={bars} {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {ondblclick}>
                 { for bar_list }
                 { brush }
             </div>

@@ -130,32 +130,36 @@ pub fn axis(p: &AxisProps) -> Html {
     }
     let frac = {
         let node = node.clone();
-        move |e: &MouseEvent| -> Option<f64> {
+        move |e: &PointerEvent| -> Option<f64> {
             let el: Element = node.cast::<HtmlElement>()?.into();
             let r = el.get_bounding_client_rect();
             Some(((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0))
         }
     };
-    let onmousedown = {
-        let (brush, frac) = (brush.clone(), frac.clone());
-        Callback::from(move |e: MouseEvent| {
-            if let Some(f) = frac(&e) {
+    let onpointerdown = {
+        let (brush, frac, node) = (brush.clone(), frac.clone(), node.clone());
+        Callback::from(move |e: PointerEvent| {
+            if let (0, Some(f)) = (e.button(), frac(&e)) {
                 e.prevent_default();
+                // A drag that ends beyond the axis still ends: it goes on to the edge.
+                if let Some(el) = node.cast::<HtmlElement>() {
+                    let _ = el.set_pointer_capture(e.pointer_id());
+                }
                 brush.set(Some((f, f)));
             }
         })
     };
-    let onmousemove = {
+    let onpointermove = {
         let (brush, frac) = (brush.clone(), frac.clone());
-        Callback::from(move |e: MouseEvent| {
+        Callback::from(move |e: PointerEvent| {
             if let (Some((a, _)), Some(f)) = (*brush, frac(&e)) {
                 brush.set(Some((a, f)));
             }
         })
     };
-    let onmouseup = {
+    let onpointerup = {
         let (brush, zoom) = (brush.clone(), p.on_zoom.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: PointerEvent| {
             if let Some((a, b)) = *brush {
                 let (lo, hi) = (a.min(b), a.max(b));
                 if hi - lo > 0.005 {
@@ -166,9 +170,9 @@ pub fn axis(p: &AxisProps) -> Html {
             brush.set(None);
         })
     };
-    let onmouseleave = {
+    let onpointercancel = {
         let brush = brush.clone();
-        Callback::from(move |_: MouseEvent| brush.set(None))
+        Callback::from(move |_: PointerEvent| brush.set(None))
     };
     let ondblclick = {
         let zoom = p.on_zoom.clone();
@@ -179,7 +183,7 @@ pub fn axis(p: &AxisProps) -> Html {
         html! { <div class="brush" {style} /> }
     });
     html! {
-        <div class="axis" ref={node} {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {ondblclick}
+        <div class="axis" ref={node} {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {ondblclick}
              title="Drag to zoom into a time range; double-click to see everything">
             { for ticks }
             { for selection }

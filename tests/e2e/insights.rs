@@ -99,6 +99,58 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
     Ok(())
 }
 
+/// Presses the left button at 75 % of `css`'s width and releases it below the element, with
+/// real input (through the browser, not events made in the page): a hand that overshoots.
+async fn drag_out_of(b: &Browser, css: &str) -> Result {
+    let r = b.js(&format!("const r = document.querySelector('{css}').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]")).await?;
+    let v = |i: usize| r[i].as_f64().unwrap_or(0.0);
+    let (x0, y0) = (v(0) + v(2) * 0.75, v(1) + v(3) / 2.0);
+    let (x1, y1) = (v(0) + v(2) * 0.95, v(1) + v(3) + 120.0);
+    let mouse = |kind: &str, x: f64, y: f64| serde_json::json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
+    b.cdp("Input.dispatchMouseEvent", mouse("mousePressed", x0, y0)).await?;
+    for step in 1..=4 {
+        let f = f64::from(step) / 4.0;
+        b.cdp("Input.dispatchMouseEvent", mouse("mouseMoved", x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)).await?;
+    }
+    b.cdp("Input.dispatchMouseEvent", mouse("mouseReleased", x1, y1)).await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    // The session timeline's axis zooms in.
+    b.click_text(".rail button", "Sessions").await?;
+    let ticks = "return [...document.querySelectorAll('.axis .tick')].map(t => t.textContent).join(' ')";
+    b.wait_for(".axis .tick").await?;
+    let before = b.js(ticks).await?;
+    drag_out_of(&b, ".axis").await?;
+    poll(std::time::Duration::from_secs(5), async || {
+        let now = b.js(ticks).await?;
+        Ok(if now != before {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("the axis still reads {now}"))
+        })
+    })
+    .await?;
+    // The histogram narrows the query's time range.
+    b.click_text(".rail button", "Events").await?;
+    b.wait_text(".count", "events").await?;
+    b.wait_for(".hist-bars .hbar").await?;
+    drag_out_of(&b, ".hist-bars").await?;
+    poll(std::time::Duration::from_secs(5), async || {
+        let q = b.js("return document.getElementById('query').value").await?;
+        let q = q.as_str().unwrap_or_default().to_owned();
+        Ok(if q.contains("time>=") { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("query {q:?}")) })
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
