@@ -576,6 +576,67 @@ async fn a_recording_plays_seeks_and_is_searched() -> Result {
     Ok(())
 }
 
+/// Presses `k` as a key typed on the page (not into a field).
+async fn press(b: &Browser, k: &str) -> Result {
+    b.js(&format!(
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', bubbles: true, cancelable: true}}))"
+    ))
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn the_page_and_the_player_answer_their_keys() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
+    b.wait_loaded().await?;
+    // The page: digits pick views, t switches UTC and local time, ? opens the help.
+    press(&b, "5").await?;
+    b.wait_text(".count", "events").await?;
+    press(&b, "t").await?;
+    b.wait_text("button[aria-pressed]", "Local time").await?;
+    press(&b, "t").await?;
+    b.wait_text("button[aria-pressed]", "UTC").await?;
+    press(&b, "?").await?;
+    b.wait_text("body", "this help").await?;
+    press(&b, "Escape").await?;
+    b.wait_text_gone("body", "this help").await?;
+    press(&b, "6").await?;
+    b.wait_text(".count", "1 recorded sessions").await?;
+    b.click(".tbody .play-rec").await?;
+    wait_screen(&b, "carol@db-9:~#").await?;
+    // The player: digits seek to tenths, arrows by five seconds, Escape closes it.
+    let at = async || -> Result<(i64, i64)> {
+        let v = b.js("const s = document.querySelector('.seekbar'); return [+s.getAttribute('aria-valuenow'), +s.getAttribute('aria-valuemax')]").await?;
+        Ok((v[0].as_i64().unwrap_or(-1), v[1].as_i64().unwrap_or(-1)))
+    };
+    let seeks_to = async |key: &str, want: &dyn Fn(i64, i64) -> bool| -> Result {
+        press(&b, key).await?;
+        poll(Duration::from_secs(5), async || {
+            let (pos, dur) = at().await?;
+            Ok(if want(pos, dur) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(format!("after {key}: at {pos} of {dur} ms"))
+            })
+        })
+        .await
+    };
+    seeks_to("5", &|pos, dur| dur > 0 && (pos - dur / 2).abs() <= 1).await?;
+    seeks_to("ArrowLeft", &|pos, dur| (pos - (dur / 2 - 5000).max(0)).abs() <= 1).await?;
+    seeks_to("9", &|pos, dur| (pos - dur * 9 / 10).abs() <= 1).await?;
+    seeks_to("0", &|pos, _| pos == 0).await?;
+    // The page's digits do not switch views while the player has them.
+    assert!(b.js("return !!document.querySelector('.term')").await?.as_bool().unwrap_or(false), "still playing");
+    press(&b, "Escape").await?;
+    b.wait_text(".count", "1 recorded sessions").await?;
+    assert!(!b.js("return !!document.querySelector('.term')").await?.as_bool().unwrap_or(true), "the player closed");
+    Ok(())
+}
+
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn an_encrypted_recording_says_so() -> Result {
