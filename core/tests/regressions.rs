@@ -62,6 +62,26 @@ fn deeply_nested_queries_do_not_overflow_the_stack() {
     worker.join().expect("no panic");
 }
 
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+/// The problems of `file` (named `path`) pushed into a load `slice` bytes at a time, as the
+/// browser's reads would.
+fn problems_read_in_slices(path: &str, file: &[u8], slice: usize) -> Vec<review_core::problem::Problem> {
+    use review_core::ingest::{Ingest, Options};
+    let mut ing = Ingest::new(Options::default());
+    let id = ing.open(path, file.len() as u64);
+    for piece in file.chunks(slice) {
+        ing.push(id, piece);
+    }
+    ing.close(id);
+    ing.finish().problems
+}
+
 /// The same damaged `.gz` file was reported at a different offset depending on how its bytes
 /// were pushed: `GzipPush` counts whole 16 KiB pieces (or whole pushed slices, when smaller),
 /// so "corrupt near byte N" names the start of the piece in which the damage showed, and the
@@ -69,19 +89,10 @@ fn deeply_nested_queries_do_not_overflow_the_stack() {
 /// target (98304 whole vs. 109800 sliced, for a checksum error).
 #[test]
 fn damaged_gzip_is_reported_at_the_same_offset_however_sliced() {
-    use flate2::{write::GzEncoder, Compression};
-    use review_core::ingest::{Ingest, Options};
-    use std::io::Write;
-
     // Past the 64 KiB sniffed head, which reaches the decoder in one push whatever the slicing.
     let text: Vec<u8> = (0..20_000u32)
         .flat_map(|i| format!("{{\"event\":\"user.login\",\"n\":{}}}\n", i.wrapping_mul(2_654_435_761)).into_bytes())
         .collect();
-    let gzip = |data: &[u8]| {
-        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-        e.write_all(data).expect("gzip");
-        e.finish().expect("gzip")
-    };
     // Two members, as a log reopened for appending has; the first one's CRC-32 is damaged,
     // so the check fails mid-file, when the decoder reaches the second member.
     let mut file = gzip(&text);
@@ -89,15 +100,7 @@ fn damaged_gzip_is_reported_at_the_same_offset_however_sliced() {
     file[crc] ^= 0xff;
     file.extend(gzip(b"{\"event\":\"user.login\"}\n"));
 
-    let problems = |slice: usize| {
-        let mut ing = Ingest::new(Options::default());
-        let id = ing.open("2024-01-01.00:00:00.log.gz", file.len() as u64);
-        for piece in file.chunks(slice) {
-            ing.push(id, piece);
-        }
-        ing.close(id);
-        ing.finish().problems
-    };
+    let problems = |slice: usize| problems_read_in_slices("2024-01-01.00:00:00.log.gz", &file, slice);
     let whole = problems(file.len());
     assert!(file.len() > 100_000 && whole.len() == 1, "{} bytes: {whole:?}", file.len());
     for slice in [1, 7, 333, 1000, 4096, 20000, 65536] {
@@ -108,20 +111,12 @@ fn damaged_gzip_is_reported_at_the_same_offset_however_sliced() {
 /// A `.gz` whose content turned out to be no log (binary data) is read no further, so the
 /// damaged checksum of its first member was met only when the rest of the file had come in
 /// the same push (the decoder runs through the whole 16 KiB pieces it is given): read whole,
-/// the file had one problem more than read in slices. Found by the `ingest_sliced` fuzz target. What is not
-/// read is not reported.
+/// the file had one problem more than read in slices. Found by the `ingest_sliced` fuzz
+/// target. What is not read is not reported.
 #[test]
 fn a_damaged_gzip_not_read_to_the_end_is_reported_the_same_however_sliced() {
-    use flate2::{write::GzEncoder, Compression};
-    use review_core::ingest::{Ingest, Options};
     use review_core::problem::ProblemKind;
-    use std::io::Write;
 
-    let gzip = |data: &[u8]| {
-        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-        e.write_all(data).expect("gzip");
-        e.finish().expect("gzip")
-    };
     // Binary bytes that do not compress, past the 64 KiB the content is known by.
     let mut x = 0x2545_f491_4f6c_dd1d_u64;
     let mut binary = |n: usize| -> Vec<u8> {
@@ -140,15 +135,7 @@ fn a_damaged_gzip_not_read_to_the_end_is_reported_the_same_however_sliced() {
     // A second member, so that the damage is met mid-file, in a piece the decoder is given.
     file.extend(gzip(&binary(40_000)));
 
-    let problems = |slice: usize| {
-        let mut ing = Ingest::new(Options::default());
-        let id = ing.open("uploads.tar.gz", file.len() as u64);
-        for piece in file.chunks(slice) {
-            ing.push(id, piece);
-        }
-        ing.close(id);
-        ing.finish().problems
-    };
+    let problems = |slice: usize| problems_read_in_slices("uploads.tar.gz", &file, slice);
     let whole = problems(file.len());
     assert!(whole.iter().any(|p| p.kind == ProblemKind::NotAuditLog), "{whole:?}");
     for slice in [1, 333, 4096, 65536] {
