@@ -255,6 +255,12 @@ impl Browser {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// The text in the query bar.
+    pub async fn query(&self) -> Result<String> {
+        let q = self.js("return document.getElementById('query').value").await?;
+        Ok(q.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Fails if an alert, confirm or prompt is open: log text must never run script.
     pub async fn assert_no_dialog(&self) -> Result {
         match self.client.get_alert_text().await {

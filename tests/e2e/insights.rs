@@ -74,8 +74,8 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
     assert!(n > 0 && n < all, "{user} {n} of {all}");
     b.click_text(".facet-value", &user).await?;
     b.wait_text(".count", &format!("{n} of {all} auth attempts match")).await?;
-    let query = b.js("return document.getElementById('query').value").await?;
-    assert!(query.as_str().unwrap_or_default().contains(&format!("user:{user}")), "{query}");
+    let query = b.query().await?;
+    assert!(query.contains(&format!("user:{user}")), "{query}");
     // The facets now count only those rows (once recounted: until then the previous counts
     // stay, marked busy): the user facet has that one user.
     b.wait_for(".facets[aria-busy=false]").await?;
@@ -87,13 +87,13 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
         (v[0].as_str().unwrap_or_default().to_owned(), number(v[1].as_str().unwrap_or_default()))
     };
     b.wait_text(".count", &format!("{} of {all} auth attempts match", n - m)).await?;
-    let query = b.js("return document.getElementById('query').value").await?;
-    assert!(query.as_str().unwrap_or_default().contains(&format!("-addr:{addr}")), "{query}");
+    let query = b.query().await?;
+    assert!(query.contains(&format!("-addr:{addr}")), "{query}");
     // The user clicked again: that filter comes out, the exclusion stays.
     b.click_text(".facet-value", &user).await?;
     b.wait_text_gone(".count", &format!("{} of {all}", n - m)).await?;
-    let query = b.js("return document.getElementById('query').value").await?;
-    assert_eq!(query.as_str().unwrap_or_default(), format!("-addr:{addr}"));
+    let query = b.query().await?;
+    assert_eq!(query, format!("-addr:{addr}"));
     let count = number(&b.text(".count").await?);
     assert!(count > n - m, "more than that user's: {count}");
     Ok(())
@@ -144,8 +144,7 @@ async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -
     b.wait_for(".hist-bars .hbar").await?;
     drag_out_of(&b, ".hist-bars").await?;
     poll(std::time::Duration::from_secs(5), async || {
-        let q = b.js("return document.getElementById('query').value").await?;
-        let q = q.as_str().unwrap_or_default().to_owned();
+        let q = b.query().await?;
         Ok(if q.contains("time>=") { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("query {q:?}")) })
     })
     .await
@@ -171,8 +170,7 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
     let count = b.wait_text(".count", "events match").await?;
     let n = number(&count);
     assert!(n > 0 && n < all, "a part of the events: {count}");
-    let query = b.js("return document.getElementById('query').value").await?;
-    let query = query.as_str().unwrap_or_default().to_owned();
+    let query = b.query().await?;
     assert!(query.contains("time>=") && query.contains("time<"), "{query}");
     // A double-click widens the range again.
     b.js("document.querySelector('.hist-bars').dispatchEvent(new MouseEvent('dblclick', { bubbles: true }))").await?;
@@ -186,8 +184,7 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
     };
     assert!(wider > n, "a double-click widens the range: {wider} vs {n}");
     // From the range brushed (not the narrower span of its matches): it holds that range.
-    let widened = b.js("return document.getElementById('query').value").await?;
-    let widened = widened.as_str().unwrap_or_default().to_owned();
+    let widened = b.query().await?;
     let bound =
         |q: &str, op: &str| q.split(' ').find_map(|t| t.strip_prefix(op)).map(str::to_owned).unwrap_or_default();
     assert!(bound(&widened, "time>=") < bound(&query, "time>="), "{widened} vs {query}");
@@ -196,8 +193,8 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
     // The histogram now spans only that range; clearing it brings every event back.
     b.click_text(".histogram button", "Clear time range").await?;
     b.wait_text(".count", &format!("{all} events")).await?;
-    let query = b.js("return document.getElementById('query').value").await?;
-    assert!(!query.as_str().unwrap_or_default().contains("time"), "{query}");
+    let query = b.query().await?;
+    assert!(!query.contains("time"), "{query}");
     Ok(())
 }
 
@@ -282,11 +279,8 @@ async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result
     let label = label.as_str().unwrap_or_default().to_owned();
     let attempts = number(label.split(": ").nth(1).unwrap_or_default());
     b.wait_text(".count", &format!("{attempts} of")).await?;
-    let query = b.js("return document.getElementById('query').value").await?;
-    assert!(
-        query.as_str().unwrap_or_default().contains("weekday:") && query.as_str().unwrap_or_default().contains("hour:"),
-        "{query} for {label}"
-    );
+    let query = b.query().await?;
+    assert!(query.contains("weekday:") && query.contains("hour:"), "{query} for {label}");
     b.click_text(".querybar button", "Clear filter").await?;
     b.click_text(".rail button", "Dashboard").await?;
     // The dashboard is asked for afresh: wait for its answer before reading it.
@@ -372,15 +366,15 @@ async fn the_query_bar_completes_fields_and_values_and_points_at_errors() -> Res
     input.send_keys("us").await?;
     b.wait_text(".completions", "user:").await?;
     input.send_keys("\u{E004}").await?; // Tab
-    let q = b.js("return document.getElementById('query').value").await?;
+    let q = b.query().await?;
     assert_eq!(q, "user:");
     // Then the values of that field in the loaded data, with their counts.
     input.send_keys("fr").await?;
     let list = b.wait_text(".completions", "frank@acme.io").await?;
     assert!(list.contains("events"), "{list}");
     input.send_keys("\u{E015}\u{E007}").await?; // ArrowDown, Enter: choose it
-    let q = b.js("return document.getElementById('query').value").await?;
-    assert_eq!(q.as_str().unwrap_or_default().trim_end(), "user:frank@acme.io");
+    let q = b.query().await?;
+    assert_eq!(q.trim_end(), "user:frank@acme.io");
     input.send_keys("\u{E007}").await?; // Enter: apply
     let count = b.wait_text(".count", "auth attempts match").await?;
     assert!(number(&count) < all, "{count}");

@@ -95,7 +95,7 @@ async fn auth_table_filters_and_counts_failures() -> Result {
     // Choose "failures" in the outcome filter: the query and the count follow.
     b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
     b.wait_text(".count", "7 of 15 auth attempts match").await?;
-    assert_eq!(b.js("return document.getElementById('query').value").await?, "outcome:failure");
+    assert_eq!(b.query().await?, "outcome:failure");
     let rows = b.text(".tbody").await?;
     assert!(rows.contains("gz-user") && rows.contains("valid-after"), "{rows}");
     assert!(!rows.contains("valid-before"), "a success is filtered out: {rows}");
@@ -667,12 +667,7 @@ async fn findings_lead_to_exactly_their_events() -> Result {
         button.as_str().unwrap_or_default().split_whitespace().find_map(|w| w.parse::<u32>().ok()).expect("a count");
     let count = b.wait_text(".count", &format!("{n} of")).await?;
     assert!(count.contains("events match"), "{count}");
-    assert!(b
-        .js("return document.getElementById('query').value")
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("finding:"));
+    assert!(b.query().await?.starts_with("finding:"));
     // Back in Findings under that query, the view says the query does not filter it.
     b.click_text(".rail button", "Findings").await?;
     b.wait_text(".findings [role=note]", "does not filter findings").await?;
