@@ -6,7 +6,8 @@
 use libfuzzer_sys::fuzz_target;
 use review_core::ingest::{Ingest, Options};
 use review_core::model::Model;
-use review_core::query::{parse, term_value, with_term, Filter, Op};
+use chrono::Timelike;
+use review_core::query::{localize_times, parse, term_value, with_term, Filter, Op};
 use review_core::views::{Sort, Table, TableRequest, Views};
 use std::cell::RefCell;
 
@@ -47,7 +48,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
+    // Times typed in local time: only time values change, once, and what compiled still does.
+    let offset_at = |t: chrono::NaiveDateTime| (t.hour() as i32 - 12) * 3600 + 1800;
+    let local = localize_times(query, offset_at);
+    assert_eq!(localize_times(&local, offset_at), local, "localizing {query:?} twice");
+    assert_eq!(parse(&local).is_ok(), parse(query).is_ok(), "{query:?} localized as {local:?}");
+
     MODEL.with_borrow_mut(|model| {
+        assert_eq!(Filter::new(&local, model).is_ok(), Filter::new(query, model).is_ok(), "{query:?} as {local:?}");
         if let Ok(filter) = Filter::new(query, model) {
             for e in &model.events {
                 let _ = filter.matches_event(e);

@@ -1,7 +1,7 @@
 //! How values are shown: times in UTC (or local) with milliseconds, sizes, durations, and log
 //! text with control characters made visible rather than acted upon.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Local, LocalResult, NaiveDateTime, TimeZone, Utc};
 use review_core::time::Nanos;
 
 pub use crate::text::{bytes, count, visible};
@@ -13,6 +13,15 @@ pub fn time(t: Option<Nanos>, local: bool) -> String {
         utc.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
     } else {
         utc.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+    }
+}
+
+/// Seconds east of UTC of this browser's zone at the local time `t` (a time skipped by a
+/// change to summer time gets the offset of the instant it would be in UTC).
+pub fn local_offset(t: NaiveDateTime) -> i32 {
+    match Local.offset_from_local_datetime(&t) {
+        LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o.local_minus_utc(),
+        LocalResult::None => Local.offset_from_utc_datetime(&t).local_minus_utc(),
     }
 }
 

@@ -209,6 +209,11 @@ impl Reducible for AppState {
         let mut s = (*self).clone();
         match action {
             Action::Show(v) => s.view = v,
+            // Times typed while local time is shown mean local time: they get its offset, in
+            // the text, so the query says what it selects.
+            Action::Query(q) if s.local_time => {
+                s.query = review_core::query::localize_times(&q, super::format::local_offset)
+            }
             Action::Query(q) => s.query = q,
             // A value clicked adds its term to the query; clicked again, takes it out.
             Action::Pivot { field, value, exclude } => {

@@ -5,7 +5,7 @@ use super::answer::use_latest_answer;
 use super::columns;
 use super::export::ExportButtons;
 use super::facets::FacetPanel;
-use super::format::count;
+use super::format::{count, zone};
 use super::histogram::HistogramStrip;
 use super::state::{Action, AppState, Selected};
 use super::table::{CellCx, VirtualTable};
@@ -103,7 +103,7 @@ pub fn auth_view(p: &ViewProps) -> Html {
         let (d, q) = (p.dispatch.clone(), q.clone());
         move |v: String| d.emit(Action::Query(with_term(&q, field, op, Some(v.trim()).filter(|v| !v.is_empty()))))
     };
-    let input = |label: &'static str, field: &'static str, op: Op, placeholder: &'static str| {
+    let input = |label: &str, field: &'static str, op: Op, placeholder: &'static str| {
         let value = term_value(q, field, op).unwrap_or_default();
         let set = set(field, op);
         let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()));
@@ -127,8 +127,9 @@ pub fn auth_view(p: &ViewProps) -> Html {
                 { input("User", "user", Op::Is, "alice or a*") }
                 { input("Remote address", "addr", Op::Is, "10.0.0.0/8") }
                 { input("Method", "method", Op::Is, "local, github…") }
-                { input("From (UTC)", "time", Op::Ge, "2024-02-23T10:00") }
-                { input("Until (UTC)", "time", Op::Lt, "2024-02-24") }
+                // Typed in local time, a time gets the local offset (see `Action::Query`).
+                { input(&format!("From ({})", zone(p.state.local_time)), "time", Op::Ge, "2024-02-23T10:00") }
+                { input(&format!("Until ({})", zone(p.state.local_time)), "time", Op::Lt, "2024-02-24") }
                 { count_line(&counts, "auth attempts") }
                 { tools(p, Table::Auth) }
             </div>

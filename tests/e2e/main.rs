@@ -587,6 +587,31 @@ async fn press(b: &Browser, k: &str) -> Result {
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    // Berlin: +01:00 in January, +02:00 in July.
+    b.cdp("Emulation.setTimezoneOverride", serde_json::json!({ "timezoneId": "Europe/Berlin" })).await?;
+    b.upload(&[fixture(EXAMPLES)]).await?;
+    b.wait_loaded().await?;
+    press(&b, "5").await?;
+    // The last four events of the sample were at 2023-01-12T21:31:29Z: 22:31 in Berlin.
+    let typed = "time>=2023-01-12T22:31 time<2023-07-01";
+    b.type_into("#query", &format!("{typed}\u{E007}")).await?;
+    b.wait_text(".count", "0 of 165 events match").await?;
+    assert_eq!(b.query().await?, typed, "in UTC the text stays as typed");
+    press(&b, "t").await?;
+    b.wait_text("button[aria-pressed]", "Local time").await?;
+    b.click_text(".querybar button", "Clear filter").await?;
+    b.wait_text_gone(".count", "match").await?;
+    b.type_into("#query", &format!("{typed}\u{E007}")).await?;
+    b.wait_text(".count", "4 of 165 events match").await?;
+    assert_eq!(b.query().await?, "time>=2023-01-12T22:31+01:00 time<2023-07-01+02:00");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn the_page_and_the_player_answer_their_keys() -> Result {
     let tmp = tempfile::tempdir()?;
     let b = Browser::open().await?;

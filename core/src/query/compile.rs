@@ -5,8 +5,8 @@ use super::parse::{parse, Expr, Op, ParseError, Term};
 use crate::audit::Outcome;
 use crate::model::{Event, Model, Session, Sym, TimeIndex, NO_TIME};
 use crate::problem::FileId;
-use crate::time::{parse_rfc3339, Nanos, NANOS_PER_SEC};
-use chrono::NaiveDate;
+use crate::time::{Nanos, NANOS_PER_SEC};
+use chrono::{NaiveDate, NaiveDateTime};
 use std::net::IpAddr;
 
 /// Interned columns a term can address.
@@ -52,7 +52,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("error", "error or message text, or the command run (alias: message)"),
     ("sid", "session id (alias: session)"),
     ("cluster", "cluster name"),
-    ("time", "time bounds: time>=2024-02-23T10:00Z, time:2024-02-23"),
+    ("time", "time bounds, UTC or with an offset: time>=2024-02-23T10:00, time:2024-02-23+02:00"),
     ("hour", "hour of day, UTC: hour:9, hour:22-5, hour>=9 (sessions: by their start)"),
     ("weekday", "weekday, UTC: weekday:sat, weekday:mon-fri (sessions: by their start)"),
     ("duration", "session length: duration>=10m, duration:10s-1m, duration:unknown (events: by their session's)"),
@@ -658,7 +658,10 @@ fn time_term(t: &Term) -> Result<Node, ParseError> {
     let Some((start, end)) = time_span(&t.value) else {
         return Err(err(
             t,
-            format!("expected a UTC time like 2024-02-23, 2024-02-23T10:00Z or an RFC 3339 time, found {:?}", t.value),
+            format!(
+                "expected a time like 2024-02-23, 2024-02-23T10:00 or an RFC 3339 time (UTC unless it ends in an offset like +02:00), found {:?}",
+                t.value
+            ),
         ));
     };
     let (lo, hi) = match t.op {
@@ -689,30 +692,80 @@ pub fn widened_time_range(query: &str, shown: Option<(Nanos, Nanos)>) -> Option<
 }
 
 /// The interval a written time covers: a date is a day, `T10:00Z` a minute, seconds a second,
-/// and a time with a fraction an instant.
+/// and a time with a fraction an instant. Any of them may end in `Z` or an offset (`+02:00`);
+/// without one it is UTC.
 pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
-    let v = v.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt()?;
-        return Some((start, start + 86_400 * NANOS_PER_SEC));
+    let (body, offset) = split_zone(v.trim());
+    let (start, len) = naive_span(body)?;
+    let start = start.and_utc().timestamp_nanos_opt()?.checked_sub(i64::from(offset.unwrap_or(0)) * NANOS_PER_SEC)?;
+    Some((start, start.checked_add(len)?))
+}
+
+/// `value` with the offset from UTC (in seconds) that `offset_at` gives for the local time it
+/// writes, when it is a time without a zone; `None` when it has one or is not a time. This is
+/// how a time typed while the page shows local time is made to mean what the user sees.
+pub fn with_local_offset(value: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> Option<String> {
+    let body = value.trim();
+    if split_zone(body).1.is_some() {
+        return None;
     }
-    let body = v.strip_suffix('Z').or_else(|| v.strip_suffix('z')).unwrap_or(v);
-    for (fmt, len) in [("%Y-%m-%dT%H:%M", 60), ("%Y-%m-%dT%H", 3600), ("%Y-%m-%d %H:%M", 60)] {
-        let full = if len == 3600 { format!("{body}:00") } else { body.to_owned() };
-        let f = if len == 3600 { "%Y-%m-%dT%H:%M" } else { fmt };
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&full, f) {
-            let start = t.and_utc().timestamp_nanos_opt()?;
-            return Some((start, start + len * NANOS_PER_SEC));
+    let (local, _) = naive_span(body)?;
+    let offset = offset_at(local);
+    // Real zones are within ±14 hours; anything else could not be written as `±HH:MM`.
+    if offset.unsigned_abs() >= 86_400 {
+        return None;
+    }
+    let (sign, abs) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+    Some(format!("{body}{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60))
+}
+
+/// `query` with each `time` value written without a zone given the offset `offset_at` says
+/// (see [`with_local_offset`]); the rest of the text as it was.
+pub fn localize_times(query: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> String {
+    super::parse::rewrite_values(query, "time", |_, v| with_local_offset(v, &offset_at))
+}
+
+/// A written time's text and its offset from UTC in seconds, if it ends in `Z` or `±HH:MM`.
+fn split_zone(v: &str) -> (&str, Option<i32>) {
+    if let Some(body) = v.strip_suffix(['Z', 'z']) {
+        return (body, Some(0));
+    }
+    // `±HH:MM` after at least a date (`2024-02-23-05:00`: the date's own dashes come first).
+    let b = v.as_bytes();
+    let n = b.len();
+    if n >= 16 && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':' {
+        let digits =
+            |r: std::ops::Range<usize>| v.get(r).filter(|d| d.bytes().all(|c| c.is_ascii_digit()))?.parse().ok();
+        if let (Some(h), Some(m)) = (digits(n - 5..n - 3), digits(n - 2..n)) {
+            let (h, m): (i32, i32) = (h, m);
+            if h < 24 && m < 60 {
+                let secs = h * 3600 + m * 60;
+                return (&v[..n - 6], Some(if b[n - 6] == b'-' { -secs } else { secs }));
+            }
         }
     }
-    let with_zone = if v.ends_with(['Z', 'z']) || v.rfind(['+', '-']).is_some_and(|i| i > 10) {
-        v.to_owned()
-    } else {
-        format!("{v}Z")
+    (v, None)
+}
+
+/// A time written without a zone: where it starts and how long it lasts (a day, an hour, a
+/// minute, a second, or an instant when it has a fraction).
+fn naive_span(body: &str) -> Option<(NaiveDateTime, Nanos)> {
+    if let Ok(d) = NaiveDate::parse_from_str(body, "%Y-%m-%d") {
+        return Some((d.and_hms_opt(0, 0, 0)?, 86_400 * NANOS_PER_SEC));
+    }
+    // `T`, `t` or a space between date and time.
+    let body: std::borrow::Cow<'_, str> = match body.as_bytes().get(10) {
+        Some(b't' | b' ') => format!("{}T{}", &body[..10], &body[11..]).into(),
+        _ => body.into(),
     };
-    let t = parse_rfc3339(&with_zone)?;
-    let span = if with_zone.contains('.') { 1 } else { NANOS_PER_SEC };
-    Some((t, t + span))
+    let parse = |text: &str, fmt| NaiveDateTime::parse_from_str(text, fmt).ok();
+    let spans = [
+        (parse(&format!("{body}:00"), "%Y-%m-%dT%H:%M"), 3600 * NANOS_PER_SEC),
+        (parse(&body, "%Y-%m-%dT%H:%M"), 60 * NANOS_PER_SEC),
+        (parse(&body, "%Y-%m-%dT%H:%M:%S"), NANOS_PER_SEC),
+        (parse(&body, "%Y-%m-%dT%H:%M:%S%.f"), 1),
+    ];
+    spans.into_iter().find_map(|(t, len)| Some((t?, len)))
 }
 
 const NANOS_PER_HOUR: Nanos = 3600 * NANOS_PER_SEC;
@@ -1134,6 +1187,61 @@ mod tests {
         assert_eq!(count("time:2024-02-23"), 4);
         assert_eq!(count("time>2024-02-23"), 1, "after the whole day");
         assert_eq!(count("time:2024-02-23T10:00:30Z"), 1);
+        // The same instants written with an offset.
+        assert_eq!(count("time>=2024-02-23T12:00+02:00"), 4);
+        assert_eq!(count("time:2024-02-23T05:00:30-05:00"), 1);
+    }
+
+    #[test]
+    fn every_form_of_time_may_carry_a_zone() {
+        let utc = |v: &str| time_span(v).unwrap_or_else(|| panic!("{v}"));
+        let forms = [
+            ("2024-02-23", 86_400 * NANOS_PER_SEC),
+            ("2024-02-23T10", 3600 * NANOS_PER_SEC),
+            ("2024-02-23T10:05", 60 * NANOS_PER_SEC),
+            ("2024-02-23 10:05", 60 * NANOS_PER_SEC),
+            ("2024-02-23t10:05:07", NANOS_PER_SEC),
+            ("2024-02-23T10:05:07.25", 1),
+        ];
+        for (form, len) in forms {
+            let (start, end) = utc(form);
+            assert_eq!(end - start, len, "{form}");
+            assert_eq!(utc(&format!("{form}Z")), (start, end), "{form}Z");
+            for (zone, secs) in [("+02:00", 7200), ("-05:30", -19_800), ("+00:00", 0)] {
+                let shifted = start - secs * NANOS_PER_SEC;
+                assert_eq!(utc(&format!("{form}{zone}")), (shifted, shifted + len), "{form}{zone}");
+            }
+        }
+        assert_eq!(utc("2024-02-23T10:05:07.25"), utc("2024-02-23T10:05:07.250000000Z"));
+        for bad in ["2024-02-23+24:00", "2024-02-23+02", "2024-02-23T25:00", "2024-02-23T10:00+02:0x", "+02:00", "2024"]
+        {
+            assert_eq!(time_span(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_typed_in_local_time_get_the_offset_of_that_local_time() {
+        // A zone at +01:00 in winter and +02:00 from April (a summer time).
+        use chrono::Datelike;
+        let offset_at = |t: NaiveDateTime| if t.month() >= 4 { 7200 } else { 3600 };
+        let local = |q: &str| localize_times(q, offset_at);
+        assert_eq!(local("time>=2024-02-23 user:time"), "time>=2024-02-23+01:00 user:time");
+        assert_eq!(local("time:2024-06-01T10:00"), "time:2024-06-01T10:00+02:00");
+        assert_eq!(
+            local(r#"-time:"2024-06-01 10:00" OR (TIME<2024-01-02T03:04:05.5 x)"#),
+            r#"-time:"2024-06-01 10:00+02:00" OR (time<2024-01-02T03:04:05.5+01:00 x)"#
+        );
+        // Times with a zone, values that are not times, other fields and unlexable queries stay.
+        for same in
+            ["time>=2024-06-01T10:00Z", "time<2024-06-01-05:00", "time:yesterday", "user:2024-06-01", "time:\"x"]
+        {
+            assert_eq!(local(same), same);
+        }
+        assert_eq!(local("  time>=2024-02-23\u{a0}ü "), "  time>=2024-02-23+01:00\u{a0}ü ");
+        // Localizing twice is localizing once, and the result means the local instant.
+        let once = local("time>=2024-06-01T10:00");
+        assert_eq!(local(&once), once);
+        assert_eq!(count(&local("time>=2024-02-23T11:00")), count("time>=2024-02-23T10:00Z"));
     }
 
     #[test]
@@ -1154,7 +1262,7 @@ mod tests {
         let e = Filter::new("user:x colour:red", &m).unwrap_err();
         assert_eq!(e.pos, 7);
         assert!(e.message.contains("unknown field 'colour'"));
-        assert!(Filter::new("time>=yesterday", &m).unwrap_err().message.contains("expected a UTC time"));
+        assert!(Filter::new("time>=yesterday", &m).unwrap_err().message.contains("expected a time like"));
         assert!(Filter::new("user>=a", &m).is_err());
     }
 

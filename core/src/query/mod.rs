@@ -7,6 +7,8 @@ mod compile;
 mod complete;
 mod parse;
 
-pub use compile::{column_of, time_span, widened_time_range, Column, Filter, FIELDS};
+pub use compile::{
+    column_of, localize_times, time_span, widened_time_range, with_local_offset, Column, Filter, FIELDS,
+};
 pub use complete::{complete_fields, complete_values, Completion};
-pub use parse::{parse, term_text, term_value, with_term, Expr, Op, ParseError, Term, MAX_DEPTH};
+pub use parse::{parse, rewrite_values, term_text, term_value, with_term, Expr, Op, ParseError, Term, MAX_DEPTH};

@@ -148,6 +148,8 @@ impl Kind {
 #[derive(Clone, Debug)]
 struct Token {
     pos: usize,
+    /// Where the token ends in the query text.
+    end: usize,
     kind: Kind,
 }
 
@@ -175,21 +177,21 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
         let pos = i;
         match c {
             b'(' => {
-                out.push(Token { pos, kind: Kind::LParen });
+                out.push(Token { pos, end: pos + 1, kind: Kind::LParen });
                 i += 1;
             }
             b')' => {
-                out.push(Token { pos, kind: Kind::RParen });
+                out.push(Token { pos, end: pos + 1, kind: Kind::RParen });
                 i += 1;
             }
             // At the start of a token, `-x` negates (inside a word, `a-b` stays a word).
             b'-' if i + 1 < b.len() && space_at(text, i + 1) == 0 => {
-                out.push(Token { pos, kind: Kind::Minus });
+                out.push(Token { pos, end: pos + 1, kind: Kind::Minus });
                 i += 1;
             }
             b'"' => {
                 let (value, next) = quoted(text, i)?;
-                out.push(Token { pos, kind: Kind::Word { field: None, op: Op::Is, value, quoted: true } });
+                out.push(Token { pos, end: next, kind: Kind::Word { field: None, op: Op::Is, value, quoted: true } });
                 i = next;
             }
             _ => {
@@ -218,6 +220,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                             }
                             out.push(Token {
                                 pos,
+                                end: next,
                                 kind: Kind::Word {
                                     field: Some(field.to_ascii_lowercase()),
                                     op,
@@ -241,7 +244,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
                     "NOT" => Kind::Not,
                     _ => Kind::Word { field: None, op: Op::Is, value: word.to_owned(), quoted: false },
                 };
-                out.push(Token { pos, kind });
+                out.push(Token { pos, end: i, kind });
             }
         }
     }
@@ -604,6 +607,28 @@ pub fn term_value(query: &str, field: &str, op: Op) -> Option<String> {
         Expr::Term(t) => Some(t.value),
         _ => None,
     }
+}
+
+/// `query` with the values of `field`'s terms that `rewrite` changes (given their operator and
+/// value) written anew, and every other character as it was. A query that does not lex is
+/// returned as it is.
+pub fn rewrite_values(query: &str, field: &str, mut rewrite: impl FnMut(Op, &str) -> Option<String>) -> String {
+    let Ok(tokens) = lex(query) else { return query.to_owned() };
+    let mut out = String::with_capacity(query.len() + 16);
+    let mut copied = 0;
+    for t in tokens {
+        let Kind::Word { field: Some(f), op, value, .. } = &t.kind else { continue };
+        if f != field {
+            continue;
+        }
+        let Some(new) = rewrite(*op, value) else { continue };
+        let term = Term { field: Some(f.clone()), op: *op, value: new, pos: 0 };
+        out.push_str(&query[copied..t.pos]);
+        out.push_str(&term.to_string());
+        copied = t.end;
+    }
+    out.push_str(&query[copied..]);
+    out
 }
 
 #[cfg(test)]
