@@ -413,9 +413,14 @@ pub fn player_view(p: &PlayerProps) -> Html {
     };
 
     let e = engine.borrow();
+    // The bar is laid out in played time (idle gaps capped); every time written is recording
+    // time, as in the transcript, the session's events and the audit log.
     let dur = e.display_duration().max(1);
     let pos = e.pos;
     let at = e.to_recording(pos);
+    let length = e.clock.as_ref().map_or(0, |c| c.duration());
+    let played_in =
+        (length > dur).then(|| format!("Time in the recording; with idle gaps capped it plays in {}", clock_text(dur)));
     let playing = e.playing;
     let speed = e.speed;
     let marker = |ev: &SessionEvent| -> Html {
@@ -428,7 +433,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
             EventKind::Network { .. } | EventKind::Disk { .. } => "enhanced",
             _ => "other",
         };
-        html! { <span class={classes!("mark", kind)} style={format!("left: {left:.3}%")} title={format!("{} {}", clock_text(e.to_display(ev.at)), visible(&ev.summary))} /> }
+        html! { <span class={classes!("mark", kind)} style={format!("left: {left:.3}%")} title={format!("{} {}", clock_text(ev.at), visible(&ev.summary))} /> }
     };
     let markers: Html = ri
         .events
@@ -590,7 +595,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 let onclick = Callback::from(move |_| sr(t));
                 let (a, b) = (h.highlight.0.min(h.preview.len()), h.highlight.1.min(h.preview.len()));
                 let (before, hit, after) = (h.preview.get(..a).unwrap_or(""), h.preview.get(a..b).unwrap_or(""), h.preview.get(b..).unwrap_or(""));
-                html! { <li><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{visible(before)}<mark>{visible(hit)}</mark>{visible(after)}</button></li> }
+                html! { <li><button class="link" {onclick}><span class="mono">{clock_text(t)}</span>{" "}{visible(before)}<mark>{visible(hit)}</mark>{visible(after)}</button></li> }
             });
             let (n, more) = (r.hits.len(), if r.truncated { " (more not shown)" } else { "" });
             html! { <><p class="count">{format!("{n} hit{}{more}", if n == 1 { "" } else { "s" })}</p><ol class="hits">{ for list }</ol></> }
@@ -614,7 +619,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
         let t = ev.at;
         let onclick = Callback::from(move |_| sr(t));
         let denied = matches!(ev.kind, EventKind::Network { denied: true, .. });
-        html! { <li class={classes!(denied.then_some("failed"))}><button class="link" {onclick}><span class="mono">{clock_text(engine.borrow().to_display(t))}</span>{" "}{if denied { html! { <span class="badge fail">{"denied"}</span> } } else { html! {} }}{" "}{visible(&ev.summary)}</button></li> }
+        html! { <li class={classes!(denied.then_some("failed"))}><button class="link" {onclick}><span class="mono">{clock_text(t)}</span>{" "}{if denied { html! { <span class="badge fail">{"denied"}</span> } } else { html! {} }}{" "}{visible(&ev.summary)}</button></li> }
     });
     let tab = |name: &'static str, label: String| {
         let current = *panel == name;
@@ -648,7 +653,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                     } }>
                         <TermSurface node={term_node.clone()} />
                     </div>
-                    <div class="seekbar" ref={seekbar_ref} role="slider" tabindex="0" aria-label="Position" aria-valuemin="0" aria-valuemax={dur.to_string()} aria-valuenow={pos.to_string()} aria-valuetext={clock_text(pos)}
+                    <div class="seekbar" ref={seekbar_ref} role="slider" tabindex="0" aria-label="Position" aria-valuemin="0" aria-valuemax={dur.to_string()} aria-valuenow={pos.to_string()} aria-valuetext={clock_text(at)}
                         onmousedown={on_seek_down} onmousemove={on_seek_move} onmouseup={on_seek_up.clone()} onmouseleave={on_seek_up} onkeydown={on_seek_key}>
                         <div class="played" style={format!("width: {:.3}%", pos as f64 / dur as f64 * 100.0)} />
                         { markers }
@@ -658,7 +663,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                         <button class="primary play" onclick={Callback::from(move |_| tp())} title="Play / pause (space)">{if playing { "⏸ Pause" } else { "▶ Play" }}</button>
                         <button onclick={ { let st = st.clone(); Callback::from(move |_| st(false)) } } title="Previous frame (,)" aria-label="Previous frame">{"◀ frame"}</button>
                         <button onclick={Callback::from(move |_| st(true))} title="Next frame (.)" aria-label="Next frame">{"frame ▶"}</button>
-                        <span class="mono time" aria-live="off">{format!("{} / {}", clock_text(pos), clock_text(dur))}</span>
+                        <span class="mono time" aria-live="off" title={played_in.clone()}>{format!("{} / {}", clock_text(at), clock_text(length))}</span>
                         if let Some(w) = wall { <span class="mono muted" title="Wall-clock time at this moment">{w}{" "}{super::format::zone(p.local)}</span> }
                         <label>{"Speed "}
                             <select onchange={on_speed} aria-label="Speed">

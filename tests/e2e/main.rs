@@ -545,14 +545,25 @@ async fn a_recording_plays_seeks_and_is_searched() -> Result {
     let end = wait_screen(&b, "done$").await?;
     assert!(end.contains("line 59 of the long listing"), "{end}");
     assert!(!end.contains("TOP-LIKE"), "the alternate screen was left");
-    // Idle gaps are capped: ten idle minutes play as two seconds, so the whole is short.
-    let total = b.text(".controls .time").await?;
-    assert!(total.ends_with("0:08") || total.ends_with("0:07") || total.ends_with("0:09"), "capped length: {total}");
+    // Idle gaps are capped: ten idle minutes play as two seconds, so the bar is short; the
+    // times written are the recording's (as in the transcript), and the tooltip tells both.
+    let played = b.js("return +document.querySelector('.seekbar').getAttribute('aria-valuemax')").await?;
+    let played = played.as_i64().unwrap_or(-1);
+    assert!((7000..10_000).contains(&played), "capped length: {played} ms");
+    let time = b.wait_for(".controls .time").await?;
+    let (total, tip) = (time.text().await?, time.attr("title").await?.unwrap_or_default());
+    let length = total.rsplit("/ ").next().unwrap_or("");
+    assert!(length.starts_with("10:"), "the recording's length, ten idle minutes in it: {total}");
+    assert!(tip.ends_with(&format!("plays in 0:0{}", played / 1000)), "{tip}");
     // Search the whole recording, and jump to the hit.
     b.click_text(".player-side [role=tab]", "Search").await?;
     b.type_into(".search input[name=pattern]", "needle").await?;
     b.click(".search button[type=submit]").await?;
     b.wait_text(".player-side .count", "2 hits").await?;
+    // Hits are stamped with their time in the recording, after the ten idle minutes, as the
+    // transcript stamps them (not with the capped time they play at).
+    let stamps = b.js("return [...document.querySelectorAll('ol.hits .mono')].map(e => e.textContent)").await?;
+    assert_eq!(stamps, serde_json::json!(["10:02", "10:04"]), "hit times");
     b.click_text("ol.hits button", "echo needle").await?;
     let at_hit = wait_screen(&b, "echo needle").await?;
     assert!(!at_hit.contains("done$"), "the screen is at the hit, not the end: {at_hit}");
