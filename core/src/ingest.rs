@@ -3,12 +3,14 @@
 //! worker can read big files in slices and answer queries between them, and so that tests and
 //! benchmarks drive exactly the same code natively.
 
-use crate::audit::parse_line;
+use crate::audit::carried::{self, Carried, Carrier};
+use crate::audit::{parse_line, ParsedEvent};
 use crate::container::{GzipPush, TarEvent, TarSplitter};
 use crate::lines::{Line, LineSplitter};
 use crate::model::{FileInfo, FileKind, Model, PartRole, RecordingPart};
 use crate::problem::{FileId, Place, Problem, ProblemKind};
 use crate::sniff::{part_name, sniff_content, sniff_layer, trim_line, Content, Layer, NameRole, HEAD_LEN};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Stated limits: past them input is reported, not kept.
@@ -400,6 +402,15 @@ struct AuditReader {
     /// No event seen yet: problems wait, in case the file is not an audit log at all.
     confirmed: bool,
     pending: Vec<(Place, ProblemKind, String)>,
+    /// Per container stream, the first pieces of a line its runtime split.
+    pieces: [Option<Piece>; 2],
+}
+
+/// The pieces so far of a line a container runtime split, from line `line` on.
+struct Piece {
+    line: u64,
+    text: Vec<u8>,
+    too_long: bool,
 }
 
 /// Problems held back per file until the first event tells that it is an audit log.
@@ -407,7 +418,14 @@ const MAX_PENDING: usize = 1000;
 
 impl AuditReader {
     fn new(max_line: usize, array: bool, raw_in_file: bool) -> Self {
-        AuditReader { lines: LineSplitter::new(max_line), array, raw_in_file, confirmed: false, pending: Vec::new() }
+        AuditReader {
+            lines: LineSplitter::new(max_line),
+            array,
+            raw_in_file,
+            confirmed: false,
+            pending: Vec::new(),
+            pieces: [None, None],
+        }
     }
 
     fn push(&mut self, cx: &mut Cx<'_>, file: FileId, bytes: &[u8]) {
@@ -419,6 +437,11 @@ impl AuditReader {
     fn finish(&mut self, cx: &mut Cx<'_>, file: FileId) {
         let mut lines = std::mem::replace(&mut self.lines, LineSplitter::new(0));
         lines.finish(&mut |line| self.line(cx, file, line));
+        for piece in std::mem::take(&mut self.pieces).into_iter().flatten() {
+            cx.model.file_mut(file).lines += 1;
+            let detail = "the container runtime split this line, and the rest of it is not in the file".to_owned();
+            self.bad(cx, file, Place::Line(piece.line), ProblemKind::InvalidJson, detail);
+        }
         if !self.confirmed {
             let f = cx.model.file_mut(file);
             if f.bad_lines == 0 {
@@ -441,21 +464,108 @@ impl AuditReader {
                     cx.model.file_mut(file).blank_lines += 1;
                     return;
                 }
-                match parse_line(text) {
-                    Ok(event) => {
-                        let at = offset + (text.as_ptr() as u64 - bytes.as_ptr() as u64);
-                        let raw_at = self.raw_in_file.then_some(at);
-                        cx.model.add_event(file, number, text, raw_at, &event);
-                        self.confirm(cx, file);
+                // Where a part of this line is in the file.
+                let at = |part: &[u8]| offset + (part.as_ptr() as u64 - bytes.as_ptr() as u64);
+                if carried::may_be_carried(text) {
+                    if let Some(c) = carried::unwrap(text) {
+                        return self.carried(cx, file, number, text, c, at);
                     }
-                    Err(e) => self.bad(cx, file, Place::Line(number), e.kind, e.detail),
                 }
+                self.read(cx, file, number, text, Some(at(text)));
             }
             Line::TooLong { number, len, .. } => {
                 let limit = self.lines_limit(cx);
                 let detail = format!("line of {len} bytes is over the {limit} limit: skipped");
                 self.bad(cx, file, Place::Line(number), ProblemKind::LineTooLong, detail);
             }
+        }
+    }
+
+    /// Line `number` (at `at` in the file, if it is there as it is), an event or a problem.
+    #[inline]
+    fn read(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, text: &[u8], at: Option<u64>) {
+        match parse_line(text) {
+            Ok(event) => self.keep(cx, file, number, text, at, &event),
+            Err(e) => self.bad(cx, file, Place::Line(number), e.kind, e.detail),
+        }
+    }
+
+    fn keep(
+        &mut self,
+        cx: &mut Cx<'_>,
+        file: FileId,
+        number: u64,
+        text: &[u8],
+        at: Option<u64>,
+        event: &ParsedEvent<'_>,
+    ) {
+        cx.model.add_event(file, number, text, at.filter(|_| self.raw_in_file), event);
+        self.confirm(cx, file);
+    }
+
+    /// A line that something carried (see [`carried`]): what it held is read, or kept until
+    /// the last piece of a split line comes.
+    #[inline(never)]
+    fn carried(
+        &mut self,
+        cx: &mut Cx<'_>,
+        file: FileId,
+        number: u64,
+        line: &[u8],
+        c: Carried<'_>,
+        at: impl Fn(&[u8]) -> u64,
+    ) {
+        let slot = c.stream as usize;
+        if c.continues || self.pieces[slot].is_some() {
+            let max = cx.options.limits.max_line;
+            let piece =
+                self.pieces[slot].get_or_insert_with(|| Piece { line: number, text: Vec::new(), too_long: false });
+            piece.too_long |= piece.text.len() + c.text.len() > max;
+            if piece.too_long {
+                piece.text = Vec::new();
+            } else {
+                piece.text.extend_from_slice(&c.text);
+            }
+            if c.continues {
+                // A split line counts once, with its last piece.
+                cx.model.file_mut(file).lines -= 1;
+                return;
+            }
+            let Some(piece) = self.pieces[slot].take() else { return };
+            if piece.too_long {
+                let detail = format!(
+                    "a line split by the container runtime is over the {} limit: skipped",
+                    self.lines_limit(cx)
+                );
+                self.bad(cx, file, Place::Line(piece.line), ProblemKind::LineTooLong, detail);
+            } else {
+                self.read(cx, file, piece.line, &piece.text, None);
+            }
+            return;
+        }
+        let place = match &c.text {
+            Cow::Borrowed(t) => Some(at(t)),
+            Cow::Owned(_) => None,
+        };
+        match c.carrier {
+            // A prefix counts only before an event: otherwise the line is what it is, and its
+            // problem is said of all of it.
+            Carrier::Prefix => match parse_line(&c.text) {
+                Ok(event) => self.keep(cx, file, number, &c.text, place, &event),
+                Err(_) => self.read(cx, file, number, line, Some(at(line))),
+            },
+            Carrier::Cri | Carrier::DockerJson => match parse_line(&c.text) {
+                Ok(event) => self.keep(cx, file, number, &c.text, place, &event),
+                Err(e) => {
+                    let detail = match c.stream {
+                        carried::Stream::Stderr => {
+                            format!("on stderr, where Teleport writes its own log: {}", e.detail)
+                        }
+                        carried::Stream::Stdout => e.detail,
+                    };
+                    self.bad(cx, file, Place::Line(number), e.kind, detail);
+                }
+            },
         }
     }
 

@@ -201,6 +201,12 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
         if line.is_empty() {
             continue;
         }
+        // What a container runtime or a prefix carried (a piece of a split line tells nothing).
+        let held = crate::audit::carried::may_be_carried(line).then(|| crate::audit::carried::unwrap(line)).flatten();
+        if held.as_ref().is_some_and(|c| c.continues) {
+            continue;
+        }
+        let line: &[u8] = held.as_ref().map_or(line, |c| &c.text);
         looked += 1;
         if looked > SNIFF_LINES {
             break;

@@ -314,3 +314,105 @@ fn room_is_made_for_the_events_the_declared_logs_may_hold() {
     let room = ing.model.events.capacity();
     assert!((300..2_000).contains(&room), "room for the logs' ~300 events, not the recording's size: {room}");
 }
+
+/// The JSON of event `id` as the detail view shows it: kept, or read back from `file`.
+fn raw_of<'a>(m: &'a Model, file: &'a [u8], id: u32) -> &'a [u8] {
+    let e = &m.events[id as usize];
+    m.kept_raw(id).unwrap_or_else(|| &file[e.raw.offset as usize..][..e.raw.len as usize])
+}
+
+fn problems_at(m: &Model) -> Vec<(Place, ProblemKind)> {
+    m.problems.iter().map(|p| (p.place, p.kind)).collect()
+}
+
+#[test]
+fn a_kubernetes_pod_log_is_read_with_split_lines_joined() {
+    // kubelet's CRI log of a Teleport pod: audit events on stdout, Teleport's own log on
+    // stderr, a long event split in three pieces (a stderr line between them), and a piece whose
+    // rest went to the next file.
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/audit/pod-log-split-lines.log"
+    ))
+    .unwrap();
+    let mut ing = Ingest::new(Options { read_back_plain_files: true, ..Options::default() });
+    ing.add_bytes("var/log/pods/teleport_auth-0/teleport/0.log", log.as_bytes());
+    let m = ing.finish();
+    let f = &m.files[0];
+    assert_eq!(f.kind, FileKind::AuditLog);
+    assert_eq!((m.events.len(), m.str(m.events[1].user), m.events[1].line), (2, "bob", 3), "joined, at its first line");
+    assert_eq!(
+        raw_of(&m, log.as_bytes(), 0),
+        &log.as_bytes()[log.find('{').unwrap()..log.find("}\n").unwrap() + 1],
+        "read back in place"
+    );
+    assert_eq!(
+        raw_of(&m, log.as_bytes(), 1),
+        br#"{"event":"session.start","uid":"u2","user":"bob","sid":"s1","time":"2024-02-23T10:00:01Z"}"#
+    );
+    assert_eq!(
+        problems_at(&m),
+        [
+            (Place::Line(2), ProblemKind::InvalidJson),
+            (Place::Line(4), ProblemKind::InvalidJson),
+            (Place::Line(8), ProblemKind::InvalidJson)
+        ]
+    );
+    assert!(m.problems[0].detail.starts_with("on stderr, where Teleport writes its own log"), "{:?}", m.problems[0]);
+    assert!(m.problems[2].detail.contains("rest of it is not in the file"), "{:?}", m.problems[2]);
+    // A split line counts once: of 8 lines in the file, the two pieces before a last one count
+    // with it.
+    assert_eq!((f.lines, f.events, f.bad_lines, f.blank_lines), (6, 2, 3, 1));
+    assert_counts_add_up(&m);
+    for slice in [1, 5, 64] {
+        let sliced = load_sliced("0.log", log.as_bytes(), slice);
+        assert_eq!((sliced.events.len(), problems_at(&sliced)), (2, problems_at(&m)), "slice {slice}");
+    }
+}
+
+#[test]
+fn docker_json_file_logs_are_unescaped_and_joined() {
+    let event =
+        r#"{"event":"user.login","uid":"d1","user":"a\\b \"q\"","success":false,"time":"2024-02-23T10:00:00Z"}"#;
+    let escaped = serde_json::to_string(&format!("{event}\n")).unwrap();
+    let second = event.replace("d1", "d2");
+    let (first, rest) = second.split_at(40);
+    let piece = |s: &str| serde_json::to_string(s).unwrap();
+    let log = format!(
+        "{{\"log\":{escaped},\"stream\":\"stdout\",\"time\":\"2024-02-23T10:00:00Z\"}}\n\
+         {{\"log\":{},\"stream\":\"stdout\",\"time\":\"t\"}}\n\
+         {{\"log\":\"level=info msg=started\\n\",\"stream\":\"stderr\",\"time\":\"t\"}}\n\
+         {{\"log\":{},\"stream\":\"stdout\",\"time\":\"t\"}}\n",
+        piece(first),
+        piece(&format!("{rest}\n")),
+    );
+    let m = load(&[("containers/abc/abc-json.log", log.as_bytes())]);
+    assert_eq!(m.events.len(), 2, "{:?}", m.problems);
+    assert_eq!(m.str(m.events[0].user), r#"a\b "q""#);
+    assert_eq!(m.kept_raw(0), Some(event.as_bytes()), "the event's own JSON, unescaped");
+    assert_eq!((m.events[1].line, m.kept_raw(1)), (2, Some(second.as_bytes())));
+    assert_eq!(problems_at(&m), [(Place::Line(3), ProblemKind::InvalidJson)]);
+    assert_counts_add_up(&m);
+}
+
+#[test]
+fn a_prefix_before_the_event_is_taken_off() {
+    let log = concat!(
+        "2024-02-23T10:00:00.123456789Z {\"event\":\"user.login\",\"user\":\"k\",\"time\":\"2024-02-23T10:00:00Z\"}\n",
+        "2024-02-23T10:00:01+00:00\tteleport.events\t{\"event\":\"user.login\",\"user\":\"f\",\"time\":\"2024-02-23T10:00:01Z\"}\n",
+        "Feb 23 10:00:02 auth-1 teleport[811]: {\"event\":\"user.login\",\"user\":\"s\",\"time\":\"2024-02-23T10:00:02Z\"}\n",
+        "2024-02-23T10:00:03Z INFO [AUTH] Login of {alice} failed\n",
+    );
+    let m = load(&[("teleport.log", log.as_bytes())]);
+    let users: Vec<&str> = m.events.iter().map(|e| m.str(e.user)).collect();
+    assert_eq!(users, ["k", "f", "s"]);
+    assert_eq!(m.kept_raw(2).map(|r| r.starts_with(b"{\"event\"")), Some(true));
+    // Not an event after the prefix: the problem is said of the whole line.
+    assert_eq!(problems_at(&m), [(Place::Line(4), ProblemKind::InvalidJson)]);
+    assert!(
+        !m.problems[0].detail.contains("key must be a string"),
+        "not the error of '{{alice}}…': {:?}",
+        m.problems[0]
+    );
+    assert_counts_add_up(&m);
+}

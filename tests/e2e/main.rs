@@ -228,6 +228,30 @@ async fn the_timeline_axis_labels_fit_the_column_however_wide() -> Result {
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn a_kubernetes_pod_log_loads_with_its_split_event_whole() -> Result {
+    let b = Browser::open().await?;
+    b.open_app("").await?;
+    b.upload(&[fixture("audit/pod-log-split-lines.log")]).await?;
+    b.wait_loaded().await?;
+    // Two events; two stderr lines of Teleport's own log and a piece whose rest is elsewhere.
+    let balance = b.wait_text(".balance", "events 2").await?;
+    assert!(balance.contains("unreadable 3"), "{balance}");
+    b.click_text(".rail button", "Events").await?;
+    // Each event's JSON as Teleport wrote it: read back from its place in the file (alice's),
+    // or joined from the runtime's pieces (bob's).
+    for (user, fields) in
+        [("alice", ["\"uid\": \"u1\"", "\"success\": true"]), ("bob", ["\"uid\": \"u2\"", "\"sid\": \"s1\""])]
+    {
+        // The row's time cell: other cells hold values that filter when clicked.
+        b.js(&format!("[...document.querySelectorAll('.tbody .tr')].find(r => r.textContent.includes('{user}')).querySelector('.td').click()")).await?;
+        let raw = b.wait_text(".drawer pre.json", user).await?;
+        assert!(fields.iter().all(|f| raw.contains(f)) && !raw.contains("stdout"), "{user}: {raw}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
     let b = Browser::open().await?;
     b.open_app("").await?;

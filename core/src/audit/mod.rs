@@ -1,6 +1,7 @@
 //! Audit-log lines → events, for every Teleport generation (sorted-key maps before 4.4,
 //! proto-ordered keys after; `uid`/`code`/`ei`/`cluster_name` present or not).
 
+pub mod carried;
 mod codes;
 mod parse;
 

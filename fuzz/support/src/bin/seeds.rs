@@ -88,6 +88,14 @@ fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     b.into_inner().unwrap_or_default()
 }
 
+/// Teleport's stdout in Docker's json-file log: a whole event, one split in two pieces, and a
+/// line of Teleport's own log.
+const DOCKER_JSON_FILE: &[u8] = br#"{"log":"{\"event\":\"user.login\",\"user\":\"a\",\"time\":\"2024-02-23T10:00:00Z\"}\n","stream":"stdout","time":"2024-02-23T10:00:00Z"}
+{"log":"{\"event\":\"session.start\",","stream":"stdout","time":"2024-02-23T10:00:01Z"}
+{"log":"level=info msg=started\n","stream":"stderr","time":"2024-02-23T10:00:01Z"}
+{"log":"\"user\":\"b\",\"sid\":\"s1\"}\n","stream":"stdout","time":"2024-02-23T10:00:01Z"}
+"#;
+
 /// Audit logs as Teleport wrote them (name, bytes): the documented examples, the fixtures, and
 /// the first lines of each demo era's files (2.3, 4.0 HA, 6.2, 15 with a two-member gzip).
 fn audit_files() -> Vec<(String, Vec<u8>)> {
@@ -99,6 +107,8 @@ fn audit_files() -> Vec<(String, Vec<u8>)> {
         ("bad-lines.log".to_owned(), fixture("audit/bad-lines.log")),
         ("hostile-names.log".to_owned(), fixture("audit/hostile-names.log")),
         ("notes.txt".to_owned(), fixture("audit/notes.txt")),
+        ("0.log".to_owned(), fixture("audit/pod-log-split-lines.log")),
+        ("abc-json.log".to_owned(), DOCKER_JSON_FILE.to_vec()),
     ];
     let demo = synth::demo::build();
     let mut eras_seen = Vec::new();
