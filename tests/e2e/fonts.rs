@@ -28,13 +28,11 @@ async fn fonts(b: &Browser) -> Result<(BTreeSet<String>, BTreeSet<String>)> {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn every_font_on_screen_was_warmed_before_the_load() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     b.wait_for(".font-warmup span").await?;
     let (_, warmed) = fonts(&b).await?;
     assert!(!warmed.is_empty(), "no warm-up spans");
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    b.load_demo().await?;
     let mut shown = fonts(&b).await?.0;
     for view in ["Dashboard", "Sessions", "Auth", "Events", "Recordings", "Findings", "Problems", "Overview"] {
         b.click_text(".rail button", view).await?;

@@ -14,6 +14,11 @@ use std::time::{Duration, Instant};
 
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// A [`poll`] step that is done when `done`, and otherwise says what it saw.
+pub fn done_or(done: bool, seen: impl FnOnce() -> String) -> Result<ControlFlow<(), String>> {
+    Ok(if done { ControlFlow::Break(()) } else { ControlFlow::Continue(seen()) })
+}
+
 /// Asks `probe` every 100 ms, for up to `within`, until it answers `Break(value)`; on timeout,
 /// fails with what its last `Continue` said.
 pub async fn poll<T>(within: Duration, mut probe: impl AsyncFnMut() -> Result<ControlFlow<T, String>>) -> Result<T> {
@@ -79,6 +84,25 @@ impl Drop for Browser {
 }
 
 impl Browser {
+    /// A browser on the app's first page.
+    pub async fn app() -> Result<Browser> {
+        let b = Browser::open().await?;
+        b.open_app("").await?;
+        Ok(b)
+    }
+
+    /// Chooses `files` through the file input and waits until they are read.
+    pub async fn load(&self, files: &[PathBuf]) -> Result {
+        self.upload(files).await?;
+        self.wait_loaded().await
+    }
+
+    /// Loads the built-in demo data and waits until it is read.
+    pub async fn load_demo(&self) -> Result {
+        self.click_text(".empty button", "Load demo data").await?;
+        self.wait_loaded().await
+    }
+
     pub async fn open() -> Result<Browser> {
         Browser::open_with(&[]).await
     }

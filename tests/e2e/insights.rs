@@ -1,9 +1,8 @@
 //! Facets, the histogram's brush, the dashboard, exports and the case report, as a user meets
 //! them: clicks and drags in the page, files as the browser would save them.
 
-use crate::harness::{fixture, poll, Browser, Result};
+use crate::harness::{done_or, fixture, poll, Browser, Result};
 use crate::{number, EXAMPLES};
-use std::ops::ControlFlow;
 
 /// Downloads are caught where the page hands them to the browser: the blob behind the link and
 /// the link's name, exactly the bytes a user would get.
@@ -21,11 +20,7 @@ async fn catch_downloads(b: &Browser) -> Result {
 async fn download(b: &Browser, n: usize) -> Result<(String, String)> {
     let got = async || b.js("return window.__downloads.length").await.map(|v| v.as_u64().unwrap_or(0) as usize);
     poll(std::time::Duration::from_secs(30), async || {
-        Ok(if got().await? >= n {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(format!("download {n} never came"))
-        })
+        done_or(got().await? >= n, || format!("download {n} never came"))
     })
     .await?;
     let i = n - 1;
@@ -58,10 +53,8 @@ fn fields(line: &str) -> Vec<String> {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     b.click_text(".rail button", "Auth").await?;
     let all = number(&b.wait_text(".count", "auth attempts").await?);
     // The first user listed, with its count: a click filters to exactly that many.
@@ -119,10 +112,8 @@ async fn drag_out_of(b: &Browser, css: &str) -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     // The session timeline's axis zooms in.
     b.click_text(".rail button", "Sessions").await?;
     let ticks = "return [...document.querySelectorAll('.axis .tick')].map(t => t.textContent).join(' ')";
@@ -131,11 +122,7 @@ async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -
     drag_out_of(&b, ".axis").await?;
     poll(std::time::Duration::from_secs(5), async || {
         let now = b.js(ticks).await?;
-        Ok(if now != before {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(format!("the axis still reads {now}"))
-        })
+        done_or(now != before, || format!("the axis still reads {now}"))
     })
     .await?;
     // The histogram narrows the query's time range.
@@ -145,7 +132,7 @@ async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -
     drag_out_of(&b, ".hist-bars").await?;
     poll(std::time::Duration::from_secs(5), async || {
         let q = b.query().await?;
-        Ok(if q.contains("time>=") { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("query {q:?}")) })
+        done_or(q.contains("time>="), || format!("query {q:?}"))
     })
     .await
 }
@@ -153,10 +140,8 @@ async fn a_drag_that_ends_outside_the_histogram_or_the_timeline_still_counts() -
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.click_text(".rail button", "Events").await?;
     let all = number(&b.wait_text(".count", "events").await?);
     b.wait_for(".hist-bars .hbar").await?;
@@ -201,10 +186,8 @@ async fn dragging_across_the_histogram_narrows_the_time_range() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn an_export_holds_the_matching_rows_with_file_line_and_hash() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.click_text(".rail button", "Auth").await?;
     b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
     let count = b.wait_text(".count", "auth attempts match").await?;
@@ -257,10 +240,8 @@ async fn an_export_holds_the_matching_rows_with_file_line_and_hash() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     b.click_text(".rail button", "Dashboard").await?;
     let cards = b.wait_text(".dashboard .cards", "failed").await?;
     let failed = b.js("return Array.from(document.querySelectorAll('.dashboard .card')).find(c => c.textContent.includes('failed')).querySelector('.value').textContent").await?;
@@ -294,10 +275,8 @@ async fn the_dashboard_counts_agree_with_the_tables_and_lead_to_them() -> Result
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     b.wait_text(".rail", "Findings").await?;
     b.click_text(".rail button", "Findings").await?;
     b.wait_text(".finding-list", "Brute force from 185.220.101.47").await?;
@@ -355,10 +334,8 @@ async fn the_case_report_is_one_inert_html_file_with_the_findings_and_hashes() -
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_query_bar_completes_fields_and_values_and_points_at_errors() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     b.click_text(".rail button", "Auth").await?;
     let all = number(&b.wait_text(".count", "auth attempts").await?);
     let input = b.client.find(fantoccini::Locator::Css("#query")).await?;

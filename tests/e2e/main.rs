@@ -4,7 +4,7 @@
 mod harness;
 
 use flate2::{write::GzEncoder, Compression};
-use harness::{fixture, poll, Browser, Result};
+use harness::{done_or, fixture, poll, Browser, Result};
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -42,9 +42,8 @@ fn number(text: &str) -> u64 {
 #[ignore = "needs the built app: run scripts/test"]
 async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[
+    let b = Browser::app().await?;
+    b.load(&[
         fixture(EXAMPLES),
         fixture("audit/bad-lines.log"),
         fixture("audit/hostile-names.log"),
@@ -52,7 +51,6 @@ async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result 
         gz_log(tmp.path()),
     ])
     .await?;
-    b.wait_loaded().await?;
     // 165 real examples + 3 valid lines around the damage + 3 hostile + 3 from the .gz.
     let balance = b.wait_text(".balance", "events 174").await?;
     assert!(balance.contains("unreadable 4"), "{balance}");
@@ -80,16 +78,14 @@ async fn audit_logs_chosen_with_the_file_input_are_read_and_counted() -> Result 
 #[ignore = "needs the built app: run scripts/test"]
 async fn auth_table_filters_and_counts_failures() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[
+    let b = Browser::app().await?;
+    b.load(&[
         fixture(EXAMPLES),
         fixture("audit/bad-lines.log"),
         fixture("audit/hostile-names.log"),
         gz_log(tmp.path()),
     ])
     .await?;
-    b.wait_loaded().await?;
     b.click_text(".rail button", "Auth").await?;
     b.wait_text(".count", "15 auth attempts").await?;
     // Choose "failures" in the outcome filter: the query and the count follow.
@@ -112,10 +108,8 @@ async fn auth_table_filters_and_counts_failures() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn sessions_are_drawn_on_the_timeline_and_open_ones_say_so() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES), fixture("audit/hostile-names.log")]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES), fixture("audit/hostile-names.log")]).await?;
     b.click_text(".rail button", "Sessions").await?;
     b.wait_text(".count", "25 sessions").await?;
     let bars = b.js("return document.querySelectorAll('.tbody .bar').length").await?;
@@ -151,22 +145,16 @@ const AXIS_LABEL_CLASHES: &str = r#"
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_timeline_fits_the_matching_sessions() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // Sessions from 2019 to 2023; alice's after June 2022 span four months of them.
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.click_text(".rail button", "Sessions").await?;
     b.type_into("#query", "user:alice time>=2022-06-01\u{E007}").await?;
     b.wait_text(".count", "of 24 sessions match").await?;
     let spread = "const xs = [...document.querySelectorAll('.tbody .bar')].map(e => parseFloat(e.style.left)); return xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0";
     poll(Duration::from_secs(5), async || {
         let spread = b.js(spread).await?.as_f64().unwrap_or(0.0);
-        Ok(if spread > 50.0 {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(format!("the bars spread over {spread:.1} % of the axis"))
-        })
+        done_or(spread > 50.0, || format!("the bars spread over {spread:.1} % of the axis"))
     })
     .await
 }
@@ -177,8 +165,7 @@ async fn in_a_narrow_window_the_terminal_takes_the_width_and_stays_legible() -> 
     let b = Browser::open().await?;
     b.client.set_window_size(800, 900).await?;
     b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    b.load_demo().await?;
     b.click_text(".rail button", "Recordings").await?;
     b.click(".tbody .play-rec").await?;
     b.wait_for(".term .trow").await?;
@@ -187,10 +174,8 @@ async fn in_a_narrow_window_the_terminal_takes_the_width_and_stays_legible() -> 
     poll(Duration::from_secs(5), async || {
         let v = b.js(fits).await?;
         let (share, px) = (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0));
-        Ok(if share > 0.9 && px >= 8.0 {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(format!("the terminal takes {:.0} % of the width, its text {px} px", share * 100.0))
+        done_or(share > 0.9 && px >= 8.0, || {
+            format!("the terminal takes {:.0} % of the width, its text {px} px", share * 100.0)
         })
     })
     .await
@@ -201,7 +186,7 @@ async fn axis_labels_fit(b: &Browser, when: &str) -> Result {
     poll(Duration::from_secs(5), async || {
         let clashes = b.js(AXIS_LABEL_CLASHES).await?;
         let fit = clashes.as_array().is_some_and(|c| c.is_empty());
-        Ok(if fit { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("{when}: {clashes}")) })
+        done_or(fit, || format!("{when}: {clashes}"))
     })
     .await
 }
@@ -209,11 +194,9 @@ async fn axis_labels_fit(b: &Browser, when: &str) -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_timeline_axis_labels_fit_the_column_however_wide() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // Sessions from 2019 to 2023: years of dates to label in the timeline's column.
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.click_text(".rail button", "Sessions").await?;
     b.wait_for(".tbody .bar").await?;
     axis_labels_fit(&b, "at 1400 px").await?;
@@ -229,10 +212,8 @@ async fn the_timeline_axis_labels_fit_the_column_however_wide() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_kubernetes_pod_log_loads_with_its_split_event_whole() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture("audit/pod-log-split-lines.log")]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture("audit/pod-log-split-lines.log")]).await?;
     // Two events; two stderr lines of Teleport's own log and a piece whose rest is elsewhere.
     let balance = b.wait_text(".balance", "events 2").await?;
     assert!(balance.contains("unreadable 3"), "{balance}");
@@ -253,10 +234,8 @@ async fn a_kubernetes_pod_log_loads_with_its_split_event_whole() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture("audit/hostile-names.log")]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture("audit/hostile-names.log")]).await?;
     b.click_text(".rail button", "Events").await?;
     let rows = b.wait_text(".tbody", "<img src=x onerror=alert(1)>").await?;
     assert!(rows.contains("root␛[31m"), "the escape character is made visible: {rows}");
@@ -271,10 +250,8 @@ async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn demo_data_is_one_click_away() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     let events = number(&b.wait_text(".cards .card:nth-child(2)", "events").await?);
     assert!(events > 100, "demo events: {events}");
     Ok(())
@@ -283,8 +260,7 @@ async fn demo_data_is_one_click_away() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn dropped_files_are_read() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // WebDriver cannot drag from the desktop; a drop event with real File objects exercises the
     // same handler. It is dropped the moment the page appears, before the worker has started.
     b.js(r#"
@@ -316,8 +292,7 @@ async fn thousands_of_files_show_their_handoff_and_a_cancel_there_reads_none() -
             std::fs::write(&path, line + "\n").map(|_| path)
         })
         .collect::<std::io::Result<_>>()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // The handoff costs the page ~0.25 ms a file; slowed tenfold it lasts long enough to stop.
     b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 10 })).await?;
     b.upload(&files).await?;
@@ -352,8 +327,7 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
         );
         std::fs::write(dir.join(format!("{i:04}.log")), line + "\n")?;
     }
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // A real drop of a folder from outside the page, as the browser delivers one. It is let go
     // once the page has taken the drag over, as a hand would be: the browser drops only where
     // the page said it accepts, and a page slowed down may not have said so yet.
@@ -368,11 +342,7 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
             drag("dragOver").await?;
             let taken =
                 b.js("return document.querySelector('.app.dragging') !== null").await? == serde_json::json!(true);
-            Ok(if taken {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue("the page never took the drag".into())
-            })
+            done_or(taken, || "the page never took the drag".into())
         })
         .await?;
         drag("dragOver").await?;
@@ -393,11 +363,7 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
             drop().await?;
             let took = poll(Duration::from_secs(8), async || {
                 let seen = b.js(&sign).await? == serde_json::json!(true);
-                Ok(if seen {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue("the page shows no sign of the drop".into())
-                })
+                done_or(seen, || "the page shows no sign of the drop".into())
             })
             .await;
             if took.is_ok() || tries == 3 {
@@ -452,10 +418,8 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
 #[ignore = "needs the built app: run scripts/test"]
 async fn an_open_event_stays_on_screen_while_more_is_loaded_and_the_detections_run_again() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.click_text(".rail button", "Events").await?;
     b.click(".tbody .tr").await?;
     b.wait_text(".drawer", "Raw event").await?;
@@ -491,8 +455,7 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
         std::fs::create_dir_all(root.join(server))?;
         std::fs::write(root.join(server).join("2024-06-01.00:00:00.log"), format!("{line}\n{extra}\n"))?;
     }
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     let input = b.client.find(fantoccini::Locator::Css("input[webkitdirectory]")).await?;
     input.send_keys(&root.display().to_string()).await?;
     b.wait_loaded().await?;
@@ -507,10 +470,8 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_same_files_added_again_change_no_count() -> Result {
     // The real sample mixes events with a uid and old ones without: all fold the second time.
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     b.wait_text(".balance", "events 165 + duplicates folded 0").await?;
     let findings_button = "return [...document.querySelectorAll('.rail button')].find(b => b.textContent.startsWith('Findings')).textContent";
     let findings = b.js(findings_button).await?;
@@ -521,7 +482,7 @@ async fn the_same_files_added_again_change_no_count() -> Result {
     // The findings run again over the same events: as many as before.
     poll(Duration::from_secs(10), async || {
         let now = b.js(findings_button).await?;
-        Ok(if now == findings { ControlFlow::Break(()) } else { ControlFlow::Continue(format!("{now} vs {findings}")) })
+        done_or(now == findings, || format!("{now} vs {findings}"))
     })
     .await
 }
@@ -555,8 +516,7 @@ async fn wait_screen(b: &Browser, needle: &str) -> Result<String> {
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_recording_plays_seeks_and_is_searched() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     b.upload(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
     b.wait_loaded().await?;
     b.click_text(".rail button", "Recordings").await?;
@@ -623,12 +583,10 @@ async fn press(b: &Browser, k: &str) -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
+    let b = Browser::app().await?;
     // Berlin: +01:00 in January, +02:00 in July.
     b.cdp("Emulation.setTimezoneOverride", serde_json::json!({ "timezoneId": "Europe/Berlin" })).await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     press(&b, "5").await?;
     // The last four events of the sample were at 2023-01-12T21:31:29Z: 22:31 in Berlin.
     let typed = "time>=2023-01-12T22:31 time<2023-07-01";
@@ -649,10 +607,8 @@ async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_page_and_the_player_answer_their_keys() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
     // The page: digits pick views, t switches UTC and local time, ? opens the help.
     press(&b, "5").await?;
     b.wait_text(".count", "events").await?;
@@ -677,11 +633,7 @@ async fn the_page_and_the_player_answer_their_keys() -> Result {
         press(&b, key).await?;
         poll(Duration::from_secs(5), async || {
             let (pos, dur) = at().await?;
-            Ok(if want(pos, dur) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(format!("after {key}: at {pos} of {dur} ms"))
-            })
+            done_or(want(pos, dur), || format!("after {key}: at {pos} of {dur} ms"))
         })
         .await
     };
@@ -701,10 +653,8 @@ async fn the_page_and_the_player_answer_their_keys() -> Result {
 #[ignore = "needs the built app: run scripts/test"]
 async fn an_encrypted_recording_says_so() -> Result {
     let tmp = tempfile::tempdir()?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[recordings::audit_log(tmp.path()), recordings::encrypted(tmp.path())]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[recordings::audit_log(tmp.path()), recordings::encrypted(tmp.path())]).await?;
     b.click_text(".rail button", "Recordings").await?;
     let row = b.wait_text(".tbody", "encrypted").await?;
     assert!(row.contains("cannot be replayed here") && row.contains("dave"), "{row}");
@@ -714,10 +664,8 @@ async fn an_encrypted_recording_says_so() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn findings_lead_to_exactly_their_events() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
     b.click_text(".rail button", "Findings").await?;
     let list = b.wait_text(".finding-list", "Brute force from 185.220.101.47").await?;
     assert!(list.contains("HIGH") || list.contains("high"), "{list}");
@@ -738,11 +686,7 @@ async fn findings_lead_to_exactly_their_events() -> Result {
 async fn cards_become(b: &Browser, n: u64) -> Result {
     poll(Duration::from_secs(10), async || {
         let drawn = b.js("return document.querySelectorAll('.finding').length").await?;
-        Ok(if drawn.as_u64() == Some(n) {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(format!("{drawn} findings drawn, not {n}"))
-        })
+        done_or(drawn.as_u64() == Some(n), || format!("{drawn} findings drawn, not {n}"))
     })
     .await
 }
@@ -767,10 +711,8 @@ async fn many_findings_are_drawn_a_page_at_a_time_and_narrowed_by_rule() -> Resu
         })
         .collect();
     std::fs::write(&path, lines)?;
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[path]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[path]).await?;
     b.click_text(".rail button", "Findings").await?;
     let total = number(b.wait_text(".findings .count", "findings").await?.split(' ').rev().nth(1).unwrap_or(""));
     assert!(total > 100, "findings: {total}");
@@ -793,10 +735,8 @@ async fn many_findings_are_drawn_a_page_at_a_time_and_narrowed_by_rule() -> Resu
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_keyboard_moves_through_rows_and_failures() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES), fixture("audit/bad-lines.log")]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES), fixture("audit/bad-lines.log")]).await?;
     b.click_text(".rail button", "Auth").await?;
     b.wait_text(".count", "auth attempts").await?;
     async fn key(b: &Browser, k: &str) -> Result {
@@ -819,11 +759,7 @@ async fn the_keyboard_moves_through_rows_and_failures() -> Result {
     key(&b, "j").await?;
     poll(Duration::from_secs(5), async || {
         let now = b.text(".drawer").await?;
-        Ok(if now != opened && now.contains("Raw event") {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue("the drawer still shows the row the cursor left".into())
-        })
+        done_or(now != opened && now.contains("Raw event"), || "the drawer still shows the row the cursor left".into())
     })
     .await?;
     let row = b.wait_for(".tr.cursor").await?.attr("aria-selected").await?;
@@ -834,10 +770,8 @@ async fn the_keyboard_moves_through_rows_and_failures() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn back_and_forward_step_through_views_and_queries_and_leaving_asks_first() -> Result {
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[fixture(EXAMPLES)]).await?;
     let at = async |b: &Browser| -> Result<(String, String)> {
         let view = b.text(".rail [aria-current=page]").await.unwrap_or_default();
         let query = b.js("return (document.getElementById('query') || {}).value || ''").await?;
@@ -849,11 +783,7 @@ async fn back_and_forward_step_through_views_and_queries_and_leaving_asks_first(
     let expect = async |b: &Browser, view: &str, query: &str| {
         poll(Duration::from_secs(5), async || {
             let now = at(b).await?;
-            Ok(if now == (view.to_owned(), query.to_owned()) {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(format!("at {now:?}, not {view} {query:?}"))
-            })
+            done_or(now == (view.to_owned(), query.to_owned()), || format!("at {now:?}, not {view} {query:?}"))
         })
         .await
     };
@@ -887,10 +817,8 @@ async fn back_and_forward_step_through_views_and_queries_and_leaving_asks_first(
 async fn a_permalink_brings_back_the_view_selection_and_moment() -> Result {
     let tmp = tempfile::tempdir()?;
     let files = [recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())];
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&files).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&files).await?;
     // Replay, jump to a search hit: the URL names the session and the moment.
     b.click_text(".rail button", "Recordings").await?;
     b.click(".tbody .play-rec").await?;
@@ -976,10 +904,8 @@ async fn a_file_too_big_to_digest_whole_is_hashed_slice_by_slice_once_loaded() -
     std::io::Write::flush(&mut file)?;
     drop(file);
     let expected: String = expected.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let b = Browser::open().await?;
-    b.open_app("").await?;
-    b.upload(&[big, fixture(EXAMPLES)]).await?;
-    b.wait_loaded().await?;
+    let b = Browser::app().await?;
+    b.load(&[big, fixture(EXAMPLES)]).await?;
     b.wait_text(".balance", "events 165").await?;
     b.wait_text_gone(".overview", "hashing").await?;
     let hashes = b.js("return [...document.querySelectorAll('.files-table .mono[title]')].map(e => e.title)").await?;

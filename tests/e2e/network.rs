@@ -21,8 +21,7 @@ async fn the_app_requests_nothing_outside_its_own_origin() -> Result {
     let own = watch::origin(app_url());
 
     // The demo data set (fetched from demo/), then dropped and picked files (read locally).
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    b.load_demo().await?;
     b.js(r#"
         const dt = new DataTransfer();
         dt.items.add(new File(['{"event":"user.login","user":"dropped","success":true,"code":"T1000I"}\n'], '2024-05-05.00:00:00.log'));
@@ -30,8 +29,7 @@ async fn the_app_requests_nothing_outside_its_own_origin() -> Result {
     "#)
     .await?;
     b.wait_loaded().await?;
-    b.upload(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
-    b.wait_loaded().await?;
+    b.load(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
 
     // A recording: opened, played for a moment, and seeked to its end.
     b.click_text(".rail button", "Recordings").await?;

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Loads the demo data set and waits for it: the number of events read.
 async fn load_demo(b: &Browser) -> Result<u64> {
-    b.click_text(".empty button", "Load demo data").await?;
-    b.wait_loaded().await?;
+    b.load_demo().await?;
     let card = b.wait_text(".cards .card:nth-child(2)", "events").await?;
     Ok(card.chars().take_while(|c| !c.is_alphabetic()).filter(char::is_ascii_digit).collect::<String>().parse()?)
 }
@@ -19,8 +18,7 @@ async fn replay_a_picked_recording(b: &Browser, dir: &Path) -> Result {
     // Counted on top of what is loaded already (the demo data, in some tests).
     let before = b.text(".header .loaded").await?;
     let files: u32 = before.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    b.upload(&[recordings::audit_log(dir), recordings::protostream(dir)]).await?;
-    b.wait_loaded().await?;
+    b.load(&[recordings::audit_log(dir), recordings::protostream(dir)]).await?;
     let counts = b.wait_text(".header .loaded", &format!("{} files", files + 2)).await?;
     assert!(files > 0 || counts.starts_with("2 files · 2 events"), "{counts}");
     b.click_text(".rail button", "Recordings").await?;
