@@ -98,6 +98,36 @@ pub struct Recording {
     pub problems: Vec<String>,
 }
 
+impl Recording {
+    /// What a recording without terminal output holds instead, for the player to say beside the
+    /// empty screen (a desktop or database session's recording has none): `None` when it has
+    /// output.
+    pub fn without_output(&self) -> Option<String> {
+        if !self.prints.is_empty() {
+            return None;
+        }
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for e in &self.events {
+            match counts.iter_mut().find(|(kind, _)| *kind == e.event) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&e.event, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let listed: Vec<String> = counts.iter().take(3).map(|(kind, n)| format!("{n} × {kind}")).collect();
+        let more = if counts.len() > 3 { format!(" and {} other kinds", counts.len() - 3) } else { String::new() };
+        let has = |prefix: &str| counts.iter().any(|(kind, _)| kind.starts_with(prefix));
+        let what = if has("desktop.") || has("windows.desktop.") {
+            ": a desktop session, whose screen this player does not draw"
+        } else if has("db.") {
+            ": a database session, whose queries are events of the audit log"
+        } else {
+            ""
+        };
+        Some(format!("no terminal output in this recording, only events ({}{more}){what}", listed.join(", ")))
+    }
+}
+
 /// One write to the terminal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Print {

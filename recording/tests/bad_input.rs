@@ -313,3 +313,29 @@ fn extreme_numbers_are_clamped_not_overflowed() {
     assert!(r.duration >= *at.iter().max().unwrap());
     assert_eq!(r.events[0].kind, review_recording::EventKind::Resize { cols: 65535, rows: 65535 });
 }
+
+#[test]
+fn a_recording_without_terminal_output_says_what_it_holds() {
+    let desktop =
+        b"{\"event\":\"windows.desktop.session.start\",\"sid\":\"d\",\"ms\":0,\"time\":\"2024-01-01T00:00:00Z\"}\n\
+{\"event\":\"desktop.recording\",\"ms\":40,\"time\":\"2024-01-01T00:00:00.040Z\"}\n\
+{\"event\":\"desktop.recording\",\"ms\":80,\"time\":\"2024-01-01T00:00:00.080Z\"}\n";
+    let r = decode(&[Part { path: "d.session.log", bytes: desktop }]).unwrap();
+    assert!(r.prints.is_empty() && r.problems.is_empty(), "not damage: {:?}", r.problems);
+    assert_eq!(
+        r.without_output().as_deref(),
+        Some("no terminal output in this recording, only events (2 × desktop.recording, 1 × windows.desktop.session.start): a desktop session, whose screen this player does not draw")
+    );
+    let db = b"{\"event\":\"db.session.query\",\"ms\":1,\"time\":\"2024-01-01T00:00:00Z\"}\n";
+    let r = decode(&[Part { path: "q.session.log", bytes: db }]).unwrap();
+    let said = r.without_output().unwrap_or_default();
+    assert!(
+        said.ends_with("(1 × db.session.query): a database session, whose queries are events of the audit log"),
+        "{said}"
+    );
+    // With output, nothing is said.
+    let shell = b"{\"event\":\"print\",\"bytes\":2,\"ms\":0,\"offset\":0,\"time\":\"2024-01-01T00:00:00Z\"}\n";
+    let r = decode(&[Part { path: "s.session.log", bytes: shell }, Part { path: "s.session.bytes", bytes: b"ok" }])
+        .unwrap();
+    assert_eq!(r.without_output(), None);
+}
