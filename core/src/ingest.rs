@@ -411,6 +411,7 @@ struct Piece {
     line: u64,
     text: Vec<u8>,
     too_long: bool,
+    carrier: Carrier,
 }
 
 /// Problems held back per file until the first event tells that it is an audit log.
@@ -439,8 +440,7 @@ impl AuditReader {
         lines.finish(&mut |line| self.line(cx, file, line));
         for piece in std::mem::take(&mut self.pieces).into_iter().flatten() {
             cx.model.file_mut(file).lines += 1;
-            let detail = "the container runtime split this line, and the rest of it is not in the file".to_owned();
-            self.bad(cx, file, Place::Line(piece.line), ProblemKind::InvalidJson, detail);
+            self.orphan(cx, file, piece.line);
         }
         if !self.confirmed {
             let f = cx.model.file_mut(file);
@@ -466,8 +466,8 @@ impl AuditReader {
                 }
                 // Where a part of this line is in the file.
                 let at = |part: &[u8]| offset + (part.as_ptr() as u64 - bytes.as_ptr() as u64);
-                if carried::may_be_carried(text) {
-                    if let Some(c) = carried::unwrap(text) {
+                if !self.array && carried::may_be_carried(text) {
+                    if let Some(c) = carried::unwrap(bytes) {
                         return self.carried(cx, file, number, text, c, at);
                     }
                 }
@@ -515,38 +515,21 @@ impl AuditReader {
         c: Carried<'_>,
         at: impl Fn(&[u8]) -> u64,
     ) {
-        let slot = c.stream as usize;
-        if c.continues || self.pieces[slot].is_some() {
-            let max = cx.options.limits.max_line;
-            let piece =
-                self.pieces[slot].get_or_insert_with(|| Piece { line: number, text: Vec::new(), too_long: false });
-            piece.too_long |= piece.text.len() + c.text.len() > max;
-            if piece.too_long {
-                piece.text = Vec::new();
-            } else {
-                piece.text.extend_from_slice(&c.text);
-            }
-            if c.continues {
-                // A split line counts once, with its last piece.
-                cx.model.file_mut(file).lines -= 1;
-                return;
-            }
-            let Some(piece) = self.pieces[slot].take() else { return };
-            if piece.too_long {
-                let detail = format!(
-                    "a line split by the container runtime is over the {} limit: skipped",
-                    self.lines_limit(cx)
-                );
-                self.bad(cx, file, Place::Line(piece.line), ProblemKind::LineTooLong, detail);
-            } else {
-                self.read(cx, file, piece.line, &piece.text, None);
-            }
-            return;
-        }
         let place = match &c.text {
             Cow::Borrowed(t) => Some(at(t)),
             Cow::Owned(_) => None,
         };
+        let slot = c.stream as usize;
+        // Pieces join only with lines of the same carrier and stream.
+        let joins = self.pieces[slot].as_ref().is_some_and(|p| p.carrier == c.carrier);
+        if c.continues || joins {
+            self.piece(cx, file, number, c, place);
+            return;
+        }
+        if c.text.trim_ascii().is_empty() {
+            cx.model.file_mut(file).blank_lines += 1;
+            return;
+        }
         match c.carrier {
             // A prefix counts only before an event: otherwise the line is what it is, and its
             // problem is said of all of it.
@@ -554,18 +537,74 @@ impl AuditReader {
                 Ok(event) => self.keep(cx, file, number, &c.text, place, &event),
                 Err(_) => self.read(cx, file, number, line, Some(at(line))),
             },
-            Carrier::Cri | Carrier::DockerJson => match parse_line(&c.text) {
-                Ok(event) => self.keep(cx, file, number, &c.text, place, &event),
-                Err(e) => {
-                    let detail = match c.stream {
-                        carried::Stream::Stderr => {
-                            format!("on stderr, where Teleport writes its own log: {}", e.detail)
-                        }
-                        carried::Stream::Stdout => e.detail,
-                    };
-                    self.bad(cx, file, Place::Line(number), e.kind, detail);
-                }
-            },
+            Carrier::Cri | Carrier::DockerJson => self.read_carried(cx, file, number, &c.text, place, c.stream),
+        }
+    }
+
+    /// A piece of a split line: kept until the last one, then the whole line is read.
+    fn piece(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, c: Carried<'_>, place: Option<u64>) {
+        let max = cx.options.limits.max_line;
+        let slot = c.stream as usize;
+        let new = || Piece { line: number, text: Vec::new(), too_long: false, carrier: c.carrier };
+        let piece = self.pieces[slot].get_or_insert_with(new);
+        piece.too_long |= piece.text.len() + c.text.len() > max;
+        if piece.too_long {
+            piece.text = Vec::new();
+        } else {
+            piece.text.extend_from_slice(&c.text);
+        }
+        if c.continues {
+            // A split line counts once, with its last piece.
+            cx.model.file_mut(file).lines -= 1;
+            return;
+        }
+        let Some(piece) = self.pieces[slot].take() else { return };
+        if piece.too_long {
+            let detail =
+                format!("a line split by the container runtime is over the {} limit: skipped", self.lines_limit(cx));
+            self.bad(cx, file, Place::Line(piece.line), ProblemKind::LineTooLong, detail);
+            return;
+        }
+        // The first pieces may have lost their end (a restart, a rotated file): when the whole
+        // does not read but the last line alone does, that line is kept and the pieces before
+        // it are reported on their own.
+        if parse_line(&piece.text).is_err() && piece.line != number {
+            if let Ok(event) = parse_line(&c.text) {
+                cx.model.file_mut(file).lines += 1;
+                self.orphan(cx, file, piece.line);
+                self.keep(cx, file, number, &c.text, place, &event);
+                return;
+            }
+        }
+        self.read_carried(cx, file, piece.line, &piece.text, None, c.stream);
+    }
+
+    /// The first pieces of a split line whose rest is not there.
+    fn orphan(&mut self, cx: &mut Cx<'_>, file: FileId, line: u64) {
+        let detail = "the container runtime split this line, and the rest of it is not in the file".to_owned();
+        self.bad(cx, file, Place::Line(line), ProblemKind::InvalidJson, detail);
+    }
+
+    /// What a container runtime carried, an event or a problem; what Teleport wrote to stderr
+    /// is its own log, and the problem says so.
+    fn read_carried(
+        &mut self,
+        cx: &mut Cx<'_>,
+        file: FileId,
+        number: u64,
+        text: &[u8],
+        place: Option<u64>,
+        stream: carried::Stream,
+    ) {
+        match parse_line(text) {
+            Ok(event) => self.keep(cx, file, number, text, place, &event),
+            Err(e) => {
+                let detail = match stream {
+                    carried::Stream::Stderr => format!("on stderr, where Teleport writes its own log: {}", e.detail),
+                    carried::Stream::Stdout => e.detail,
+                };
+                self.bad(cx, file, Place::Line(number), e.kind, detail);
+            }
         }
     }
 

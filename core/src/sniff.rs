@@ -1,6 +1,7 @@
 //! What a file is, told from its bytes. The name is used only where bytes cannot tell (raw PTY
 //! output has no structure) and to pair the parts of a recording by session id.
 
+use crate::audit::carried;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -190,6 +191,7 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
     // The last piece may be cut by the head's end: only trust it if the file ends there.
     let mut rest = text;
     let mut looked = 0;
+    let mut container = false;
     while !rest.is_empty() {
         let (line, next) = match memchr::memchr(b'\n', rest) {
             Some(i) => (&rest[..i], &rest[i + 1..]),
@@ -197,14 +199,22 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
             None => break,
         };
         rest = next;
+        let raw = line;
         let line = trim_line(line, array);
         if line.is_empty() {
             continue;
         }
-        // What a container runtime or a prefix carried (a piece of a split line tells nothing).
-        let held = crate::audit::carried::may_be_carried(line).then(|| crate::audit::carried::unwrap(line)).flatten();
-        if held.as_ref().is_some_and(|c| c.continues) {
-            continue;
+        // What a container runtime or a prefix carried. A container's log is read on to the
+        // end, where the reader decides: a piece of a split line tells nothing yet, and stderr
+        // holds Teleport's own log (in JSON too), whatever is on stdout.
+        let held = (!array && carried::may_be_carried(line)).then(|| carried::unwrap(raw)).flatten();
+        if let Some(c) = &held {
+            if c.carrier != carried::Carrier::Prefix {
+                container = true;
+                if c.continues || c.stream == carried::Stream::Stderr {
+                    continue;
+                }
+            }
         }
         let line: &[u8] = held.as_ref().map_or(line, |c| &c.text);
         looked += 1;
@@ -243,7 +253,7 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
         Content::Gen2Events
     } else if prints.0 > 0 {
         Content::Gen1SessionLog
-    } else if any_event || (!any_object && !complete) {
+    } else if any_event || container || (!any_object && !complete) {
         // No verdict yet from a head without one full event line: read on, decide at the end.
         Content::AuditLog { array }
     } else if any_object {

@@ -375,8 +375,9 @@ fn docker_json_file_logs_are_unescaped_and_joined() {
     let event =
         r#"{"event":"user.login","uid":"d1","user":"a\\b \"q\"","success":false,"time":"2024-02-23T10:00:00Z"}"#;
     let escaped = serde_json::to_string(&format!("{event}\n")).unwrap();
-    let second = event.replace("d1", "d2");
-    let (first, rest) = second.split_at(40);
+    // Docker splits a line over 16 KiB into pieces of 16 KiB without a newline.
+    let second = event.replace("d1", "d2").replace("a\\\\b", &"x".repeat(20_000));
+    let (first, rest) = second.split_at(16 * 1024);
     let piece = |s: &str| serde_json::to_string(s).unwrap();
     let log = format!(
         "{{\"log\":{escaped},\"stream\":\"stdout\",\"time\":\"2024-02-23T10:00:00Z\"}}\n\
@@ -415,4 +416,87 @@ fn a_prefix_before_the_event_is_taken_off() {
         m.problems[0]
     );
     assert_counts_add_up(&m);
+}
+
+/// Users of the events of `m`, in the order read.
+fn users(m: &Model) -> Vec<&str> {
+    m.events.iter().map(|e| m.str(e.user)).collect()
+}
+
+#[test]
+fn container_logs_at_their_edges() {
+    let cri = |stream: &str, tag: &str, text: &str| format!("2024-02-23T10:00:00.000000000Z {stream} {tag} {text}\n");
+    let ev = |user: &str| {
+        format!(r#"{{"event":"user.login","user":"{user}","message":"a b","time":"2024-02-23T10:00:00Z"}}"#)
+    };
+    let check = |name: &str, log: &str, want_users: &[&str], want_problems: &[(u64, &str)]| {
+        let m = load_sliced(name, log.as_bytes(), 4096);
+        assert_eq!(users(&m), want_users, "{name}: {:?}", m.problems);
+        let problems: Vec<(u64, &str)> = m
+            .problems
+            .iter()
+            .map(|p| match p.place {
+                Place::Line(n) => (n, p.detail.as_str()),
+                _ => (0, p.detail.as_str()),
+            })
+            .collect();
+        assert_eq!(problems.len(), want_problems.len(), "{name}: {problems:?}");
+        for ((n, detail), (want_n, want)) in problems.iter().zip(want_problems) {
+            assert!(*n == *want_n && detail.contains(want), "{name}: {problems:?}");
+        }
+        assert_counts_add_up(&m);
+        for slice in [1, 3, 64] {
+            let sliced = load_sliced(name, log.as_bytes(), slice);
+            assert_eq!(
+                (users(&sliced), sliced.problems.len()),
+                (users(&m), m.problems.len()),
+                "{name} in slices of {slice}"
+            );
+        }
+        m
+    };
+    // An empty line of output is blank, not damage.
+    let m =
+        check("empty.log", &(cri("stdout", "F", &ev("a")) + "2024-02-23T10:00:00.000000000Z stdout F\n"), &["a"], &[]);
+    assert_eq!(m.files[0].blank_lines, 1);
+    // A split that falls after a space keeps it.
+    let e = ev("b");
+    let at = e.find("a b").unwrap() + 2;
+    let m = check("space.log", &(cri("stdout", "P", &e[..at]) + &cri("stdout", "F", &e[at..])), &["b"], &[]);
+    assert_eq!(m.str(m.events[0].message), "a b");
+    // Pieces join only with their own carrier: a prefixed line between them is read on its own.
+    let e = ev("c");
+    let log = cri("stdout", "P", &e[..20])
+        + &format!("Feb 23 auth teleport[1]: {}\n", ev("d"))
+        + &cri("stdout", "F", &e[20..]);
+    check("mixed.log", &log, &["d", "c"], &[]);
+    // Pieces whose end was lost: the complete line after them is still read.
+    let log = cri("stdout", "P", &ev("lost")[..30]) + &cri("stdout", "F", &ev("e"));
+    check("restart.log", &log, &["e"], &[(1, "rest of it is not in the file")]);
+    // Teleport's own log on stderr, split and whole, says where it was written.
+    let own = r#"{"level":"info","message":"a long message of the auth service"}"#;
+    let log = cri("stderr", "P", &own[..25]) + &cri("stderr", "F", &own[25..]) + &cri("stdout", "F", &ev("f"));
+    check("stderr.log", &log, &["f"], &[(1, "on stderr, where Teleport writes its own log")]);
+}
+
+#[test]
+fn a_pod_log_is_known_by_its_runtime_whatever_its_first_lines_hold() {
+    // Over the 64 KiB sniffed of Teleport's own JSON log on stderr, then events.
+    let own =
+        "2024-02-23T10:00:00Z stderr F {\"level\":\"info\",\"caller\":\"auth/init.go:1\",\"message\":\"starting\"}\n";
+    let mut log = own.repeat(70 * 1024 / own.len() + 1);
+    let event = r#"{"event":"user.login","user":"late","time":"2024-02-23T10:00:00Z"}"#;
+    log.push_str(&format!("2024-02-23T10:00:01Z stdout F {event}\n"));
+    let m = load(&[("0.log", log.as_bytes())]);
+    assert_eq!(users(&m), ["late"]);
+    assert_counts_add_up(&m);
+    // A small file whose only event is split.
+    let split =
+        format!("2024-02-23T10:00:01Z stdout P {}\n2024-02-23T10:00:01Z stdout F {}\n", &event[..10], &event[10..]);
+    let m = load(&[("1.log", split.as_bytes())]);
+    assert_eq!((users(&m), m.problems.len()), (vec!["late"], 0));
+    // A Docker json-file line shorter than a piece and without a newline is whole.
+    let docker = format!("{{\"log\":{},\"stream\":\"stdout\"}}\n", serde_json::to_string(event).unwrap());
+    let m = load(&[("d-json.log", docker.as_bytes())]);
+    assert_eq!((users(&m), m.problems.len()), (vec!["late"], 0));
 }

@@ -50,8 +50,9 @@ fuzz_target!(|data: &[u8]| {
 
     // Times typed in local time: only time values change, once, and what compiled still does.
     let offset_at = |t: chrono::NaiveDateTime| (t.hour() as i32 - 12) * 3600 + 1800;
-    let local = localize_times(query, offset_at);
-    assert_eq!(localize_times(&local, offset_at), local, "localizing {query:?} twice");
+    let local = localize_times(query, "", offset_at);
+    assert_eq!(localize_times(&local, "", offset_at), local, "localizing {query:?} twice");
+    assert_eq!(localize_times(query, query, offset_at), query, "nothing new in {query:?}");
     assert_eq!(parse(&local).is_ok(), parse(query).is_ok(), "{query:?} localized as {local:?}");
 
     MODEL.with_borrow_mut(|model| {

@@ -40,7 +40,7 @@ pub fn query_bar(p: &ShellProps) -> Html {
     let asked = use_mut_ref(|| 0u32);
     {
         let (draft, open, asked) = (draft.clone(), open.clone(), asked.clone());
-        use_effect_with(p.state.query.clone(), move |q| {
+        use_effect_with((p.state.query.clone(), p.state.submitted), move |(q, _)| {
             draft.set(q.clone());
             *asked.borrow_mut() += 1;
             open.set(None);

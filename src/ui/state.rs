@@ -97,6 +97,9 @@ pub struct LoadInfo {
 pub struct AppState {
     pub view: View,
     pub query: String,
+    /// Counts queries submitted: the query bar takes the query back after each, even when the
+    /// text came out the same (an offset deleted, and written again for local time).
+    pub submitted: u32,
     /// Present while files are being read.
     pub progress: Option<Progress>,
     /// Files handed to the worker so far, of how many, while a drop is handed over.
@@ -131,6 +134,7 @@ impl Default for AppState {
         AppState {
             view: View::Overview,
             query: String::new(),
+            submitted: 0,
             progress: None,
             handing: None,
             walking: None,
@@ -210,11 +214,16 @@ impl Reducible for AppState {
         match action {
             Action::Show(v) => s.view = v,
             // Times typed while local time is shown mean local time: they get its offset, in
-            // the text, so the query says what it selects.
-            Action::Query(q) if s.local_time => {
-                s.query = review_core::query::localize_times(&q, super::format::local_offset)
+            // the text, so the query says what it selects. Those already in the query (typed
+            // as UTC, or from a link) stay as they were.
+            Action::Query(q) => {
+                s.submitted = s.submitted.wrapping_add(1);
+                s.query = if s.local_time {
+                    review_core::query::localize_times(&q, &s.query, super::format::local_offset)
+                } else {
+                    q
+                };
             }
-            Action::Query(q) => s.query = q,
             // A value clicked adds its term to the query; clicked again, takes it out.
             Action::Pivot { field, value, exclude } => {
                 let term = term_text(&field, &value);

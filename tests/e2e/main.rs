@@ -595,6 +595,10 @@ async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
     assert_eq!(b.query().await?, typed, "in UTC the text stays as typed");
     press(&b, "t").await?;
     b.wait_text("button[aria-pressed]", "Local time").await?;
+    // What was typed as UTC stays UTC when Enter is pressed again.
+    b.type_into("#query", "\u{E007}").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(b.query().await?, typed, "times typed before stay as they were");
     b.click_text(".querybar button", "Clear filter").await?;
     b.wait_text_gone(".count", "match").await?;
     b.type_into("#query", &format!("{typed}\u{E007}")).await?;

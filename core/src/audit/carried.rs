@@ -35,6 +35,9 @@ pub enum Stream {
     Stderr = 1,
 }
 
+/// The size of the pieces Docker splits a long line into.
+const DOCKER_PIECE: usize = 16 * 1024;
+
 /// How far into a line a prefix may reach (syslog's host and tag included).
 const MAX_PREFIX: usize = 256;
 
@@ -44,23 +47,25 @@ pub fn may_be_carried(line: &[u8]) -> bool {
     line.first() != Some(&b'{') || line.starts_with(br#"{"log":"#)
 }
 
-/// What carried `line` (trimmed), if anything: `None` for a line to be read as it is.
+/// What carried `line` (as read, not trimmed: a piece of a split line may end in a space that
+/// belongs to the next), if anything: `None` for a line to be read as it is.
 pub fn unwrap(line: &[u8]) -> Option<Carried<'_>> {
-    if line.starts_with(br#"{"log":"#) {
-        return docker(line);
+    let trimmed = line.trim_ascii();
+    if trimmed.starts_with(br#"{"log":"#) {
+        return docker(trimmed);
     }
-    if line.first() == Some(&b'{') {
+    if trimmed.first() == Some(&b'{') {
         return None;
     }
-    cri(line).or_else(|| prefixed(line))
+    cri(line.trim_ascii_start()).or_else(|| prefixed(trimmed))
 }
 
 /// `2024-02-23T10:00:00.123456789Z stdout F <line>`: a timestamp, the stream, and tags of which
-/// `P` marks a piece.
+/// `P` marks a piece. The line after the tags is taken as it is, spaces included.
 fn cri(line: &[u8]) -> Option<Carried<'_>> {
     let mut parts = line.splitn(4, |&b| b == b' ');
     let (time, stream, tags) = (parts.next()?, parts.next()?, parts.next()?);
-    let text = parts.next().unwrap_or_default();
+    let text = parts.next().unwrap_or(&line[line.len()..]);
     if !looks_like_rfc3339(time) {
         return None;
     }
@@ -93,8 +98,10 @@ fn docker(line: &[u8]) -> Option<Carried<'_>> {
     }
     let entry: Entry<'_> = serde_json::from_slice(line).ok()?;
     let stream = if entry.stream.as_deref() == Some("stderr") { Stream::Stderr } else { Stream::Stdout };
-    // A whole line ends in its newline; a piece of a split one does not.
-    let continues = !entry.log.ends_with('\n');
+    // A whole line ends in its newline. Docker splits lines longer than 16 KiB, so a piece is
+    // that long and has none; a shorter line without one is whole (the last output of a
+    // program, or a shipper that took newlines off).
+    let continues = !entry.log.ends_with('\n') && entry.log.len() >= DOCKER_PIECE;
     let len = if continues { entry.log.len() } else { entry.log.trim_end_matches('\n').trim_end_matches('\r').len() };
     let text = match entry.log {
         Cow::Borrowed(s) => Cow::Borrowed(&s.as_bytes()[..len]),
@@ -137,6 +144,9 @@ mod tests {
         let piece = unwrap(br#"2024-02-23T10:00:00.123456789+01:00 stderr P {"event":"us"#);
         assert_eq!(text(&piece), Some((r#"{"event":"us"#, Carrier::Cri, true, Stream::Stderr)));
         assert_eq!(text(&unwrap(b"2024-02-23T10:00:00Z stdout F")), Some(("", Carrier::Cri, false, Stream::Stdout)));
+        // A piece keeps the space it ends in: it belongs between it and the next.
+        let spaced = unwrap(b"2024-02-23T10:00:00Z stdout P {\"message\":\"a ");
+        assert_eq!(text(&spaced).map(|t| t.0), Some("{\"message\":\"a "));
         // Not CRI: another stream, another tag, no timestamp.
         for other in ["2024-02-23T10:00:00Z stdin F x", "2024-02-23T10:00:00Z stdout X x", "yesterday stdout F x"] {
             assert_eq!(unwrap(other.as_bytes()), None, "{other}");
@@ -151,12 +161,15 @@ mod tests {
             text(&c),
             Some((r#"{"event":"user.login","user":"a\\b"}"#, Carrier::DockerJson, false, Stream::Stdout))
         );
-        let piece = unwrap(br#"{"log":"{\"event\":\"us","stream":"stderr","time":"2024-02-23T10:00:00Z"}"#);
-        assert_eq!(text(&piece), Some((r#"{"event":"us"#, Carrier::DockerJson, true, Stream::Stderr)));
+        let long = "x".repeat(DOCKER_PIECE);
+        let piece = format!(r#"{{"log":"{long}","stream":"stderr","time":"2024-02-23T10:00:00Z"}}"#);
+        assert_eq!(text(&unwrap(piece.as_bytes())), Some((long.as_str(), Carrier::DockerJson, true, Stream::Stderr)));
         let plain = unwrap(br#"{"log":"plain text\r\n","stream":"stdout"}"#);
         assert_eq!(text(&plain), Some(("plain text", Carrier::DockerJson, false, Stream::Stdout)));
-        // An event whose first key is "log" would not be a json-file line: it is read as it is.
-        assert_eq!(unwrap(br#"{"log":"x","event":"user.login"}"#).map(|c| c.continues), Some(true));
+        // Shorter than a piece and without a newline: whole (an event whose first key is "log"
+        // is one of these, and stays one line).
+        assert_eq!(unwrap(br#"{"log":"x","event":"user.login"}"#).map(|c| c.continues), Some(false));
+        assert_eq!(text(&unwrap(br#"{"log":"\n"}"#)), Some(("", Carrier::DockerJson, false, Stream::Stdout)));
         assert_eq!(unwrap(br#"{"log":1}"#), None);
         assert_eq!(unwrap(br#"{"event":"user.login"}"#), None);
     }

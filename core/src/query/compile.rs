@@ -702,8 +702,9 @@ pub fn time_span(v: &str) -> Option<(Nanos, Nanos)> {
 }
 
 /// `value` with the offset from UTC (in seconds) that `offset_at` gives for the local time it
-/// writes, when it is a time without a zone; `None` when it has one or is not a time. This is
-/// how a time typed while the page shows local time is made to mean what the user sees.
+/// writes (`Z` for none), when it is a time without a zone; `None` when it has one, is not a
+/// time, or would not be one with that offset. This is how a time typed while the page shows
+/// local time is made to mean what the user sees.
 pub fn with_local_offset(value: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> Option<String> {
     let body = value.trim();
     if split_zone(body).1.is_some() {
@@ -711,18 +712,33 @@ pub fn with_local_offset(value: &str, offset_at: impl Fn(NaiveDateTime) -> i32) 
     }
     let (local, _) = naive_span(body)?;
     let offset = offset_at(local);
-    // Real zones are within ±14 hours; anything else could not be written as `±HH:MM`.
-    if offset.unsigned_abs() >= 86_400 {
+    // Real zones are within ±14 hours, in whole minutes since 1900.
+    if offset.unsigned_abs() >= 86_400 || offset % 60 != 0 {
         return None;
     }
     let (sign, abs) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
-    Some(format!("{body}{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60))
+    let zoned = match offset {
+        0 => format!("{body}Z"),
+        _ => format!("{body}{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60),
+    };
+    time_span(&zoned).map(|_| zoned)
 }
 
 /// `query` with each `time` value written without a zone given the offset `offset_at` says
-/// (see [`with_local_offset`]); the rest of the text as it was.
-pub fn localize_times(query: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> String {
-    super::parse::rewrite_values(query, "time", |_, v| with_local_offset(v, &offset_at))
+/// (see [`with_local_offset`]), unless `before` (the query as it was) has that same term: a
+/// value already there was written as UTC, or came so from a link. The rest of the text stays.
+pub fn localize_times(query: &str, before: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> String {
+    let mut kept = Vec::new();
+    super::parse::rewrite_values(before, "time", |op, v| {
+        kept.push((op, v.to_owned()));
+        None
+    });
+    super::parse::rewrite_values(query, "time", |op, v| {
+        if kept.iter().any(|(o, k)| *o == op && k == v) {
+            return None;
+        }
+        with_local_offset(v, &offset_at)
+    })
 }
 
 /// A written time's text and its offset from UTC in seconds, if it ends in `Z` or `±HH:MM`.
@@ -730,10 +746,10 @@ fn split_zone(v: &str) -> (&str, Option<i32>) {
     if let Some(body) = v.strip_suffix(['Z', 'z']) {
         return (body, Some(0));
     }
-    // `±HH:MM` after at least a date (`2024-02-23-05:00`: the date's own dashes come first).
+    // `±HH:MM` at the end (`2024-02-23-05:00`: the date's own dashes come before it).
     let b = v.as_bytes();
     let n = b.len();
-    if n >= 16 && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':' {
+    if n > 6 && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':' {
         let digits =
             |r: std::ops::Range<usize>| v.get(r).filter(|d| d.bytes().all(|c| c.is_ascii_digit()))?.parse().ok();
         if let (Some(h), Some(m)) = (digits(n - 5..n - 3), digits(n - 2..n)) {
@@ -753,10 +769,10 @@ fn naive_span(body: &str) -> Option<(NaiveDateTime, Nanos)> {
     if let Ok(d) = NaiveDate::parse_from_str(body, "%Y-%m-%d") {
         return Some((d.and_hms_opt(0, 0, 0)?, 86_400 * NANOS_PER_SEC));
     }
-    // `T`, `t` or a space between date and time.
-    let body: std::borrow::Cow<'_, str> = match body.as_bytes().get(10) {
-        Some(b't' | b' ') => format!("{}T{}", &body[..10], &body[11..]).into(),
-        _ => body.into(),
+    // `T`, `t` or a space between date and time (`2024-2-3 10:05` too).
+    let body: std::borrow::Cow<'_, str> = match body.find(['t', ' ']) {
+        Some(i) => format!("{}T{}", &body[..i], &body[i + 1..]).into(),
+        None => body.into(),
     };
     let parse = |text: &str, fmt| NaiveDateTime::parse_from_str(text, fmt).ok();
     let spans = [
@@ -1224,7 +1240,7 @@ mod tests {
         // A zone at +01:00 in winter and +02:00 from April (a summer time).
         use chrono::Datelike;
         let offset_at = |t: NaiveDateTime| if t.month() >= 4 { 7200 } else { 3600 };
-        let local = |q: &str| localize_times(q, offset_at);
+        let local = |q: &str| localize_times(q, "", offset_at);
         assert_eq!(local("time>=2024-02-23 user:time"), "time>=2024-02-23+01:00 user:time");
         assert_eq!(local("time:2024-06-01T10:00"), "time:2024-06-01T10:00+02:00");
         assert_eq!(
@@ -1242,6 +1258,26 @@ mod tests {
         let once = local("time>=2024-06-01T10:00");
         assert_eq!(local(&once), once);
         assert_eq!(count(&local("time>=2024-02-23T11:00")), count("time>=2024-02-23T10:00Z"));
+        // A quoted value stays quoted: the quote may be what ends it.
+        assert_eq!(local(r#"time:"2024-02-23"x"#), r#"time:"2024-02-23+01:00"x"#);
+        // Short dates and a space separator, as accepted before.
+        assert_eq!(local("time:2024-2-3"), "time:2024-2-3+01:00");
+        assert!(time_span("2024-2-3 10:05").is_some() && time_span("2024-2-3+01:00").is_some());
+        // UTC gets a Z; offsets in seconds (before 1900) and results out of range are left.
+        assert_eq!(localize_times("time:2024-02-23", "", |_| 0), "time:2024-02-23Z");
+        assert_eq!(localize_times("time:1800-01-01", "", |_| 3_601), "time:1800-01-01");
+        assert_eq!(localize_times("time>2262-04-11T23", "", |_| -5 * 3600), "time>2262-04-11T23");
+    }
+
+    #[test]
+    fn only_times_new_to_the_query_are_read_as_local() {
+        // Typed before local time was shown, or from a link: UTC, and left so.
+        let before = "time>=2024-02-23T10:00 user:a";
+        let after = "time>=2024-02-23T10:00 user:a time<2024-02-24";
+        assert_eq!(localize_times(after, before, |_| 3600), "time>=2024-02-23T10:00 user:a time<2024-02-24+01:00");
+        assert_eq!(localize_times(before, before, |_| 3600), before, "Enter again changes nothing");
+        // The same value under another operator is new.
+        assert_eq!(localize_times("time<2024-02-23T10:00", before, |_| 3600), "time<2024-02-23T10:00+01:00");
     }
 
     #[test]

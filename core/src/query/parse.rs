@@ -617,14 +617,19 @@ pub fn rewrite_values(query: &str, field: &str, mut rewrite: impl FnMut(Op, &str
     let mut out = String::with_capacity(query.len() + 16);
     let mut copied = 0;
     for t in tokens {
-        let Kind::Word { field: Some(f), op, value, .. } = &t.kind else { continue };
+        let Kind::Word { field: Some(f), op, value, quoted } = &t.kind else { continue };
         if f != field {
             continue;
         }
         let Some(new) = rewrite(*op, value) else { continue };
-        let term = Term { field: Some(f.clone()), op: *op, value: new, pos: 0 };
         out.push_str(&query[copied..t.pos]);
-        out.push_str(&term.to_string());
+        if *quoted {
+            // Quoted as it was: the quote may be all that separates it from what follows.
+            let escaped = new.replace('\\', "\\\\").replace('"', "\\\"");
+            out.push_str(&format!("{f}{}\"{escaped}\"", op.text()));
+        } else {
+            out.push_str(&Term { field: Some(f.clone()), op: *op, value: new, pos: 0 }.to_string());
+        }
         copied = t.end;
     }
     out.push_str(&query[copied..]);

@@ -88,8 +88,9 @@ fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     b.into_inner().unwrap_or_default()
 }
 
-/// Teleport's stdout in Docker's json-file log: a whole event, one split in two pieces, and a
-/// line of Teleport's own log.
+/// Teleport's stdout in Docker's json-file log: a whole event, a short line without its newline
+/// (whole: Docker splits at 16 KiB only), a line of Teleport's own log, and the rest of the
+/// short line.
 const DOCKER_JSON_FILE: &[u8] = br#"{"log":"{\"event\":\"user.login\",\"user\":\"a\",\"time\":\"2024-02-23T10:00:00Z\"}\n","stream":"stdout","time":"2024-02-23T10:00:00Z"}
 {"log":"{\"event\":\"session.start\",","stream":"stdout","time":"2024-02-23T10:00:01Z"}
 {"log":"level=info msg=started\n","stream":"stderr","time":"2024-02-23T10:00:01Z"}
