@@ -161,6 +161,31 @@ async fn the_timeline_fits_the_matching_sessions() -> Result {
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn a_recording_without_terminal_output_says_what_it_holds() -> Result {
+    // A desktop session's recording: frames, no prints.
+    let tmp = tempfile::tempdir()?;
+    let sid = "5eed0000-1111-4222-8333-444455556666";
+    let log = (0..3)
+        .map(|i| {
+            format!(
+                "{{\"event\":\"desktop.recording\",\"sid\":\"{sid}\",\"ms\":{},\"time\":\"2024-05-01T10:00:0{i}Z\"}}\n",
+                i * 1000
+            )
+        })
+        .collect::<String>();
+    let path = tmp.path().join(format!("{sid}.session.log"));
+    std::fs::write(&path, log)?;
+    let b = Browser::app().await?;
+    b.load(&[path]).await?;
+    b.click_text(".rail button", "Recordings").await?;
+    b.click(".tbody .play-rec").await?;
+    let notice = b.wait_text(".player .notices", "no terminal output").await?;
+    assert!(notice.contains("3 × desktop.recording") && notice.contains("a desktop session"), "{notice}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn in_a_narrow_window_the_terminal_takes_the_width_and_stays_legible() -> Result {
     let b = Browser::open().await?;
     b.client.set_window_size(800, 900).await?;
