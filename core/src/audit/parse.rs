@@ -218,13 +218,27 @@ fn explain(line: &[u8], first: Option<u8>, error: Option<serde_json::Error>) -> 
     if first != Some(b'{') {
         return match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
             Ok(_) => LineError::new(ProblemKind::NotAnObject, format!("a JSON {}, not an object", json_kind(first))),
-            Err(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
+            // Most often a line of some program's own log among the events: what it begins
+            // with says more than where JSON broke.
+            Err(_) => LineError::new(ProblemKind::InvalidJson, format!("text, not JSON: {}", beginning(line))),
         };
     }
     match error {
         Some(e) => LineError::new(ProblemKind::InvalidJson, describe_json_error(&e)),
         None => LineError::new(ProblemKind::InvalidJson, "unreadable JSON".to_owned()),
     }
+}
+
+/// The first characters of a line (it is valid UTF-8 here), on one line.
+fn beginning(line: &[u8]) -> String {
+    const SHOWN: usize = 60;
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim();
+    let mut out: String = text.chars().take(SHOWN).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().nth(SHOWN).is_some() {
+        out.push('…');
+    }
+    format!("“{out}”")
 }
 
 fn json_kind(first: Option<u8>) -> &'static str {
@@ -387,6 +401,13 @@ mod tests {
         assert_eq!(kind(br#"{"event":"a","event":"b"}"#), ProblemKind::InvalidJson);
         let e = parse_line(br#"{"event":"x", oops}"#).unwrap_err();
         assert!(e.detail.contains("column 15"), "{}", e.detail);
+        // A line of text says how it begins, on one line, cut at 60 characters.
+        let text = format!("INFO\t[AUTH] {}", "é".repeat(100));
+        let e = parse_line(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.kind, e.detail),
+            (ProblemKind::InvalidJson, format!("text, not JSON: “INFO [AUTH] {}…”", "é".repeat(48)))
+        );
     }
 
     #[test]
