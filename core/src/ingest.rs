@@ -410,9 +410,14 @@ struct AuditReader {
 struct Piece {
     line: u64,
     text: Vec<u8>,
+    /// Where each piece starts: its line, and its offset in `text`.
+    starts: Vec<(u64, usize)>,
     too_long: bool,
     carrier: Carrier,
 }
+
+/// Later pieces of a split line tried as the start of a line of their own.
+const MAX_RESTARTS: usize = 64;
 
 /// Problems held back per file until the first event tells that it is an audit log.
 const MAX_PENDING: usize = 1000;
@@ -515,29 +520,37 @@ impl AuditReader {
         c: Carried<'_>,
         at: impl Fn(&[u8]) -> u64,
     ) {
-        let place = match &c.text {
-            Cow::Borrowed(t) => Some(at(t)),
-            Cow::Owned(_) => None,
-        };
         let slot = c.stream as usize;
         // Pieces join only with lines of the same carrier and stream.
         let joins = self.pieces[slot].as_ref().is_some_and(|p| p.carrier == c.carrier);
         if c.continues || joins {
+            let place = match &c.text {
+                Cow::Borrowed(t) => Some(at(t.trim_ascii())),
+                Cow::Owned(_) => None,
+            };
             self.piece(cx, file, number, c, place);
             return;
         }
-        if c.text.trim_ascii().is_empty() {
+        // A whole line is its event's JSON without the spaces around it (they would be kept in
+        // the raw line, and make the same line read elsewhere look different).
+        let text = c.text.trim_ascii();
+        let place = matches!(c.text, Cow::Borrowed(_)).then(|| at(text));
+        if text.is_empty() {
             cx.model.file_mut(file).blank_lines += 1;
             return;
         }
         match c.carrier {
             // A prefix counts only before an event: otherwise the line is what it is, and its
             // problem is said of all of it.
-            Carrier::Prefix => match parse_line(&c.text) {
-                Ok(event) => self.keep(cx, file, number, &c.text, place, &event),
+            Carrier::Prefix => match parse_line(text) {
+                Ok(event) => self.keep(cx, file, number, text, place, &event),
                 Err(_) => self.read(cx, file, number, line, Some(at(line))),
             },
-            Carrier::Cri | Carrier::DockerJson => self.read_carried(cx, file, number, &c.text, place, c.stream),
+            // An event whose first key happens to be "log" is an event, not Docker's.
+            Carrier::DockerJson if parse_line(text).is_err() && parse_line(line).is_ok() => {
+                self.read(cx, file, number, line, Some(at(line)))
+            }
+            Carrier::Cri | Carrier::DockerJson => self.read_carried(cx, file, number, text, place, c.stream),
         }
     }
 
@@ -545,12 +558,26 @@ impl AuditReader {
     fn piece(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, c: Carried<'_>, place: Option<u64>) {
         let max = cx.options.limits.max_line;
         let slot = c.stream as usize;
-        let new = || Piece { line: number, text: Vec::new(), too_long: false, carrier: c.carrier };
+        // What waits from another carrier lost its end.
+        if self.pieces[slot].as_ref().is_some_and(|p| p.carrier != c.carrier) {
+            if let Some(lost) = self.pieces[slot].take() {
+                cx.model.file_mut(file).lines += 1;
+                self.orphan(cx, file, lost.line);
+            }
+        }
+        let new = || Piece { line: number, text: Vec::new(), starts: Vec::new(), too_long: false, carrier: c.carrier };
         let piece = self.pieces[slot].get_or_insert_with(new);
         piece.too_long |= piece.text.len() + c.text.len() > max;
         if piece.too_long {
             piece.text = Vec::new();
+            piece.starts.clear();
         } else {
+            // A later piece that opens an object may begin a line of its own (see below);
+            // a few are enough: Docker's and containerd's pieces are 16 KiB.
+            let opens = c.text.trim_ascii_start().first() == Some(&b'{');
+            if number != piece.line && opens && piece.starts.len() < MAX_RESTARTS {
+                piece.starts.push((number, piece.text.len()));
+            }
             piece.text.extend_from_slice(&c.text);
         }
         if c.continues {
@@ -559,24 +586,38 @@ impl AuditReader {
             return;
         }
         let Some(piece) = self.pieces[slot].take() else { return };
-        if piece.too_long {
-            let detail =
-                format!("a line split by the container runtime is over the {} limit: skipped", self.lines_limit(cx));
-            self.bad(cx, file, Place::Line(piece.line), ProblemKind::LineTooLong, detail);
-            return;
-        }
-        // The first pieces may have lost their end (a restart, a rotated file): when the whole
-        // does not read but the last line alone does, that line is kept and the pieces before
-        // it are reported on their own.
-        if parse_line(&piece.text).is_err() && piece.line != number {
-            if let Ok(event) = parse_line(&c.text) {
+        let whole = piece.text.trim_ascii();
+        if piece.too_long || parse_line(whole).is_err() {
+            // The first pieces may have lost their end (a restart, a rotated file): the line
+            // that reads from a later piece on is kept, and what came before it is reported
+            // on its own.
+            let later = piece.starts.iter().find_map(|&(line, from)| {
+                let rest = piece.text[from..].trim_ascii();
+                parse_line(rest).ok().map(|_| (line, from))
+            });
+            let last = (piece.too_long && parse_line(c.text.trim_ascii()).is_ok()).then_some(number);
+            if let Some((line, from)) = later {
                 cx.model.file_mut(file).lines += 1;
                 self.orphan(cx, file, piece.line);
-                self.keep(cx, file, number, &c.text, place, &event);
+                let rest = piece.text[from..].trim_ascii();
+                let in_place = if line == number { place } else { None };
+                self.read_carried(cx, file, line, rest, in_place, c.stream);
+                return;
+            }
+            if let Some(line) = last.filter(|&l| l != piece.line) {
+                cx.model.file_mut(file).lines += 1;
+                self.orphan(cx, file, piece.line);
+                self.read_carried(cx, file, line, c.text.trim_ascii(), place, c.stream);
+                return;
+            }
+            if piece.too_long {
+                let limit = self.lines_limit(cx);
+                let detail = format!("a line split by the container runtime is over the {limit} limit: skipped");
+                self.bad(cx, file, Place::Line(piece.line), ProblemKind::LineTooLong, detail);
                 return;
             }
         }
-        self.read_carried(cx, file, piece.line, &piece.text, None, c.stream);
+        self.read_carried(cx, file, piece.line, whole, None, c.stream);
     }
 
     /// The first pieces of a split line whose rest is not there.

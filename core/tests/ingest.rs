@@ -496,3 +496,44 @@ fn a_pod_log_is_known_by_its_runtime_whatever_its_first_lines_hold() {
     let m = load(&[("d-json.log", docker.as_bytes())]);
     assert_eq!((users(&m), m.problems.len()), (vec!["late"], 0));
 }
+
+#[test]
+fn container_pieces_recover_what_they_can() {
+    let cri = |tag: &str, text: &str| format!("2024-02-23T10:00:00.000000000Z stdout {tag} {text}\n");
+    let ev = |user: &str| format!(r#"{{"event":"user.login","user":"{user}","time":"2024-02-23T10:00:00Z"}}"#);
+    // A piece whose end was lost, then a new line in two pieces: the new line is kept.
+    let e = ev("x");
+    let log = cri("P", r#"{"event":"user.login","user":"lo"#) + &cri("P", &e[..20]) + &cri("F", &e[20..]);
+    let m = load_sliced("a.log", log.as_bytes(), 7);
+    assert_eq!((users(&m), problems_at(&m)), (vec!["x"], vec![(Place::Line(1), ProblemKind::InvalidJson)]));
+    assert_eq!(m.events[0].line, 2);
+    assert_counts_add_up(&m);
+    // A CRI piece, then Docker's pieces on the same stream: the Docker line is not glued to it.
+    let long = ev(&"d".repeat(20_000));
+    let (head, tail) = long.split_at(16 * 1024);
+    let docker = |s: &str| format!("{{\"log\":{},\"stream\":\"stdout\"}}\n", serde_json::to_string(s).unwrap());
+    let log = cri("P", &e[..20]) + &docker(head) + &docker(&format!("{tail}\n")) + &cri("F", &e[20..]);
+    let m = load(&[("b.log", log.as_bytes())]);
+    assert_eq!(users(&m).iter().map(|u| u.len()).collect::<Vec<_>>(), [20_000]);
+    assert_eq!(problems_at(&m).iter().map(|p| p.0).collect::<Vec<_>>(), [Place::Line(1), Place::Line(4)]);
+    assert_counts_add_up(&m);
+    // An event whose first key is "log" is an event.
+    let m = load(&[("c.log", br#"{"log":"x","event":"user.login","user":"l"}"#.as_slice())]);
+    assert_eq!((users(&m), m.problems.len()), (vec!["l"], 0));
+}
+
+#[test]
+fn a_carried_line_is_its_json_without_the_spaces_around_it() {
+    let json = r#"{"event":"user.login","user":"w","time":"2024-02-23T10:00:00Z"}"#;
+    let pod = format!("2024-02-23T10:00:00Z stdout F   {json}   \n");
+    let mut ing = Ingest::new(Options { read_back_plain_files: true, ..Options::default() });
+    ing.add_bytes("plain.log", format!("{json}\n").as_bytes());
+    ing.add_bytes("0.log", pod.as_bytes());
+    let m = ing.finish();
+    // Read elsewhere too (no uid: the same line in another file is the same event).
+    assert_eq!((m.events.len(), m.duplicates), (1, 1));
+    let mut ing = Ingest::new(Options { read_back_plain_files: true, ..Options::default() });
+    ing.add_bytes("0.log", pod.as_bytes());
+    let m = ing.finish();
+    assert_eq!(raw_of(&m, pod.as_bytes(), 0), json.as_bytes());
+}

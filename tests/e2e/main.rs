@@ -624,6 +624,7 @@ async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
     b.type_into("#query", "\u{E007}").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(b.query().await?, typed, "times typed before stay as they were");
+    assert!(b.text(".count").await?.contains("0 of 165 events match"), "and select what they did");
     b.click_text(".querybar button", "Clear filter").await?;
     b.wait_text_gone(".count", "match").await?;
     b.type_into("#query", &format!("{typed}\u{E007}")).await?;

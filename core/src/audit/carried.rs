@@ -166,8 +166,8 @@ mod tests {
         assert_eq!(text(&unwrap(piece.as_bytes())), Some((long.as_str(), Carrier::DockerJson, true, Stream::Stderr)));
         let plain = unwrap(br#"{"log":"plain text\r\n","stream":"stdout"}"#);
         assert_eq!(text(&plain), Some(("plain text", Carrier::DockerJson, false, Stream::Stdout)));
-        // Shorter than a piece and without a newline: whole (an event whose first key is "log"
-        // is one of these, and stays one line).
+        // Shorter than a piece and without a newline: whole. (An event whose first key is
+        // "log" looks like one of these; the reader keeps it as the event it is.)
         assert_eq!(unwrap(br#"{"log":"x","event":"user.login"}"#).map(|c| c.continues), Some(false));
         assert_eq!(text(&unwrap(br#"{"log":"\n"}"#)), Some(("", Carrier::DockerJson, false, Stream::Stdout)));
         assert_eq!(unwrap(br#"{"log":1}"#), None);

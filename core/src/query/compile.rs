@@ -710,6 +710,8 @@ pub fn with_local_offset(value: &str, offset_at: impl Fn(NaiveDateTime) -> i32) 
     if split_zone(body).1.is_some() {
         return None;
     }
+    // A time that is not one as UTC stays as it is (whether a query compiles must not change).
+    time_span(body)?;
     let (local, _) = naive_span(body)?;
     let offset = offset_at(local);
     // Real zones are within ±14 hours, in whole minutes since 1900.
@@ -1267,6 +1269,7 @@ mod tests {
         assert_eq!(localize_times("time:2024-02-23", "", |_| 0), "time:2024-02-23Z");
         assert_eq!(localize_times("time:1800-01-01", "", |_| 3_601), "time:1800-01-01");
         assert_eq!(localize_times("time>2262-04-11T23", "", |_| -5 * 3600), "time>2262-04-11T23");
+        assert_eq!(localize_times("time>=2262-04-11T23:47:16", "", |_| 11 * 3600), "time>=2262-04-11T23:47:16");
     }
 
     #[test]
