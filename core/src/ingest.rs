@@ -4,7 +4,7 @@
 //! benchmarks drive exactly the same code natively.
 
 use crate::audit::carried::{self, Carried, Carrier};
-use crate::audit::{parse_line, ParsedEvent};
+use crate::audit::{parse_line, LineError, ParsedEvent};
 use crate::container::{GzipPush, TarEvent, TarSplitter};
 use crate::lines::{Line, LineSplitter};
 use crate::model::{FileInfo, FileKind, Model, PartRole, RecordingPart};
@@ -471,12 +471,12 @@ impl AuditReader {
                 }
                 // Where a part of this line is in the file.
                 let at = |part: &[u8]| offset + (part.as_ptr() as u64 - bytes.as_ptr() as u64);
-                if !self.array && carried::may_be_carried(text) {
+                if !self.array {
                     if let Some(c) = carried::unwrap(bytes) {
                         return self.carried(cx, file, number, text, c, at);
                     }
                 }
-                self.read(cx, file, number, text, Some(at(text)));
+                self.read(cx, file, number, text, Some(at(text)), false);
             }
             Line::TooLong { number, len, .. } => {
                 let limit = self.lines_limit(cx);
@@ -486,13 +486,23 @@ impl AuditReader {
         }
     }
 
-    /// Line `number` (at `at` in the file, if it is there as it is), an event or a problem.
+    /// Line `number` (at `at` in the file, if it is there as it is), an event or a problem;
+    /// `stderr` when a container wrote it there.
     #[inline]
-    fn read(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, text: &[u8], at: Option<u64>) {
+    fn read(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, text: &[u8], at: Option<u64>, stderr: bool) {
         match parse_line(text) {
             Ok(event) => self.keep(cx, file, number, text, at, &event),
-            Err(e) => self.bad(cx, file, Place::Line(number), e.kind, e.detail),
+            Err(e) => self.bad_line(cx, file, number, e, stderr),
         }
+    }
+
+    /// What Teleport wrote to stderr is its own log, and the problem says so.
+    fn bad_line(&mut self, cx: &mut Cx<'_>, file: FileId, number: u64, e: LineError, stderr: bool) {
+        let detail = match stderr {
+            true => format!("on stderr, where Teleport writes its own log: {}", e.detail),
+            false => e.detail,
+        };
+        self.bad(cx, file, Place::Line(number), e.kind, detail);
     }
 
     fn keep(
@@ -539,18 +549,16 @@ impl AuditReader {
             cx.model.file_mut(file).blank_lines += 1;
             return;
         }
-        match c.carrier {
-            // A prefix counts only before an event: otherwise the line is what it is, and its
-            // problem is said of all of it.
-            Carrier::Prefix => match parse_line(text) {
-                Ok(event) => self.keep(cx, file, number, text, place, &event),
-                Err(_) => self.read(cx, file, number, line, Some(at(line))),
+        match parse_line(text) {
+            Ok(event) => self.keep(cx, file, number, text, place, &event),
+            // A prefix counts only before an event, and an event whose first key happens to be
+            // "log" is not Docker's: otherwise the line is what it is, and a problem is said of
+            // all of it.
+            Err(_) if c.carrier == Carrier::Prefix => self.read(cx, file, number, line, Some(at(line)), false),
+            Err(e) => match (c.carrier, parse_line(line)) {
+                (Carrier::DockerJson, Ok(event)) => self.keep(cx, file, number, line, Some(at(line)), &event),
+                _ => self.bad_line(cx, file, number, e, c.stream == carried::Stream::Stderr),
             },
-            // An event whose first key happens to be "log" is an event, not Docker's.
-            Carrier::DockerJson if parse_line(text).is_err() && parse_line(line).is_ok() => {
-                self.read(cx, file, number, line, Some(at(line)))
-            }
-            Carrier::Cri | Carrier::DockerJson => self.read_carried(cx, file, number, text, place, c.stream),
         }
     }
 
@@ -586,28 +594,19 @@ impl AuditReader {
             return;
         }
         let Some(piece) = self.pieces[slot].take() else { return };
+        let stderr = c.stream == carried::Stream::Stderr;
         let whole = piece.text.trim_ascii();
         if piece.too_long || parse_line(whole).is_err() {
             // The first pieces may have lost their end (a restart, a rotated file): the line
-            // that reads from a later piece on is kept, and what came before it is reported
-            // on its own.
-            let later = piece.starts.iter().find_map(|&(line, from)| {
-                let rest = piece.text[from..].trim_ascii();
-                parse_line(rest).ok().map(|_| (line, from))
-            });
-            let last = (piece.too_long && parse_line(c.text.trim_ascii()).is_ok()).then_some(number);
-            if let Some((line, from)) = later {
+            // that reads from a later piece on (or, past the limit, the last piece alone) is
+            // kept, and what came before it is reported on its own.
+            let starts = piece.starts.iter().map(|&(line, from)| (line, piece.text[from..].trim_ascii()));
+            let last = piece.too_long.then(|| (number, c.text.trim_ascii()));
+            let restart = starts.chain(last).find(|&(line, rest)| line != piece.line && parse_line(rest).is_ok());
+            if let Some((line, rest)) = restart {
                 cx.model.file_mut(file).lines += 1;
                 self.orphan(cx, file, piece.line);
-                let rest = piece.text[from..].trim_ascii();
-                let in_place = if line == number { place } else { None };
-                self.read_carried(cx, file, line, rest, in_place, c.stream);
-                return;
-            }
-            if let Some(line) = last.filter(|&l| l != piece.line) {
-                cx.model.file_mut(file).lines += 1;
-                self.orphan(cx, file, piece.line);
-                self.read_carried(cx, file, line, c.text.trim_ascii(), place, c.stream);
+                self.read(cx, file, line, rest, place.filter(|_| line == number), stderr);
                 return;
             }
             if piece.too_long {
@@ -617,36 +616,13 @@ impl AuditReader {
                 return;
             }
         }
-        self.read_carried(cx, file, piece.line, whole, None, c.stream);
+        self.read(cx, file, piece.line, whole, None, stderr);
     }
 
     /// The first pieces of a split line whose rest is not there.
     fn orphan(&mut self, cx: &mut Cx<'_>, file: FileId, line: u64) {
         let detail = "the container runtime split this line, and the rest of it is not in the file".to_owned();
         self.bad(cx, file, Place::Line(line), ProblemKind::InvalidJson, detail);
-    }
-
-    /// What a container runtime carried, an event or a problem; what Teleport wrote to stderr
-    /// is its own log, and the problem says so.
-    fn read_carried(
-        &mut self,
-        cx: &mut Cx<'_>,
-        file: FileId,
-        number: u64,
-        text: &[u8],
-        place: Option<u64>,
-        stream: carried::Stream,
-    ) {
-        match parse_line(text) {
-            Ok(event) => self.keep(cx, file, number, text, place, &event),
-            Err(e) => {
-                let detail = match stream {
-                    carried::Stream::Stderr => format!("on stderr, where Teleport writes its own log: {}", e.detail),
-                    carried::Stream::Stdout => e.detail,
-                };
-                self.bad(cx, file, Place::Line(number), e.kind, detail);
-            }
-        }
     }
 
     fn lines_limit(&self, cx: &Cx<'_>) -> String {

@@ -207,7 +207,7 @@ pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
         // What a container runtime or a prefix carried. A container's log is read on to the
         // end, where the reader decides: a piece of a split line tells nothing yet, and stderr
         // holds Teleport's own log (in JSON too), whatever is on stdout.
-        let held = (!array && carried::may_be_carried(line)).then(|| carried::unwrap(raw)).flatten();
+        let held = if array { None } else { carried::unwrap(raw) };
         if let Some(c) = &held {
             if c.carrier != carried::Carrier::Prefix {
                 container = true;
