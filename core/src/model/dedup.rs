@@ -63,23 +63,17 @@ impl Dedup {
         let duplicate = match uid.filter(|u| !u.is_empty()) {
             Some(uid) => {
                 let key = line_key(self.seed, uid, line);
-                match span.with_uid.entry(slot(&key), |k| *k == key, slot) {
-                    hashbrown::hash_table::Entry::Occupied(_) => true,
-                    hashbrown::hash_table::Entry::Vacant(v) => {
-                        v.insert(key);
-                        false
-                    }
-                }
+                first_or_insert(&mut span.with_uid, key, |k| *k == key, slot).is_some()
             }
             None => {
                 let key = line_key(self.seed, "", line) & LOW_96;
-                match span.without_uid.entry(slot(&key), |k| *k & LOW_96 == key, slot) {
-                    hashbrown::hash_table::Entry::Occupied(first) => (*first.get() >> 96) as FileId != file,
-                    hashbrown::hash_table::Entry::Vacant(v) => {
-                        v.insert(key | (u128::from(file) << 96));
-                        false
-                    }
-                }
+                let found = first_or_insert(
+                    &mut span.without_uid,
+                    key | (u128::from(file) << 96),
+                    |k| *k & LOW_96 == key,
+                    slot,
+                );
+                found.is_some_and(|first| (first >> 96) as FileId != file)
             }
         };
         if !duplicate {
@@ -123,6 +117,23 @@ impl Default for Dedup {
     fn default() -> Self {
         use std::hash::BuildHasher;
         Dedup::with_seed(foldhash::fast::RandomState::default().hash_one(0x5eed_u64))
+    }
+}
+
+/// The entry of `table` that is `same` as `key`, if any; if none, `key` is put in (its low bits
+/// place it, as they do the entry found).
+fn first_or_insert(
+    table: &mut HashTable<u128>,
+    key: u128,
+    same: impl Fn(&u128) -> bool,
+    slot: impl Fn(&u128) -> u64 + Copy,
+) -> Option<u128> {
+    match table.entry(slot(&key), same, slot) {
+        hashbrown::hash_table::Entry::Occupied(first) => Some(*first.get()),
+        hashbrown::hash_table::Entry::Vacant(v) => {
+            v.insert(key);
+            None
+        }
     }
 }
 
