@@ -1,7 +1,9 @@
-//! The built app (`dist/`, from `trunk build`) served on 127.0.0.1, and headless Chromium driven
+//! The built app (`dist/`, from `trunk build`) served on 127.0.0.1, and headless Chromium (and
+//! Firefox, for what every user does) driven
 //! over WebDriver: what a user sees, checked in a real browser.
 
 pub use crate::serve::Server;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
@@ -66,20 +68,42 @@ pub fn serve(prefix: &str) -> Server {
     Server::start(dist(), prefix)
 }
 
-/// A headless Chromium with its ChromeDriver; both end when this is dropped.
-pub struct Browser {
-    pub client: Client,
-    driver: Child,
+/// The browsers the app is tested in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
 }
 
-impl Drop for Browser {
-    /// Ends ChromeDriver *and* the browser it started: killing only the driver leaves Chromium
+impl Engine {
+    /// `E2E_BROWSER=firefox` runs the tests in Firefox; otherwise they run in Chromium. Tests
+    /// that need Chromium's DevTools open Chromium whatever this says (scripts/test skips them
+    /// in its Firefox run).
+    pub fn of_this_run() -> Engine {
+        match std::env::var("E2E_BROWSER").as_deref() {
+            Ok("firefox") => Engine::Firefox,
+            _ => Engine::Chromium,
+        }
+    }
+}
+
+/// A headless browser with its WebDriver server; both end when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    _driver: Driver,
+}
+
+/// A WebDriver server, in a process group of its own with the browser it starts.
+struct Driver(Child);
+
+impl Drop for Driver {
+    /// Ends the driver *and* the browser it started: killing only the driver leaves the browser
     /// running, so the whole process group goes.
     fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
+        let group = format!("-{}", self.0.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -103,22 +127,28 @@ impl Browser {
         self.wait_loaded().await
     }
 
+    /// A browser of the engine this run tests (see [`Engine::of_this_run`]).
     pub async fn open() -> Result<Browser> {
-        Browser::open_with(&[]).await
+        match Engine::of_this_run() {
+            Engine::Chromium => Browser::chromium().await,
+            Engine::Firefox => Browser::firefox().await,
+        }
     }
 
-    /// A browser started with extra command-line switches (e.g. `--log-net-log=<file>`).
-    pub async fn open_with(extra_args: &[String]) -> Result<Browser> {
-        let port = free_port();
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        // Its own process group, so that dropping the Browser can end the browser it starts too.
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()?;
-        let mut caps = serde_json::Map::new();
+    /// A headless Chromium, whatever this run's engine: for tests that need its DevTools.
+    pub async fn chromium() -> Result<Browser> {
+        Browser::chromium_with(&[]).await
+    }
+
+    /// [`Browser::chromium`] on the app's first page.
+    pub async fn chromium_app() -> Result<Browser> {
+        let b = Browser::chromium().await?;
+        b.open_app("").await?;
+        Ok(b)
+    }
+
+    /// A headless Chromium started with extra command-line switches (e.g. `--log-net-log=<file>`).
+    pub async fn chromium_with(extra_args: &[String]) -> Result<Browser> {
         let args = [
             "--headless=new",
             "--no-sandbox",
@@ -135,8 +165,32 @@ impl Browser {
         if let Ok(bin) = std::env::var("CHROME_BIN") {
             chrome["binary"] = bin.into();
         }
-        caps.insert("goog:chromeOptions".into(), chrome);
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        Browser::start(&driver, "goog:chromeOptions", chrome).await
+    }
+
+    /// A headless Firefox (Debian's ESR unless `FIREFOX_BIN` says otherwise) with geckodriver.
+    pub async fn firefox() -> Result<Browser> {
+        let binary = std::env::var("FIREFOX_BIN").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+        let options = serde_json::json!({ "binary": binary, "args": ["-headless", "--width=1400", "--height=900"] });
+        let driver = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+        Browser::start(&driver, "moz:firefoxOptions", options).await
+    }
+
+    /// Starts `driver` on a free port and opens a session with the browser's `options`.
+    async fn start(driver: &str, options_key: &str, options: serde_json::Value) -> Result<Browser> {
+        let port = free_port();
+        let process = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("{driver} could not start (scripts/setup --browser installs it): {e}"))?;
+        let process = Driver(process);
+        let mut caps = serde_json::Map::new();
+        caps.insert(options_key.into(), options);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
@@ -144,12 +198,15 @@ impl Browser {
                 .await
             {
                 Ok(c) => break c,
-                Err(e) if Instant::now() > deadline => return Err(format!("chromedriver did not start: {e}").into()),
-                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+                // Not listening yet: asked again. Anything else (no such browser, say) is final.
+                Err(NewSessionError::Failed(_) | NewSessionError::FailedC(_)) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(150)).await
+                }
+                Err(e) => return Err(format!("{driver} did not open a browser: {e}").into()),
             }
         };
         client.set_window_size(1400, 900).await?;
-        Ok(Browser { client, driver })
+        Ok(Browser { client, _driver: process })
     }
 
     /// Opens the app and waits until its first page is drawn.
@@ -168,7 +225,10 @@ impl Browser {
     /// Runs a Chrome DevTools Protocol command on the page, through ChromeDriver.
     pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> Result<serde_json::Value> {
         let command = Cdp { cmd: cmd.to_owned(), params };
-        Ok(self.client.issue_cmd(command).await?)
+        self.client.issue_cmd(command).await.map_err(|e| {
+            format!("{cmd}: {e} (DevTools are Chromium's: a test that needs them is listed in scripts/test's CHROMIUM_ONLY)")
+                .into()
+        })
     }
 
     /// Ends the session the polite way, so that Chromium shuts down and writes out what it

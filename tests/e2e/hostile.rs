@@ -154,7 +154,7 @@ async fn view(b: &Browser, name: &str, css: &str, needle: &str) -> Result<String
 async fn hostile_fields_file_names_and_terminal_output_stay_text() -> Result {
     let tmp = tempfile::tempdir()?;
     let folder = write_folder(tmp.path())?;
-    let b = Browser::open().await?;
+    let b = Browser::chromium().await?;
     watch::guard(&b).await?;
     b.open_app("").await?;
     let first = watch::record(&b).await?;

@@ -93,19 +93,26 @@ async fn facets_count_the_matching_rows_and_filter_by_a_click() -> Result {
 }
 
 /// Presses the left button at 75 % of `css`'s width and releases it below the element, with
-/// real input (through the browser, not events made in the page): a hand that overshoots.
+/// real input (WebDriver's actions, through the browser, not events made in the page): a hand
+/// that overshoots.
 async fn drag_out_of(b: &Browser, css: &str) -> Result {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
     let r = b.js(&format!("const r = document.querySelector('{css}').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]")).await?;
     let v = |i: usize| r[i].as_f64().unwrap_or(0.0);
     let (x0, y0) = (v(0) + v(2) * 0.75, v(1) + v(3) / 2.0);
     let (x1, y1) = (v(0) + v(2) * 0.95, v(1) + v(3) + 120.0);
-    let mouse = |kind: &str, x: f64, y: f64| serde_json::json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
-    b.cdp("Input.dispatchMouseEvent", mouse("mousePressed", x0, y0)).await?;
-    for step in 1..=4 {
-        let f = f64::from(step) / 4.0;
-        b.cdp("Input.dispatchMouseEvent", mouse("mouseMoved", x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)).await?;
+    let step = Some(std::time::Duration::from_millis(20));
+    let mut hand = MouseActions::new("hand".into())
+        .then(PointerAction::MoveTo { duration: None, x: x0.round(), y: y0.round() })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+    for i in 1..=4 {
+        let f = f64::from(i) / 4.0;
+        let (x, y) = ((x0 + (x1 - x0) * f).round(), (y0 + (y1 - y0) * f).round());
+        hand = hand.then(PointerAction::MoveTo { duration: step, x, y });
     }
-    b.cdp("Input.dispatchMouseEvent", mouse("mouseReleased", x1, y1)).await?;
+    hand = hand.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    b.client.perform_actions(hand).await?;
+    b.client.release_actions().await?;
     Ok(())
 }
 

@@ -317,7 +317,7 @@ async fn thousands_of_files_show_their_handoff_and_a_cancel_there_reads_none() -
             std::fs::write(&path, line + "\n").map(|_| path)
         })
         .collect::<std::io::Result<_>>()?;
-    let b = Browser::app().await?;
+    let b = Browser::chromium_app().await?;
     // The handoff costs the page ~0.25 ms a file; slowed tenfold it lasts long enough to stop.
     b.cdp("Emulation.setCPUThrottlingRate", serde_json::json!({ "rate": 10 })).await?;
     b.upload(&files).await?;
@@ -352,7 +352,7 @@ async fn a_dropped_folder_is_walked_with_a_count_and_a_cancel_there_reads_none()
         );
         std::fs::write(dir.join(format!("{i:04}.log")), line + "\n")?;
     }
-    let b = Browser::app().await?;
+    let b = Browser::chromium_app().await?;
     // A real drop of a folder from outside the page, as the browser delivers one. It is let go
     // once the page has taken the drag over, as a hand would be: the browser drops only where
     // the page said it accepts, and a page slowed down may not have said so yet.
@@ -480,7 +480,7 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
         std::fs::create_dir_all(root.join(server))?;
         std::fs::write(root.join(server).join("2024-06-01.00:00:00.log"), format!("{line}\n{extra}\n"))?;
     }
-    let b = Browser::app().await?;
+    let b = Browser::chromium_app().await?;
     let input = b.client.find(fantoccini::Locator::Css("input[webkitdirectory]")).await?;
     input.send_keys(&root.display().to_string()).await?;
     b.wait_loaded().await?;
@@ -608,7 +608,7 @@ async fn press(b: &Browser, k: &str) -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
-    let b = Browser::app().await?;
+    let b = Browser::chromium_app().await?;
     // Berlin: +01:00 in January, +02:00 in July.
     b.cdp("Emulation.setTimezoneOverride", serde_json::json!({ "timezoneId": "Europe/Berlin" })).await?;
     b.load(&[fixture(EXAMPLES)]).await?;

@@ -14,7 +14,7 @@ use crate::watch::{self, NetLog};
 async fn the_app_requests_nothing_outside_its_own_origin() -> Result {
     let tmp = tempfile::tempdir()?;
     let net_log = tmp.path().join("net-log.json");
-    let b = Browser::open_with(&[format!("--log-net-log={}", net_log.display())]).await?;
+    let b = Browser::chromium_with(&[format!("--log-net-log={}", net_log.display())]).await?;
     watch::guard(&b).await?;
     b.open_app("").await?;
     let first = watch::record(&b).await?;
@@ -76,7 +76,7 @@ async fn the_app_requests_nothing_outside_its_own_origin() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_policy_refuses_what_the_app_must_never_do() -> Result {
-    let b = Browser::open().await?;
+    let b = Browser::chromium().await?;
     watch::guard(&b).await?;
     b.open_app("").await?;
     let fetched =
