@@ -43,8 +43,9 @@ pub enum Request {
     Table(TableRequest),
     Event(u32),
     Session(u32),
-    /// Joins the page's two workers: the message port rides along. The reader reads and hashes
-    /// files and streams them to the model worker, which parses.
+    /// Gives each of the page's two workers its role. The reader reads and hashes files and
+    /// streams them to the model worker, which parses; their messages ([`Pipe`]) go through
+    /// the page.
     Connect {
         reader: bool,
     },
@@ -338,7 +339,7 @@ impl Progress {
 /// parser (which waited for reads with 4 of 2 MiB in flight) does not wait.
 pub const READ_AHEAD: u32 = 10;
 
-/// Between the model worker and the reader worker, over their message channel. The reader
+/// Between the model worker and the reader worker, through the page. The reader
 /// reads each file once, in slices, and streams the slices (transferred, not copied) to the
 /// model worker, which gives credit for more as it parses them; files are hashed once parsed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{File, MessageChannel, MessageEvent, MessagePort, Worker, WorkerOptions, WorkerType};
+use web_sys::{File, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 /// An answer's handler gets the response, and the JS object that rode along with it if any
@@ -62,11 +62,20 @@ impl Backend {
         let model = spawn()?;
         let hasher = spawn()?;
         let inner = Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
-            let listener = |weak: std::rc::Weak<Inner>, notify: Callback<Response>| {
+            let listener = |weak: std::rc::Weak<Inner>, notify: Callback<Response>, from_model: bool| {
                 Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-                    // The postcard bytes, or [bytes, object] when an object rides along.
+                    // The postcard bytes, or [bytes, object] when an object rides along, or
+                    // [bytes, objects, transfer] from one worker to the other.
                     let data = ev.data();
                     let (bytes, extra) = match data.dyn_into::<Array>() {
+                        Ok(parts) if parts.length() == 3 => {
+                            // Passed on as it came, its buffers transferred again (not copied).
+                            if let Some(inner) = weak.upgrade() {
+                                let to = if from_model { &inner.hasher } else { &inner.model };
+                                let _ = to.post_message_with_transfer(&parts, &parts.get(2));
+                            }
+                            return;
+                        }
                         Ok(parts) => (parts.get(0), Some(parts.get(1))),
                         Err(bytes) => (bytes, None),
                     };
@@ -83,8 +92,8 @@ impl Backend {
                     }
                 })
             };
-            let on_model = listener(weak.clone(), notify.clone());
-            let on_hash = listener(weak.clone(), notify.clone());
+            let on_model = listener(weak.clone(), notify.clone(), true);
+            let on_hash = listener(weak.clone(), notify.clone(), false);
             model.set_onmessage(Some(on_model.as_ref().unchecked_ref()));
             hasher.set_onmessage(Some(on_hash.as_ref().unchecked_ref()));
             Inner {
@@ -97,10 +106,10 @@ impl Backend {
                 _listeners: vec![on_model, on_hash],
             }
         });
-        // Join the two workers: the model worker parses what the reader streams to it.
-        let channel = MessageChannel::new()?;
-        send_port(&inner.model, Request::Connect { reader: false }, &channel.port1());
-        send_port(&inner.hasher, Request::Connect { reader: true }, &channel.port2());
+        // The two workers' roles: the model worker parses what the reader streams to it,
+        // through this page (see the listener).
+        send(&inner.model, 0, Request::Connect { reader: false }, &[]);
+        send(&inner.hasher, 0, Request::Connect { reader: true }, &[]);
         Ok(Backend(inner))
     }
 
@@ -245,11 +254,4 @@ fn send(worker: &Worker, id: u32, req: Request, files: &[File]) {
     let handles: Array = files.iter().collect();
     let message = Array::of2(&bytes, &handles);
     let _ = worker.post_message_with_transfer(&message, &Array::of1(&bytes.buffer()));
-}
-
-/// Gives a worker its end of the channel (transferred: it can only be in one place).
-fn send_port(worker: &Worker, req: Request, port: &MessagePort) {
-    let bytes = Uint8Array::from(encode(0, req).as_slice());
-    let message = Array::of2(&bytes, &Array::of1(port));
-    let _ = worker.post_message_with_transfer(&message, &Array::of2(&bytes.buffer(), port));
 }

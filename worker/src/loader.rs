@@ -28,10 +28,6 @@ pub struct Loading {
 
 pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
     let started = with_state(|s| {
-        let Some(port) = s.port.clone() else {
-            post(0, Response::Error("the reading worker is not connected; reload the page".into()));
-            return None;
-        };
         let ids: Vec<FileId> = paths
             .iter()
             .zip(&handles)
@@ -58,9 +54,9 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
             loading.progress.files_total += 1;
         }
         let blobs: Array = handles.iter().collect();
-        pipe(&port, Pipe::Read { files: ids.clone() }, &blobs, &Array::new());
+        pipe(Pipe::Read { files: ids.clone() }, &blobs, &Array::new());
         if first_load {
-            pipe(&port, Pipe::Credit(READ_AHEAD), &Array::new(), &Array::new());
+            pipe(Pipe::Credit(READ_AHEAD), &Array::new(), &Array::new());
         }
         ids.first().map(|&first| (first, ids.len() as u32))
     });
@@ -72,13 +68,12 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
 /// A slice (or a read failure) from the reader.
 pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsValue, String>) {
     let done = with_state(|s| {
-        let Some(port) = s.port.clone() else { return false };
         let was_slice = data.is_ok();
         let Some(loading) = s.loading.as_mut() else { return false };
         let Some(&size) = loading.open.get(&file) else {
             // A slice of a file already finished (read ahead before the reader heard): credit back.
             if was_slice {
-                pipe(&port, Pipe::Credit(1), &Array::new(), &Array::new());
+                pipe(Pipe::Credit(1), &Array::new(), &Array::new());
             }
             return false;
         };
@@ -94,10 +89,10 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
                     // The parser needs no more of this file (a recording kept by handle, or not a
                     // log): the reader reads no more of it, and hashes it once the load is parsed.
                     loading.progress.bytes_done += size.saturating_sub(end);
-                    pipe(&port, Pipe::HashOnly(file), &Array::new(), &Array::new());
+                    pipe(Pipe::HashOnly(file), &Array::new(), &Array::new());
                     close = true;
                 }
-                pipe(&port, Pipe::Credit(1), &Array::new(), &Array::new());
+                pipe(Pipe::Credit(1), &Array::new(), &Array::new());
             }
             Err(error) => {
                 let path = s.ingest.model.file(file).path.clone();
@@ -171,7 +166,7 @@ pub fn cancel() {
         for file in open {
             s.ingest.close(file);
         }
-        stop_reading(s, false);
+        stop_reading(false);
         let loading = s.loading.as_mut().expect("loading");
         !std::mem::replace(&mut loading.finishing, true)
     });
@@ -181,10 +176,8 @@ pub fn cancel() {
 }
 
 /// Tells the reader to stop.
-pub fn stop_reading(s: &State, forget: bool) {
-    if let Some(port) = &s.port {
-        pipe(port, Pipe::Stop { forget }, &Array::new(), &Array::new());
-    }
+pub fn stop_reading(forget: bool) {
+    pipe(Pipe::Stop { forget }, &Array::new(), &Array::new());
 }
 
 /// Every file is read: summarize the recordings, index the model, tell the page.
@@ -222,9 +215,7 @@ async fn finish() {
     if let Some(loaded) = ended {
         post(0, loaded);
         with_state(|s| {
-            if let Some(port) = &s.port {
-                pipe(port, Pipe::Parsed(s.gate.parsed()), &Array::new(), &Array::new());
-            }
+            pipe(Pipe::Parsed(s.gate.parsed()), &Array::new(), &Array::new());
         });
         // The detections follow when the page asks (`Request::Detect`).
     }

@@ -10,7 +10,7 @@
 //! second read, slice by slice.
 
 use super::files::{finish_read_buffer, start_read, SLICE};
-use super::{pipe, unpack};
+use super::pipe;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use review_core::problem::FileId;
 use review_protocol::{decode, Pipe, READ_AHEAD};
@@ -20,7 +20,7 @@ use std::collections::{HashSet, VecDeque};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, MessageEvent, MessagePort, SubtleCrypto};
+use web_sys::{Blob, SubtleCrypto};
 
 /// Largest file the browser digests whole (it holds the file in memory while it does).
 const WHOLE_FILE_DIGEST_MAX: u64 = 256 << 20;
@@ -33,7 +33,6 @@ struct Current {
 }
 
 struct Reader {
-    port: MessagePort,
     queue: VecDeque<(FileId, Blob)>,
     current: Option<Current>,
     credits: u32,
@@ -60,53 +59,57 @@ fn with_reader<R>(f: impl FnOnce(&mut Reader) -> R) -> Option<R> {
     READER.with(|r| r.borrow_mut().as_mut().map(f))
 }
 
-pub fn start(port: MessagePort) {
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
-        let (bytes, extra) = unpack(ev.data());
-        let Some(env) = decode::<Pipe>(&bytes) else { return };
-        with_reader(|r| match env.body {
-            Pipe::Read { files } => {
-                let blobs = extra.iter().map(|b| b.unchecked_into::<Blob>());
-                r.queue.extend(files.into_iter().zip(blobs));
-                r.parsing = true;
+/// Whether this worker is the reader.
+pub fn started() -> bool {
+    READER.with(|r| r.borrow().is_some())
+}
+
+/// A message from the model worker.
+pub fn piped(bytes: &[u8], extra: Array) {
+    let Some(env) = decode::<Pipe>(bytes) else { return };
+    with_reader(|r| match env.body {
+        Pipe::Read { files } => {
+            let blobs = extra.iter().map(|b| b.unchecked_into::<Blob>());
+            r.queue.extend(files.into_iter().zip(blobs));
+            r.parsing = true;
+        }
+        Pipe::Parsed(round) => {
+            r.parsing = false;
+            r.owes_digested = Some(round);
+            digest_next(r);
+            tell_if_hashed(r);
+        }
+        // Capped: each load starts by giving the full credit, which a load that ended
+        // normally has already given back.
+        Pipe::Credit(n) => r.credits = (r.credits + n).min(READ_AHEAD),
+        Pipe::HashOnly(file) => {
+            // Only for a file still being read: one read ahead to its end needs nothing.
+            let reading = r.current.as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);
+            if reading {
+                r.hash_only.insert(file);
             }
-            Pipe::Parsed(round) => {
-                r.parsing = false;
-                r.owes_digested = Some(round);
-                digest_next(r);
-                tell_if_hashed(r);
+        }
+        Pipe::Stop { forget } => {
+            r.queue.clear();
+            r.current = None;
+            r.credits = 0;
+            r.hash_only.clear();
+            r.parsing = false;
+            // A cancelled load keeps the hashes of the files it read to their end.
+            if forget {
+                r.to_digest.clear();
+                r.epoch = r.epoch.wrapping_add(1);
             }
-            // Capped: each load starts by giving the full credit, which a load that ended
-            // normally has already given back.
-            Pipe::Credit(n) => r.credits = (r.credits + n).min(READ_AHEAD),
-            Pipe::HashOnly(file) => {
-                // Only for a file still being read: one read ahead to its end needs nothing.
-                let reading = r.current.as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);
-                if reading {
-                    r.hash_only.insert(file);
-                }
-            }
-            Pipe::Stop { forget } => {
-                r.queue.clear();
-                r.current = None;
-                r.credits = 0;
-                r.hash_only.clear();
-                r.parsing = false;
-                // A cancelled load keeps the hashes of the files it read to their end.
-                if forget {
-                    r.to_digest.clear();
-                    r.epoch = r.epoch.wrapping_add(1);
-                }
-            }
-            _ => {}
-        });
-        kick();
+        }
+        _ => {}
     });
-    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
+    kick();
+}
+
+/// Makes this worker the reader.
+pub fn start() {
     READER.with(|r| {
         *r.borrow_mut() = Some(Reader {
-            port,
             queue: VecDeque::new(),
             current: None,
             credits: 0,
@@ -171,7 +174,7 @@ async fn pump() {
                     if !r.hash_only.contains(&file) {
                         r.credits = r.credits.saturating_sub(1);
                         let transfer = Array::of1(&buffer);
-                        pipe(&r.port, Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
+                        pipe(Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
                     }
                     if last {
                         r.hash_only.remove(&file);
@@ -182,7 +185,7 @@ async fn pump() {
                 }
                 Err(error) => {
                     r.current = None;
-                    pipe(&r.port, Pipe::Failed { file, error }, &Array::new(), &Array::new());
+                    pipe(Pipe::Failed { file, error }, &Array::new(), &Array::new());
                 }
             }
         });
@@ -210,12 +213,10 @@ fn digest_next(r: &mut Reader) {
             r.digesting = false;
             if r.epoch == epoch {
                 match result {
-                    Ok(sha256) => pipe(&r.port, Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new()),
+                    Ok(sha256) => pipe(Pipe::Hashed { file, sha256 }, &Array::new(), &Array::new()),
                     // A load began: hashed again from the start once it is parsed.
                     Err(Hashing::Interrupted) => r.to_digest.push_front((file, blob)),
-                    Err(Hashing::Failed(error)) => {
-                        pipe(&r.port, Pipe::HashFailed { file, error }, &Array::new(), &Array::new())
-                    }
+                    Err(Hashing::Failed(error)) => pipe(Pipe::HashFailed { file, error }, &Array::new(), &Array::new()),
                 }
             }
             digest_next(r);
@@ -230,7 +231,7 @@ fn tell_if_hashed(r: &mut Reader) {
     let idle = !r.parsing && !r.digesting && r.to_digest.is_empty() && r.queue.is_empty() && r.current.is_none();
     if let Some(round) = r.owes_digested.filter(|_| idle) {
         r.owes_digested = None;
-        pipe(&r.port, Pipe::Digested(round), &Array::new(), &Array::new());
+        pipe(Pipe::Digested(round), &Array::new(), &Array::new());
     }
 }
 
