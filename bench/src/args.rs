@@ -12,6 +12,8 @@ pub struct Args {
     pub quick: bool,
     pub criterion: bool,
     pub browser: bool,
+    /// Also load each audit log set in Firefox (not a target: the figures for its users).
+    pub firefox: bool,
     pub jq: bool,
     pub wait_load: Option<f64>,
     /// The most a run waits for a quiet machine, over all its sections.
@@ -22,6 +24,8 @@ pub struct Args {
     pub workspace: PathBuf,
     pub chromium: String,
     pub chromedriver: String,
+    pub firefox_bin: String,
+    pub geckodriver: String,
 }
 
 /// The workspace root, resolved once: later paths must not depend on bench/ existing (a
@@ -54,6 +58,7 @@ impl Args {
             quick: false,
             criterion: true,
             browser: true,
+            firefox: true,
             jq: true,
             wait_load: None,
             wait_max: std::time::Duration::from_secs(3600),
@@ -63,6 +68,8 @@ impl Args {
             workspace: workspace(),
             chromium: std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
             chromedriver: std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+            firefox_bin: std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into()),
+            geckodriver: std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into()),
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -87,6 +94,7 @@ impl Args {
                         .collect::<Result<_, _>>()?
                 }
                 "--no-browser" => a.browser = false,
+                "--no-firefox" => a.firefox = false,
                 "--no-criterion" => a.criterion = false,
                 "--no-jq" => a.jq = false,
                 "--wait-load" => {

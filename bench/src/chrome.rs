@@ -1,5 +1,6 @@
-//! A fresh headless Chromium (new profile, cold cache) under its own ChromeDriver, driven over
-//! WebDriver, as in tests/e2e. `quit` ends the session so Chromium exits with it.
+//! A fresh headless Chromium (new profile, cold cache) under its own ChromeDriver, or Firefox
+//! under geckodriver, driven over WebDriver, as in tests/e2e. `quit` ends the session so the
+//! browser exits with it.
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -21,13 +22,35 @@ fn free_port() -> std::io::Result<u16> {
 
 impl Browser {
     pub async fn open(chromedriver: &str, chromium: &str) -> Result<Browser> {
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1400,900",
+            // performance.memory with real (not bucketed) numbers.
+            "--enable-precise-memory-info",
+        ];
+        let options = serde_json::json!({ "args": args, "binary": chromium });
+        Browser::start(chromedriver, "goog:chromeOptions", options).await
+    }
+
+    pub async fn open_firefox(geckodriver: &str, firefox: &str) -> Result<Browser> {
+        let options = serde_json::json!({ "args": ["-headless", "--width=1400", "--height=900"], "binary": firefox });
+        Browser::start(geckodriver, "moz:firefoxOptions", options).await
+    }
+
+    async fn start(driver: &str, options_key: &str, options: serde_json::Value) -> Result<Browser> {
         let port = free_port()?;
-        let mut driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        match connect(port, chromium).await {
+        let mut driver =
+            Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(options_key.into(), options);
+        match connect(port, caps).await {
             Ok(client) => Ok(Browser { client, driver }),
             Err(e) => {
                 let _ = driver.kill();
@@ -37,7 +60,7 @@ impl Browser {
         }
     }
 
-    /// ChromeDriver's process id: Chromium and its renderers are below it.
+    /// The driver's process id: the browser and its renderers are below it.
     pub fn driver_pid(&self) -> u32 {
         self.driver.id()
     }
@@ -88,23 +111,8 @@ impl Browser {
     }
 }
 
-/// A WebDriver session with a fresh headless Chromium, once ChromeDriver answers.
-async fn connect(port: u16, chromium: &str) -> Result<Client> {
-    let args = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,900",
-        // performance.memory with real (not bucketed) numbers.
-        "--enable-precise-memory-info",
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), serde_json::json!({ "args": args, "binary": chromium }));
+/// A WebDriver session with a fresh headless browser, once its driver answers.
+async fn connect(port: u16, caps: serde_json::Map<String, serde_json::Value>) -> Result<Client> {
     let deadline = Instant::now() + Duration::from_secs(30);
     let client = loop {
         match ClientBuilder::new(HttpConnector::new())
@@ -113,7 +121,9 @@ async fn connect(port: u16, chromium: &str) -> Result<Client> {
             .await
         {
             Ok(c) => break c,
-            Err(e) if Instant::now() > deadline => return Err(format!("chromedriver did not start: {e}").into()),
+            Err(e) if Instant::now() > deadline => {
+                return Err(format!("the browser's driver did not start: {e}").into())
+            }
             Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
         }
     };

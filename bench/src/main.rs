@@ -28,7 +28,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 review-bench --adversarial
 review-bench [--quick] [--sizes 10MB,100MB,1GB] [--one-file 1GB] [--recordings 2h,20h]
-             [--no-browser] [--no-jq] [--no-criterion]
+             [--no-browser] [--no-firefox] [--no-jq] [--no-criterion]
              [--wait-load <avg>] [--wait-max <min>] [--data <dir>] [--dist <dir>] [--target <dir>]
 
   --adversarial   only the hostile shapes (tiny prints, one huge print, deep JSON, one-event
@@ -40,6 +40,7 @@ review-bench [--quick] [--sizes 10MB,100MB,1GB] [--one-file 1GB] [--recordings 2
   --recordings    recordings to seek in (default 2h,20h)
   --no-browser, --no-jq, --no-criterion
                   skip the app in Chromium, jq, or the core's criterion benches
+  --no-firefox    skip loading each log set in Firefox too (its figures are not targets)
   --wait-load X   before each log set and recording, wait for a 1-minute load average below X
                   (a shared machine skews every figure)
   --wait-max M    wait at most M minutes in all for that (default 60)
@@ -47,6 +48,7 @@ review-bench [--quick] [--sizes 10MB,100MB,1GB] [--one-file 1GB] [--recordings 2
   --dist          the built app (default <workspace>/dist)
   --target        cargo's target dir, for criterion's results (default <workspace>/target)
   CHROMIUM, CHROMEDRIVER: the browser and its driver (default /usr/bin/chromium, /usr/bin/chromedriver)
+  FIREFOX, GECKODRIVER: the other browser and its driver (default /usr/bin/firefox-esr, geckodriver)
 ";
 
 #[tokio::main]

@@ -56,8 +56,10 @@ fn rss(pid: u32) -> u64 {
 fn is_renderer(pid: u32) -> bool {
     // Zygote-forked processes rewrite their title: the arguments may be one space-separated
     // string rather than NUL-separated words.
+    // Firefox's web content processes say -isForBrowser.
+    let has = |c: &[u8], word: &[u8]| c.windows(word.len()).any(|w| w == word);
     std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|c| c.windows(b"--type=renderer".len()).any(|w| w == b"--type=renderer"))
+        .map(|c| has(&c, b"--type=renderer") || has(&c, b"-isForBrowser"))
         .unwrap_or(false)
 }
 

@@ -217,6 +217,11 @@ async fn logs(r: &mut Report, cx: &mut Ctx<'_>, label: &str, size: u64) {
         if let Err(e) = browser_logs(r, cx, &url, &set, &input, &workload, refs).await {
             r.failed(Section::Ingest, "app in Chromium", &input, &e);
         }
+        if cx.args.firefox {
+            if let Err(e) = firefox_load(r, cx, &url, &set, &input, refs).await {
+                r.failed(Section::Ingest, "app in Firefox", &input, &e);
+            }
+        }
     }
 }
 
@@ -306,6 +311,7 @@ fn jq_row(
 }
 
 /// The references the browser's load time is compared with.
+#[derive(Clone, Copy)]
 struct Refs {
     native_s: Option<f64>,
     jq_s: Option<f64>,
@@ -346,7 +352,48 @@ async fn browser_logs(
     outcome
 }
 
-fn load_rows(r: &mut Report, set: &LogSet, input: &str, l: &web::Loaded, refs: &Refs) {
+/// The same load in Firefox: its time and memory, for the reviewers who use it (the targets
+/// are measured in Chromium; Firefox has no long-task observer or `performance.memory`).
+async fn firefox_load(
+    r: &mut Report,
+    cx: &mut Ctx<'_>,
+    url: &str,
+    set: &LogSet,
+    input: &str,
+    refs: Refs,
+) -> Result<(), Error> {
+    let timeout = Duration::from_secs(if set.bytes > 200_000_000 { 1200 } else { 300 });
+    cx.wait_quiet();
+    r.begin();
+    let b = Browser::open_firefox(&cx.args.geckodriver, &cx.args.firefox_bin).await?;
+    let outcome = async {
+        web::open_app(&b, url).await?;
+        let l = web::load(&b, &set.files, timeout).await?;
+        let version = b.js("return navigator.userAgent.match(/Firefox\\/[0-9.]+/)[0]").await?;
+        let version = version.as_str().unwrap_or("Firefox").replace('/', " ");
+        r.add(
+            Section::Ingest,
+            format!("app load in {version} (worker time, __review.loads)"),
+            input,
+            load_value(set, &l, &refs),
+            "",
+        );
+        r.add(
+            Section::Memory,
+            format!("peak tab memory in {version}: RSS of the page's content process, every 100 ms"),
+            input,
+            format!("{} = {:.2}× input", mb(l.memory.peak.tab), l.memory.peak.tab as f64 / set.bytes as f64),
+            "",
+        );
+        Ok::<_, Error>(())
+    }
+    .await;
+    b.quit().await;
+    outcome
+}
+
+/// A load's time and speed, against the native core and jq.
+fn load_value(set: &LogSet, l: &web::Loaded, refs: &Refs) -> String {
     let s = l.millis / 1000.0;
     let mut value = format!("{} · {}", secs(s), rate(l.bytes, l.events, s));
     if let Some(n) = refs.native_s {
@@ -358,11 +405,15 @@ fn load_rows(r: &mut Report, set: &LogSet, input: &str, l: &web::Loaded, refs: &
     if l.bytes != set.bytes {
         value.push_str(&format!(" (read {} of {} bytes)", l.bytes, set.bytes));
     }
+    value
+}
+
+fn load_rows(r: &mut Report, set: &LogSet, input: &str, l: &web::Loaded, refs: &Refs) {
     r.add(
         Section::Ingest,
         "app load in Chromium (worker time, __review.loads)",
         input,
-        value,
+        load_value(set, l, refs),
         "1 GB: ≤ 6 s, ≥ 170 MB/s",
     );
     r.add(
