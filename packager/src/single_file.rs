@@ -39,7 +39,7 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
         .ok_or("index.html links no style sheet")?;
     let glue = text(boot.attr("data-js").unwrap_or_default())?;
     let script = format!("{}{BOOT}", without_default_export(&glue)?);
-    let style = text(stylesheet)?;
+    let style = inline_urls(&text(stylesheet)?, dist)?;
     let worker_js = format!("{}{WORKER_BOOT}", text(WORKER_JS)?);
     let demo = if options.demo { demo_json(&dist.join(DEMO_DIR))? } else { "{}".to_owned() };
 
@@ -49,7 +49,7 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
     embeddable("the style sheet", &style, "</style")?;
     let csp = format!(
         "default-src 'none'; script-src '{}' 'wasm-unsafe-eval'; worker-src blob:; style-src '{}'; \
-         style-src-attr 'unsafe-inline'; base-uri 'none'; form-action 'none'; object-src 'none'",
+         style-src-attr 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'; object-src 'none'",
         sha256_source(&script),
         sha256_source(&style),
     );
@@ -65,6 +65,32 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
             ("{{SCRIPT}}", &script),
         ],
     )
+}
+
+/// The style sheet with each file it names (`url(fonts/…)`) inside it, as a data: URL.
+fn inline_urls(style: &str, dist: &Path) -> Result<String, String> {
+    let mut out = String::with_capacity(style.len());
+    let mut rest = style;
+    while let Some(at) = rest.find("url(") {
+        let (before, after) = rest.split_at(at + "url(".len());
+        let end = after.find(')').ok_or("the style sheet has an unclosed url(")?;
+        let target = after[..end].trim().trim_matches(|c| c == '"' || c == '\'');
+        out.push_str(before);
+        if target.starts_with("data:") {
+            out.push_str(&after[..end]);
+        } else {
+            let bytes = fs::read(dist.join(target)).map_err(|e| format!("the style sheet's {target}: {e}"))?;
+            let mime = match target.rsplit('.').next() {
+                Some("woff2") => "font/woff2",
+                Some("svg") => "image/svg+xml",
+                _ => return Err(format!("the style sheet names {target}, which the single file cannot hold")),
+            };
+            out.push_str(&format!("\"data:{mime};base64,{}\"", BASE64.encode(bytes)));
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// wasm-bindgen's glue ends with `export { initSync, __wbg_init as default };`. An inline module
@@ -147,6 +173,21 @@ fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_the_style_sheet_names_go_inside_it() {
+        let dist = tempfile::tempdir().unwrap();
+        fs::create_dir(dist.path().join("fonts")).unwrap();
+        fs::write(dist.path().join("fonts/a.woff2"), b"wOF2").unwrap();
+        let style = r#"@font-face { src: url("fonts/a.woff2") format("woff2"); } .x { background: url(data:,y); }"#;
+        let inlined = inline_urls(style, dist.path()).unwrap();
+        assert_eq!(
+            inlined,
+            r#"@font-face { src: url("data:font/woff2;base64,d09GMg==") format("woff2"); } .x { background: url(data:,y); }"#
+        );
+        assert!(inline_urls("a { b: url(missing.woff2) }", dist.path()).is_err());
+        assert!(inline_urls("a { b: url(fonts/a.woff2", dist.path()).is_err());
+    }
 
     #[test]
     fn the_default_export_becomes_a_constant() {

@@ -304,7 +304,11 @@ pub fn auth() -> Vec<Col> {
             width: "minmax(6em, 0.6fr)",
             header: None,
             cell: |r, cx| match r {
-                Row::Event(e) if e.method.is_empty() => text(&e.event),
+                // No method (a bot or instance joining, say): the event type, told apart.
+                Row::Event(e) if e.method.is_empty() => {
+                    let event = visible(&e.event);
+                    html! { <span class="muted" title={format!("no method in this event; its type: {event}")}>{event}</span> }
+                }
                 Row::Event(e) => pivot(cx, "method", &e.method, None),
                 _ => html! {},
             },

@@ -345,6 +345,15 @@ impl Browser {
         Ok(q.as_str().unwrap_or_default().to_owned())
     }
 
+    /// The state of the app's own font for control pictures (static/app.css): "loaded" once it
+    /// was fetched and used, "error" if the page's policy or the server refused it.
+    pub async fn symbols_font(&self) -> Result<String> {
+        let status = self
+            .js("return document.fonts.ready.then(() => [...document.fonts].filter(f => f.family.replace(/\"/g, '') === 'Review Symbols').map(f => f.status).join(' '))")
+            .await?;
+        Ok(status.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Fails if an alert, confirm or prompt is open: log text must never run script.
     pub async fn assert_no_dialog(&self) -> Result {
         match self.client.get_alert_text().await {

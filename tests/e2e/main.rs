@@ -264,6 +264,8 @@ async fn hostile_log_text_is_shown_as_text_and_runs_nothing() -> Result {
     b.click_text(".rail button", "Events").await?;
     let rows = b.wait_text(".tbody", "<img src=x onerror=alert(1)>").await?;
     assert!(rows.contains("root␛[31m"), "the escape character is made visible: {rows}");
+    // And drawn, not a box: few system fonts have the control pictures, the app brings its own.
+    assert_eq!(b.symbols_font().await?, "loaded");
     assert!(rows.contains("<b onmouseover=alert(3)>node</b>"), "{rows}");
     b.click(".tbody .tr .td:first-child").await?;
     b.wait_text(".drawer pre.json", "onerror").await?;

@@ -159,10 +159,12 @@ async fn the_single_file_and_a_sub_path_serve_the_demo_and_a_replay() -> Result 
     let b = Browser::open().await?;
     b.open_app_at(&file_url(&single_file())?).await?;
     assert!(load_demo(&b).await? > 100);
+    assert_eq!(b.symbols_font().await?, "loaded", "the single file holds its font too");
     replay_a_picked_recording(&b, tmp.path()).await?;
     let server = serve("/some/deep/path/");
     b.open_app_at(&server.url).await?;
     assert!(load_demo(&b).await? > 100);
+    assert_eq!(b.symbols_font().await?, "loaded");
     replay_a_picked_recording(&b, tmp.path()).await?;
     let outside: Vec<String> = server.requests().into_iter().filter(|p| !p.starts_with("/some/deep/path/")).collect();
     assert!(outside.is_empty(), "requests outside the app's folder: {outside:?}");
