@@ -88,6 +88,9 @@ async fn auth_table_filters_and_counts_failures() -> Result {
     .await?;
     b.click_text(".rail button", "Auth").await?;
     b.wait_text(".count", "15 auth attempts").await?;
+    // An attempt without a method shows its event type instead, told apart (muted, titled).
+    let typed = b.js("return [...document.querySelectorAll('.tbody span.muted[title^=\"no method in this event\"]')].map(s => s.textContent)").await?;
+    assert!(typed.as_array().is_some_and(|a| a.iter().any(|v| v == "recovery_code.used")), "{typed}");
     // Choose "failures" in the outcome filter: the query and the count follow.
     b.js("const s = document.querySelector('.filters select'); s.value = 'failure'; s.dispatchEvent(new Event('change', {bubbles: true}));").await?;
     b.wait_text(".count", "7 of 15 auth attempts match").await?;
