@@ -3,7 +3,7 @@
 use review_core::audit::Outcome;
 use review_core::ingest::{Ingest, Options};
 use review_core::model::Model;
-use review_core::views::{Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
+use review_core::views::{recorded_sessions, Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
 
 fn model() -> Model {
     let mut ing = Ingest::new(Options::default());
@@ -284,4 +284,30 @@ fn cached_answers_follow_findings_and_recordings() {
         ..Default::default()
     });
     assert_eq!(sessions(&mut v, &mut m), before + 1);
+}
+
+#[test]
+fn the_recorded_sessions_a_query_selects() {
+    let mut ing = Ingest::new(Options::default());
+    let start = |sid: &str, user: &str| {
+        format!(
+            "{{\"event\":\"session.start\",\"sid\":\"{sid}\",\"user\":\"{user}\",\"time\":\"2019-01-01T00:00:00Z\"}}\n"
+        )
+    };
+    let log = start("s-alice", "alice") + &start("s-bob", "bob") + &start("s-none", "carol");
+    ing.add_bytes("log/2019-01-01.00:00:00.log", log.as_bytes());
+    ing.add_bytes("log/sessions/default/s-alice.session.bytes", b"$ ls\r\n");
+    ing.add_bytes("log/sessions/default/s-bob.session.bytes", b"$ id\r\n");
+    let m = ing.finish();
+    let sids = |query: &str| -> Vec<String> {
+        let sessions = recorded_sessions(query, &m).expect("compiles");
+        sessions.iter().map(|&i| m.str(m.sessions.list[i as usize].sid).to_owned()).collect()
+    };
+    let mut all = sids("");
+    all.sort();
+    assert_eq!(all, ["s-alice", "s-bob"], "carol's session has no recording");
+    assert_eq!(sids("user:bob"), ["s-bob"]);
+    assert!(sids("user:carol").is_empty());
+    let error = recorded_sessions("usr:bob", &m).expect_err("an unknown field");
+    assert!(error.message.contains("usr"), "{}", error.message);
 }

@@ -6,10 +6,10 @@ use review_core::problem::FileId;
 use review_core::query::Completion;
 use review_core::views::{
     Dashboard, DashboardRequest, EventDetail, ExportRequest, Facets, Histogram, HistogramRequest, Overview, Page,
-    QueryError, ReportMeta, SessionDetail, Table, TableRequest,
+    QueryError, ReportMeta, SessionDetail, SessionRow, Table, TableRequest,
 };
 use review_recording::{Millis, SessionEvent};
-use review_replay::{Clock, IndexStats, Row, ScreenUpdate, SearchOptions, SearchResults, TermSize};
+use review_replay::{Clock, IndexStats, Row, ScreenUpdate, SearchHit, SearchOptions, SearchResults, TermSize};
 use serde::{Deserialize, Serialize};
 
 /// Idle gaps longer than this play as this long, unless the player is switched to real time.
@@ -74,6 +74,16 @@ pub enum Request {
     },
     Transcript,
     CloseRecording,
+    /// Searches inside every recording of the sessions `query` selects (those of the
+    /// Recordings view) for what they printed. Answered with `FoundInRecordings` broadcasts,
+    /// as recordings are searched; numbered: a newer search (an empty pattern to stop) ends
+    /// this one.
+    SearchRecordings {
+        search: u32,
+        query: String,
+        pattern: String,
+        options: SearchOptions,
+    },
     /// Finds a session by id and an event by `path:line` (a permalink's selection).
     Resolve {
         sid: Option<String>,
@@ -159,6 +169,7 @@ pub enum Response {
     Screen(Box<ScreenUpdate>),
     Clock(Box<Clock>),
     Search(Box<SearchResults>),
+    FoundInRecordings(Box<FoundInRecordings>),
     Scrollback {
         total: u32,
         start: u32,
@@ -333,6 +344,33 @@ impl Progress {
         let rate = self.rate();
         (rate > 0.0 && self.bytes_total >= self.bytes_done).then(|| (self.bytes_total - self.bytes_done) as f64 / rate)
     }
+}
+
+/// How far a search inside recordings has got, with the recordings found since the last one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FoundInRecordings {
+    /// The search's number (`Request::SearchRecordings`).
+    pub search: u32,
+    pub searched: u32,
+    pub total: u32,
+    /// Recordings with hits, searched since the last message.
+    pub found: Vec<FoundInRecording>,
+    /// Recordings that could not be read (with why), since the last message.
+    pub unreadable: Vec<(String, String)>,
+    /// The pattern is not a valid regular expression, or the query does not compile.
+    pub error: Option<String>,
+    pub done: bool,
+}
+
+/// One recording's hits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FoundInRecording {
+    pub session: SessionRow,
+    pub hits: u32,
+    /// More hits than the player lists exist.
+    pub truncated: bool,
+    /// The first few hits.
+    pub first: Vec<SearchHit>,
 }
 
 /// Slices the reader may have sent and the parser not yet parsed: 40 MiB, enough that the

@@ -13,6 +13,7 @@ mod fonts;
 mod format;
 mod histogram;
 mod input;
+mod inside;
 mod keys;
 mod metrics;
 mod overview;
@@ -169,6 +170,7 @@ pub fn app() -> Html {
                         }
                     }
                     Response::Cleared => d.dispatch(Action::Cleared),
+                    Response::FoundInRecordings(news) => d.dispatch(Action::FoundInRecordings(news)),
                     Response::Findings { summary, settings } => {
                         d.dispatch(Action::Findings(Rc::new((summary, *settings))))
                     }
@@ -402,7 +404,7 @@ pub fn app() -> Html {
     let state = snapshot;
     let props = |s: &Rc<AppState>| views::ViewProps { state: s.clone(), cx: cx.clone(), dispatch: dispatch.clone() };
     let main = if let Some(session) = state.playing {
-        html! { <player::PlayerView {session} local={state.local_time} dispatch={dispatch.clone()} start={state.link.t} /> }
+        html! { <player::PlayerView {session} local={state.local_time} dispatch={dispatch.clone()} start={state.link.t} find={state.find.clone()} /> }
     } else if !state.has_data() {
         html! {
             <section class="empty">

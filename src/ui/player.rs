@@ -5,11 +5,11 @@
 
 use super::backend::Backend;
 use super::format::{time, visible};
-use super::state::{Action, Link, Selected};
+use super::state::{Action, Find, Link, Selected};
 use super::terminal;
 use crate::protocol::{RecordingInfo, Request, Response, ScrollbackLine};
 use review_recording::{EventKind, Millis, SessionEvent};
-use review_replay::{Clock, ScreenUpdate, SearchOptions, SearchResults};
+use review_replay::{Clock, ScreenUpdate, SearchHit, SearchOptions, SearchResults};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -119,7 +119,23 @@ fn mark_drawn(el: &HtmlElement, update: &ScreenUpdate) {
     let _ = el.set_attribute("data-at", &update.at.to_string());
 }
 
-fn clock_text(ms: Millis) -> String {
+/// A search's answer, for the hits list.
+fn searched(r: Response) -> Result<Rc<SearchResults>, String> {
+    match r {
+        Response::Search(s) => Ok(Rc::new(*s)),
+        Response::Error(e) => Err(e),
+        _ => Err("the worker answered something else".into()),
+    }
+}
+
+/// A search hit as a button: its time in the recording, and its line with the hit marked.
+pub fn hit_button(h: &SearchHit, onclick: Callback<MouseEvent>) -> Html {
+    let (a, b) = (h.highlight.0.min(h.preview.len()), h.highlight.1.min(h.preview.len()));
+    let part = |r: std::ops::Range<usize>| visible(h.preview.get(r).unwrap_or(""));
+    html! { <button class="link" {onclick}><span class="mono">{clock_text(h.shown)}</span>{" "}{part(0..a)}<mark>{part(a..b)}</mark>{part(b..h.preview.len())}</button> }
+}
+
+pub fn clock_text(ms: Millis) -> String {
     let s = ms / 1000;
     if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
@@ -136,6 +152,9 @@ pub struct PlayerProps {
     /// Where to start, in recording time (a permalink's moment).
     #[prop_or_default]
     pub start: Option<Millis>,
+    /// What to search for as it opens (a hit found inside recordings was clicked).
+    #[prop_or_default]
+    pub find: Option<Rc<Find>>,
 }
 
 #[function_component(PlayerView)]
@@ -151,7 +170,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
     let idle_capped = use_state(|| true);
     let search = use_state(|| None::<Result<Rc<SearchResults>, String>>);
     let scrollback = use_state(|| None::<(u32, Rc<Vec<ScrollbackLine>>)>);
-    let panel = use_state(|| "session");
+    let panel = use_state(|| if p.find.is_some() { "search" } else { "session" });
     let seekbar_ref = use_node_ref();
     let dragging = use_state(|| false);
 
@@ -160,6 +179,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
         let (backend, info, engine, term, redraw, dispatch) =
             (backend.clone(), info.clone(), engine.clone(), term.clone(), redraw.clone(), p.dispatch.clone());
         let start = p.start.unwrap_or(0);
+        let (find, found) = (p.find.clone(), search.clone());
         use_effect_with(p.session, move |&session| {
             info.set(None);
             *engine.borrow_mut() = Engine::default();
@@ -181,6 +201,10 @@ pub fn player_view(p: &PlayerProps) -> Html {
                     info.set(Some(Ok(ri)));
                     show(&engine, &b, &term, start, true);
                     redraw.force_update();
+                    if let Some(f) = find {
+                        let request = Request::Search { pattern: f.pattern.clone(), options: f.options };
+                        b.request(request, move |r| found.set(Some(searched(r))));
+                    }
                 }
                 Response::Error(e) => info.set(Some(Err(e))),
                 _ => {}
@@ -531,11 +555,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
             }
             let search = search.clone();
             backend.request(Request::Search { pattern, options: SearchOptions { regex, case_sensitive } }, move |r| {
-                match r {
-                    Response::Search(s) => search.set(Some(Ok(Rc::new(*s)))),
-                    Response::Error(e) => search.set(Some(Err(e))),
-                    _ => {}
-                }
+                search.set(Some(searched(r)))
             });
         })
     };
@@ -592,10 +612,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
             let list = r.hits.iter().take(500).map(|h| {
                 let sr = seek_recording.clone();
                 let t = h.shown;
-                let onclick = Callback::from(move |_| sr(t));
-                let (a, b) = (h.highlight.0.min(h.preview.len()), h.highlight.1.min(h.preview.len()));
-                let (before, hit, after) = (h.preview.get(..a).unwrap_or(""), h.preview.get(a..b).unwrap_or(""), h.preview.get(b..).unwrap_or(""));
-                html! { <li><button class="link" {onclick}><span class="mono">{clock_text(t)}</span>{" "}{visible(before)}<mark>{visible(hit)}</mark>{visible(after)}</button></li> }
+                html! { <li>{ hit_button(h, Callback::from(move |_| sr(t))) }</li> }
             });
             let (n, more) = (r.hits.len(), if r.truncated { " (more not shown)" } else { "" });
             html! { <><p class="count">{format!("{n} hit{}{more}", if n == 1 { "" } else { "s" })}</p><ol class="hits">{ for list }</ol></> }
@@ -686,9 +703,9 @@ pub fn player_view(p: &PlayerProps) -> Html {
                         } } />
                     } else if *panel == "search" {
                         <form class="search" onsubmit={on_search}>
-                            <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" />
-                            <label><input name="regex" type="checkbox" />{" regex"}</label>
-                            <label><input name="case" type="checkbox" />{" match case"}</label>
+                            <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" value={p.find.as_ref().map(|f| f.pattern.clone())} />
+                            <label><input name="regex" type="checkbox" checked={p.find.as_ref().is_some_and(|f| f.options.regex)} />{" regex"}</label>
+                            <label><input name="case" type="checkbox" checked={p.find.as_ref().is_some_and(|f| f.options.case_sensitive)} />{" match case"}</label>
                             <button type="submit">{"Find"}</button>
                         </form>
                         { hits }

@@ -1,8 +1,9 @@
 //! All of the page's state and every transition of it, in one reducer.
 
-use crate::protocol::Progress;
+use crate::protocol::{FoundInRecording, FoundInRecordings, Progress};
 use review_core::query::{term_text, with_term, Op};
 use review_core::views::{rfc3339_utc, Overview};
+use review_replay::SearchOptions;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -127,6 +128,62 @@ pub struct AppState {
     pub facets: bool,
     /// The detections' findings and the settings they ran with.
     pub findings: Option<Rc<(review_protocol::FindingsSummary, review_core::detect::Settings)>>,
+    /// The last search inside recordings, as far as it has got.
+    pub inside: Option<Rc<Inside>>,
+    /// What the player searches for as it opens (a hit found inside recordings was clicked).
+    pub find: Option<Rc<Find>>,
+}
+
+/// A search for text (or a regular expression) in what sessions printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Find {
+    pub pattern: String,
+    pub options: SearchOptions,
+}
+
+/// A search inside the recordings a query selects, and what it found so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inside {
+    /// The search's number, as the worker knows it.
+    pub search: u32,
+    pub find: Rc<Find>,
+    pub query: String,
+    pub searched: u32,
+    pub total: u32,
+    pub found: Vec<FoundInRecording>,
+    /// (session id, why) of recordings that could not be read.
+    pub unreadable: Vec<(String, String)>,
+    pub error: Option<String>,
+    pub done: bool,
+}
+
+impl Inside {
+    pub fn new(search: u32, find: Find, query: String) -> Self {
+        Inside {
+            search,
+            find: Rc::new(find),
+            query,
+            searched: 0,
+            total: 0,
+            found: Vec::new(),
+            unreadable: Vec::new(),
+            error: None,
+            done: false,
+        }
+    }
+
+    /// Takes in what the worker found since it last said (for this search only).
+    fn absorb(&mut self, news: FoundInRecordings) {
+        if news.search != self.search {
+            return;
+        }
+        self.searched = news.searched.max(self.searched);
+        self.total = news.total;
+        self.found.extend(news.found);
+        self.unreadable.extend(news.unreadable);
+        self.error = news.error.or(self.error.take());
+        self.done = news.done;
+    }
 }
 
 impl Default for AppState {
@@ -150,6 +207,8 @@ impl Default for AppState {
             playing: None,
             played_from_drawer: false,
             findings: None,
+            inside: None,
+            find: None,
             link: Link::default(),
             facets: true,
         }
@@ -190,6 +249,15 @@ pub enum Action {
     Cleared,
     /// Replays a session's recording, with the session's details beside it.
     Play(u32),
+    /// Replays a session's recording from a moment, searching it for what was found there.
+    PlayFound {
+        session: u32,
+        at: u64,
+        find: Rc<Find>,
+    },
+    /// A search inside recordings begins (`None`: it was stopped).
+    SearchInside(Option<Rc<Inside>>),
+    FoundInRecordings(Box<FoundInRecordings>),
     ClosePlayer,
     /// Narrows the query to a time range (`None`: no range), as `time>=… time<…`.
     TimeRange(Option<(i64, i64)>),
@@ -274,11 +342,26 @@ impl Reducible for AppState {
                 s.played_from_drawer = s.selected == Some(Selected::Session(session));
                 s.playing = Some(session);
                 s.selected = None;
+                s.find = None;
+            }
+            Action::PlayFound { session, at, find } => {
+                s.played_from_drawer = false;
+                s.playing = Some(session);
+                s.selected = None;
+                s.link = Link { t: Some(at), play: true, ..Link::default() };
+                s.find = Some(find);
+            }
+            Action::SearchInside(inside) => s.inside = inside,
+            Action::FoundInRecordings(news) => {
+                if let Some(inside) = s.inside.as_mut() {
+                    Rc::make_mut(inside).absorb(*news);
+                }
             }
             // Back to the drawer the player was opened from, which the link's session names;
             // else nothing is open, and the link names nothing (a session left in it came back
             // with a link shared later, over other results).
             Action::ClosePlayer => {
+                s.find = None;
                 let back = s.playing.take().filter(|_| s.played_from_drawer);
                 s.selected = back.map(Selected::Session);
                 s.link = match back {

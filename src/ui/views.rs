@@ -265,6 +265,7 @@ pub fn recordings_view(p: &ViewProps) -> Html {
     html! {
         <section class="view">
             <div class="filters">{ count_line(&counts, "recorded sessions") }<span class="muted">{"▶ replays a session; encrypted recordings (ENC) cannot be replayed outside the Teleport auth server."}</span>{ tools(p, Table::Recordings) }</div>
+            <super::inside::InsideRecordings state={p.state.clone()} dispatch={p.dispatch.clone()} />
             <VirtualTable table={Table::Recordings} query={p.state.query.clone()} version={p.state.version} cols={cols}
                 default_sort={Sort { key: SortKey::Time, descending: true }} cx={p.cx.clone()} {selected} {on_open} {on_count} label="Recorded sessions" />
         </section>

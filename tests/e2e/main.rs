@@ -601,6 +601,49 @@ async fn a_recording_plays_seeks_and_is_searched() -> Result {
     Ok(())
 }
 
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_text_is_found_inside_the_recordings_and_a_hit_opens_the_player_there() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let b = Browser::app().await?;
+    b.load_demo().await?;
+    b.load(&[recordings::audit_log(tmp.path()), recordings::protostream(tmp.path())]).await?;
+    b.click_text(".rail button", "Recordings").await?;
+    let recorded = number(&b.wait_text(".count", "recorded sessions").await?);
+    let search = async |pattern: &str, regex: bool| -> Result<String> {
+        b.js(&format!("document.querySelector('.inside input[name=regex]').checked = {regex}")).await?;
+        let field = b.wait_for(".inside input[name=pattern]").await?;
+        field.clear().await?;
+        field.send_keys(pattern).await?;
+        b.click(".inside button[type=submit]").await?;
+        poll(Duration::from_secs(30), async || {
+            let status = b.text(".inside p").await?;
+            done_or(!status.starts_with("Searching"), || format!("still {status:?}"))
+        })
+        .await?;
+        b.text(".inside p").await
+    };
+    // Every recording is searched; only carol's printed the needle, twice.
+    let status = search("needle", false).await?;
+    assert_eq!(status, format!("2 hits in 1 of {recorded} recordings"));
+    let found = b.text(".inside-found").await?;
+    assert!(found.contains("carol") && found.contains("10:02") && found.contains("echo needle"), "{found}");
+    // A hit opens the player at that moment, with the search run there too.
+    b.click_text(".inside-found ol.hits button", "10:04").await?;
+    b.wait_text(".player-side .count", "2 hits").await?;
+    assert_eq!(b.js("return document.querySelector('.player-side input[name=pattern]').value").await?, "needle");
+    let time = b.text(".controls .time").await?;
+    assert!(time.starts_with("10:04"), "the player opens at the hit: {time}");
+    b.click_text(".player-head button", "Back").await?;
+    // The query says which recordings are searched; a pattern that is not a regex says so.
+    b.type_into("#query", "user:carol\u{E007}").await?;
+    b.wait_text(".count", "1 of").await?;
+    assert_eq!(search("needle", false).await?, "2 hits in 1 of 1 recording selected by user:carol");
+    let error = search("needle(", true).await?;
+    assert!(error.contains("not a regular expression"), "the regex's error is shown: {error}");
+    Ok(())
+}
+
 /// Presses `k` as a key typed on the page (not into a field).
 async fn press(b: &Browser, k: &str) -> Result {
     b.js(&format!(

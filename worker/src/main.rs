@@ -9,6 +9,7 @@ mod export;
 mod files;
 mod findings;
 mod gate;
+mod inside;
 mod later;
 mod loader;
 mod player;
@@ -52,6 +53,9 @@ struct State {
     detection: Option<review_core::detect::Detection>,
     /// Documents made of the findings, asked for while a run was under way.
     after_detection: Vec<(u32, Request)>,
+    /// The number of the search inside recordings under way (see inside.rs); a clear resets
+    /// it, which ends the search (the page numbers its searches from 1).
+    inside_search: u32,
     /// Counts the detection runs that ended (kept across clears): the page fetches the findings
     /// of the run it was told of.
     findings_run: u32,
@@ -77,6 +81,7 @@ impl State {
             detection: None,
             after_detection: Vec::new(),
             findings_run: 0,
+            inside_search: 0,
         }
     }
 }
@@ -187,6 +192,7 @@ fn handle(id: u32, req: Request, extra: Array) {
     };
     let handles = || extra.iter().map(|f| f.unchecked_into::<Blob>()).collect::<Vec<Blob>>();
     match req {
+        Request::SearchRecordings { search, query, pattern, options } => inside::start(search, query, pattern, options),
         Request::Connect { reader: true } => reader::start(),
         Request::Connect { reader: false } => {}
         Request::Offer { batch } => with_state(|s| s.offered.entry(batch).or_default().extend(handles())),

@@ -10,14 +10,7 @@ const MAX_MARKERS: usize = 20_000;
 
 pub async fn open(id: u32, session: u32) {
     let started = now();
-    let members = with_state(|s| {
-        let m = &s.ingest.model;
-        let sid = m.sessions.list.get(session as usize).map(|x| m.str(x.sid).to_owned());
-        let parts = recordings::groups(&m.recordings);
-        sid.and_then(|sid| {
-            parts.into_iter().find(|g| g.iter().any(|&i| m.recordings[i].sid.as_deref() == Some(sid.as_str())))
-        })
-    });
+    let members = recordings::of_session(session);
     let Some(members) = members else {
         post(id, Response::Error("no recording of this session is among the loaded files".into()));
         return;

@@ -27,6 +27,15 @@ pub fn groups(parts: &[RecordingPart]) -> Vec<Vec<usize>> {
     groups.into_iter().map(|(_, m)| m).collect()
 }
 
+/// The parts of session `session`'s recording, if any was loaded.
+pub fn of_session(session: u32) -> Option<Vec<usize>> {
+    with_state(|s| {
+        let m = &s.ingest.model;
+        let sid = m.str(m.sessions.list.get(session as usize)?.sid);
+        groups(&m.recordings).into_iter().find(|g| g.iter().any(|&i| m.recordings[i].sid.as_deref() == Some(sid)))
+    })
+}
+
 /// Reads and decodes the recording made of these parts.
 pub async fn load(members: &[usize]) -> Result<Recording, RecordingError> {
     let sources: Vec<(String, Bytes)> = with_state(|s| {

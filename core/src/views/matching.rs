@@ -19,6 +19,15 @@ pub fn compile_query(query: &str, m: &Model) -> (Filter, Option<QueryError>) {
     }
 }
 
+/// The sessions with a recording that `query` selects (the Recordings view's rows), in the
+/// model's order; a query that does not compile says why.
+pub fn recorded_sessions(query: &str, m: &Model) -> Result<Vec<u32>, QueryError> {
+    match compile_query(query, m) {
+        (_, Some(error)) => Err(error),
+        (filter, None) => Ok(matching_sessions(m, true, &filter).map(|(i, _)| i).collect()),
+    }
+}
+
 /// What a table's rows are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RowKind {

@@ -32,7 +32,7 @@ pub use histogram::{
 };
 pub use html::{html_text, is_hidden, push_html_text};
 pub use manifest::{files_csv, sha256sums, FILE_COLUMNS};
-pub use matching::compile_query;
+pub use matching::{compile_query, recorded_sessions};
 pub use overview::{FileRow, Overview};
 pub use report::{
     case_report, ReportFinding, ReportMeta, MAX_FINDING_EVENTS, MAX_PROBLEMS, MAX_REPORT_FINDINGS, MAX_SESSION_EVENTS,
