@@ -71,13 +71,16 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
 fn inline_urls(style: &str, dist: &Path) -> Result<String, String> {
     let mut out = String::with_capacity(style.len());
     let mut rest = style;
-    while let Some(at) = rest.find("url(") {
+    // CSS names are ASCII case-insensitive (`URL(` too); lowercasing ASCII keeps byte offsets.
+    while let Some(at) = rest.to_ascii_lowercase().find("url(") {
         let (before, after) = rest.split_at(at + "url(".len());
         let end = after.find(')').ok_or("the style sheet has an unclosed url(")?;
         let target = after[..end].trim().trim_matches(|c| c == '"' || c == '\'');
         out.push_str(before);
         if target.starts_with("data:") {
             out.push_str(&after[..end]);
+        } else if target.starts_with('/') || target.contains(':') || target.split('/').any(|p| p == "..") {
+            return Err(format!("the style sheet names {target}, outside the app's folder"));
         } else {
             let bytes = fs::read(dist.join(target)).map_err(|e| format!("the style sheet's {target}: {e}"))?;
             let mime = match target.rsplit('.').next() {
@@ -186,6 +189,10 @@ mod tests {
             r#"@font-face { src: url("data:font/woff2;base64,d09GMg==") format("woff2"); } .x { background: url(data:,y); }"#
         );
         assert!(inline_urls("a { b: url(missing.woff2) }", dist.path()).is_err());
+        assert!(inline_urls("a { b: URL(fonts/a.woff2) }", dist.path()).unwrap().contains("URL(\"data:font/woff2;"));
+        for outside in ["/etc/a.woff2", "../a.woff2", "fonts/../../a.woff2", "https://x/a.woff2"] {
+            assert!(inline_urls(&format!("a {{ b: url({outside}) }}"), dist.path()).is_err(), "{outside}");
+        }
         assert!(inline_urls("a { b: url(fonts/a.woff2", dist.path()).is_err());
     }
 

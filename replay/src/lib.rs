@@ -29,6 +29,6 @@ pub use keyframe::DEFAULT_INTERVAL as DEFAULT_KEYFRAME_INTERVAL;
 pub use player::{IndexStats, Player, ScrollbackLine};
 pub use review_recording::Millis;
 pub use screen::{ActiveScreen, ChangedRow, Color, Cursor, Row, Run, ScreenSnapshot, ScreenUpdate, Style};
-pub use search::{SearchHit, SearchOptions, SearchResults, MAX_HITS};
+pub use search::{check_pattern, SearchHit, SearchOptions, SearchResults, MAX_HITS};
 pub use size::TermSize;
 pub use transcript::{format_time, TranscriptLine};

@@ -50,6 +50,12 @@ pub struct SearchResults {
     pub truncated: bool,
 }
 
+/// Whether `pattern` can be searched for with `options` (a regex that does not compile, or is
+/// too big, cannot): said once, before many recordings are searched.
+pub fn check_pattern(pattern: &str, options: SearchOptions) -> Result<(), String> {
+    SearchText::new().search(pattern, options, |_| 0).map(|_| ())
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Mark {
     offset: usize,
@@ -311,6 +317,11 @@ mod tests {
         // Plain-text mode does not interpret regex syntax.
         assert!(search.search(r"id=\d+", SearchOptions::default(), times).unwrap().hits.is_empty());
         assert!(search.search("a{1000}{1000}", regex, times).is_err());
+        // Checked before any recording is searched: the same verdicts, with no text.
+        assert!(check_pattern("(unclosed", regex).is_err());
+        assert!(check_pattern("a{1000}{1000}", regex).is_err());
+        assert!(check_pattern("(unclosed", SearchOptions::default()).is_ok());
+        assert!(check_pattern(r"id=\d+", regex).is_ok());
     }
 
     #[test]

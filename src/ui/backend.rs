@@ -1,5 +1,5 @@
 //! The page's side of the workers. One worker owns the model and answers requests; a second
-//! reads and hashes the files and streams them to the first over a message channel, so reading
+//! reads and hashes the files and streams them to the first through this page, so reading
 //! and parsing run on two cores. Requests get one answer each, by id; progress and other notices
 //! are broadcast.
 
@@ -69,10 +69,16 @@ impl Backend {
                     let data = ev.data();
                     let (bytes, extra) = match data.dyn_into::<Array>() {
                         Ok(parts) if parts.length() == 3 => {
-                            // Passed on as it came, its buffers transferred again (not copied).
+                            // Passed on as it came, its buffers transferred again (not copied). A
+                            // message lost here would leave a load waiting: said, not swallowed.
                             if let Some(inner) = weak.upgrade() {
                                 let to = if from_model { &inner.hasher } else { &inner.model };
-                                let _ = to.post_message_with_transfer(&parts, &parts.get(2));
+                                if let Err(e) = to.post_message_with_transfer(&parts, &parts.get(2)) {
+                                    let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+                                    notify.emit(Response::Error(format!(
+                                        "a message between the two workers was lost ({why}); reload the page"
+                                    )));
+                                }
                             }
                             return;
                         }

@@ -4,7 +4,7 @@
 
 use super::backend::Backend;
 use super::format::{time, visible};
-use super::player::hit_button;
+use super::player::{hit_button, use_find_form};
 use super::state::{Action, AppState, Find, Inside};
 use crate::protocol::{FoundInRecording, Request};
 use review_replay::SearchOptions;
@@ -34,6 +34,8 @@ pub struct InsideProps {
 #[function_component(InsideRecordings)]
 pub fn inside_recordings(p: &InsideProps) -> Html {
     let backend = use_context::<Backend>().expect("backend");
+    // Back from the player (or another view), the form says what was searched for.
+    let form = use_find_form(p.state.inside.as_ref().map(|i| i.find.clone()), true);
     let on_submit = {
         let (backend, dispatch, query) = (backend.clone(), p.dispatch.clone(), p.state.query.clone());
         Callback::from(move |ev: SubmitEvent| {
@@ -73,9 +75,9 @@ pub fn inside_recordings(p: &InsideProps) -> Html {
     html! {
         <section class="inside" aria-label="Search inside recordings">
             <form class="search" onsubmit={on_submit}>
-                <input name="pattern" type="search" placeholder="Search inside the recordings below: everything they printed…" aria-label="Search inside recordings" />
-                <label><input name="regex" type="checkbox" />{" regex"}</label>
-                <label><input name="case" type="checkbox" />{" match case"}</label>
+                <input name="pattern" type="search" placeholder="Search inside the recordings below: everything they printed…" aria-label="Search inside recordings" ref={form.pattern.clone()} />
+                <label><input name="regex" type="checkbox" ref={form.regex.clone()} />{" regex"}</label>
+                <label><input name="case" type="checkbox" ref={form.case.clone()} />{" match case"}</label>
                 <button type="submit">{"Search recordings"}</button>
                 if inside.is_some() {
                     <button type="button" onclick={on_stop}>{if running { "Stop" } else { "Clear" }}</button>

@@ -119,6 +119,37 @@ fn mark_drawn(el: &HtmlElement, update: &ScreenUpdate) {
     let _ = el.set_attribute("data-at", &update.at.to_string());
 }
 
+/// The search form's fields.
+#[derive(Clone, Default, PartialEq)]
+pub struct FindForm {
+    pub pattern: NodeRef,
+    pub regex: NodeRef,
+    pub case: NodeRef,
+}
+
+/// A search form's fields, filled with `find` once `drawn` (and never again: the user's edits
+/// stay).
+#[hook]
+pub fn use_find_form(find: Option<Rc<Find>>, drawn: bool) -> FindForm {
+    let form = use_memo((), |_| FindForm::default());
+    let filled = form.clone();
+    use_effect_with(drawn, move |&drawn| {
+        if let (true, Some(f)) = (drawn, find) {
+            let input = |r: &NodeRef| r.cast::<web_sys::HtmlInputElement>();
+            if let Some(i) = input(&filled.pattern) {
+                i.set_value(&f.pattern);
+            }
+            if let Some(i) = input(&filled.regex) {
+                i.set_checked(f.options.regex);
+            }
+            if let Some(i) = input(&filled.case) {
+                i.set_checked(f.options.case_sensitive);
+            }
+        }
+    });
+    (*form).clone()
+}
+
 /// A search's answer, for the hits list.
 fn searched(r: Response) -> Result<Rc<SearchResults>, String> {
     match r {
@@ -171,6 +202,9 @@ pub fn player_view(p: &PlayerProps) -> Html {
     let search = use_state(|| None::<Result<Rc<SearchResults>, String>>);
     let scrollback = use_state(|| None::<(u32, Rc<Vec<ScrollbackLine>>)>);
     let panel = use_state(|| if p.find.is_some() { "search" } else { "session" });
+    // A search handed over (a hit found inside recordings) is written into the form once it is
+    // drawn; from then on the form is the user's.
+    let find_form = use_find_form(p.find.clone(), info.is_some());
     let seekbar_ref = use_node_ref();
     let dragging = use_state(|| false);
 
@@ -703,9 +737,9 @@ pub fn player_view(p: &PlayerProps) -> Html {
                         } } />
                     } else if *panel == "search" {
                         <form class="search" onsubmit={on_search}>
-                            <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" value={p.find.as_ref().map(|f| f.pattern.clone())} />
-                            <label><input name="regex" type="checkbox" checked={p.find.as_ref().is_some_and(|f| f.options.regex)} />{" regex"}</label>
-                            <label><input name="case" type="checkbox" checked={p.find.as_ref().is_some_and(|f| f.options.case_sensitive)} />{" match case"}</label>
+                            <input name="pattern" type="search" placeholder="Search everything printed…" aria-label="Search the recording" ref={find_form.pattern.clone()} />
+                            <label><input name="regex" type="checkbox" ref={find_form.regex.clone()} />{" regex"}</label>
+                            <label><input name="case" type="checkbox" ref={find_form.case.clone()} />{" match case"}</label>
                             <button type="submit">{"Find"}</button>
                         </form>
                         { hits }

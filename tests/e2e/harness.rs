@@ -82,7 +82,8 @@ impl Engine {
     pub fn of_this_run() -> Engine {
         match std::env::var("E2E_BROWSER").as_deref() {
             Ok("firefox") => Engine::Firefox,
-            _ => Engine::Chromium,
+            Ok("chromium") | Ok("") | Err(_) => Engine::Chromium,
+            Ok(other) => panic!("E2E_BROWSER={other:?}: chromium or firefox"),
         }
     }
 }

@@ -634,7 +634,22 @@ async fn a_text_is_found_inside_the_recordings_and_a_hit_opens_the_player_there(
     assert_eq!(b.js("return document.querySelector('.player-side input[name=pattern]').value").await?, "needle");
     let time = b.text(".controls .time").await?;
     assert!(time.starts_with("10:04"), "the player opens at the hit: {time}");
+    // From then on the form is the user's: what is typed and ticked stays as results come.
+    let field = b.wait_for(".player-side input[name=pattern]").await?;
+    field.clear().await?;
+    field.send_keys(r"echo ne+dle").await?;
+    b.click(".player-side input[name=regex]").await?;
+    b.click(".player-side .search button[type=submit]").await?;
+    b.wait_text(".player-side .count", "1 hit").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let form = b
+        .js("const f = document.querySelector('.player-side .search'); return [f.pattern.value, f.regex.checked]")
+        .await?;
+    assert_eq!(form, serde_json::json!([r"echo ne+dle", true]));
     b.click_text(".player-head button", "Back").await?;
+    // Back in the list, the form says what was searched for.
+    let pattern = b.js("return document.querySelector('.inside input[name=pattern]').value").await?;
+    assert_eq!(pattern, "needle");
     // The query says which recordings are searched; a pattern that is not a regex says so.
     b.type_into("#query", "user:carol\u{E007}").await?;
     b.wait_text(".count", "1 of").await?;

@@ -5,7 +5,7 @@
 use super::{now, post, recordings, scope, with_state};
 use review_core::views::{recorded_sessions, SessionRow};
 use review_protocol::{FoundInRecording, FoundInRecordings, Response};
-use review_replay::{Player, SearchOptions};
+use review_replay::{check_pattern, Player, SearchOptions};
 use wasm_bindgen_futures::JsFuture;
 
 /// Hits sent per recording: the player lists them all.
@@ -19,14 +19,12 @@ pub fn start(search: u32, query: String, pattern: String, options: SearchOptions
         s.inside_search = search;
         recorded_sessions(&query, &s.ingest.model)
     });
-    let mut told = FoundInRecordings { search, ..FoundInRecordings::default() };
-    match sessions {
-        _ if pattern.is_empty() => told.done = true,
-        Err(e) => {
-            told.error = Some(format!("the query: {}", e.message));
-            told.done = true;
-        }
-        Ok(sessions) => {
+    let mut told = FoundInRecordings { search, done: true, ..FoundInRecordings::default() };
+    match (sessions, check_pattern(&pattern, options)) {
+        _ if pattern.is_empty() => {}
+        (Err(e), _) => told.error = Some(format!("the query: {}", e.message)),
+        (_, Err(e)) => told.error = Some(format!("the pattern is not a regular expression this search can use: {e}")),
+        (Ok(sessions), Ok(())) => {
             wasm_bindgen_futures::spawn_local(run(search, sessions, pattern, options));
             return;
         }
@@ -41,12 +39,15 @@ fn current(search: u32) -> bool {
 async fn run(search: u32, sessions: Vec<u32>, pattern: String, options: SearchOptions) {
     let mut told = FoundInRecordings { search, total: sessions.len() as u32, ..FoundInRecordings::default() };
     let mut last_told = now();
+    // Recordings and sessions only grow while a search runs (a Clear ends it).
+    let mut parts = with_state(|s| recordings::by_sid(&s.ingest.model));
     for session in sessions {
         next_task().await;
         if !current(search) {
             return;
         }
-        let found = match recordings::of_session(session) {
+        let sid = with_state(|s| s.ingest.model.sessions.list[session as usize].sid);
+        let found = match parts.remove(&sid) {
             Some(members) => recordings::load(&members).await.map_err(|e| e.to_string()),
             None => Err("its recording is no longer among the loaded files".into()),
         };
@@ -63,9 +64,9 @@ async fn run(search: u32, sessions: Vec<u32>, pattern: String, options: SearchOp
                 first: results.hits.into_iter().take(FIRST_HITS).collect(),
             }),
             Ok(Ok(_)) => {}
-            // The pattern itself is wrong: every recording would say so.
+            // Checked at the start; said all the same should it happen.
             Ok(Err(e)) => {
-                told.error = Some(format!("the pattern is not a regular expression this search can use: {e}"));
+                told.error = Some(e);
                 break;
             }
             Err(e) => told.unreadable.push((row.sid, e)),

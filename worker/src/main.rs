@@ -1,4 +1,4 @@
-//! The web worker. The page starts two of it and joins them with a message channel: the
+//! The web worker. The page starts two of it and passes their messages between them: the
 //! *model* worker owns the model, parses, and answers the page's requests; the *reader* reads
 //! each file once, in slices, hashes it, and streams the slices to the model worker. Reading a
 //! Blob needs its worker's event loop, so reading beside the parser (not inside it) lets the two

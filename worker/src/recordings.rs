@@ -3,8 +3,9 @@
 
 use super::files::read_slice;
 use super::with_state;
-use review_core::model::{RecordingPart, RecordingSummary};
+use review_core::model::{Model, RecordingPart, RecordingSummary, Sym};
 use review_recording::{decode, Part, Recording, RecordingError};
+use std::collections::HashMap;
 use std::sync::Arc;
 use web_sys::Blob;
 
@@ -29,11 +30,20 @@ pub fn groups(parts: &[RecordingPart]) -> Vec<Vec<usize>> {
 
 /// The parts of session `session`'s recording, if any was loaded.
 pub fn of_session(session: u32) -> Option<Vec<usize>> {
-    with_state(|s| {
-        let m = &s.ingest.model;
-        let sid = m.str(m.sessions.list.get(session as usize)?.sid);
-        groups(&m.recordings).into_iter().find(|g| g.iter().any(|&i| m.recordings[i].sid.as_deref() == Some(sid)))
-    })
+    let sid = with_state(|s| s.ingest.model.sessions.list.get(session as usize).map(|x| x.sid))?;
+    with_state(|s| by_sid(&s.ingest.model).remove(&sid))
+}
+
+/// Each recording's parts, by its session id (a recording whose id is not known is left out).
+pub fn by_sid(m: &Model) -> HashMap<Sym, Vec<usize>> {
+    let mut out = HashMap::new();
+    for group in groups(&m.recordings) {
+        let sid = group.iter().find_map(|&i| m.recordings[i].sid.as_deref()).and_then(|sid| m.strings.lookup(sid));
+        if let Some(sid) = sid {
+            out.insert(sid, group);
+        }
+    }
+    out
 }
 
 /// Reads and decodes the recording made of these parts.
