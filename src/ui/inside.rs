@@ -4,13 +4,12 @@
 
 use super::backend::Backend;
 use super::format::{time, visible};
-use super::player::{hit_button, use_find_form};
+use super::player::{hit_button, submitted_find, use_find_form};
 use super::state::{Action, AppState, Find, Inside};
 use crate::protocol::{FoundInRecording, Request};
 use review_replay::SearchOptions;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 thread_local! {
@@ -40,18 +39,10 @@ pub fn inside_recordings(p: &InsideProps) -> Html {
         let (backend, dispatch, query) = (backend.clone(), p.dispatch.clone(), p.state.query.clone());
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let form: web_sys::HtmlFormElement = ev.target_unchecked_into();
-            let field = |name: &str| {
-                form.elements().named_item(name).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-            };
-            let pattern = field("pattern").map(|i| i.value()).unwrap_or_default();
-            let options = SearchOptions {
-                regex: field("regex").is_some_and(|i| i.checked()),
-                case_sensitive: field("case").is_some_and(|i| i.checked()),
-            };
+            let find = submitted_find(&ev);
             let search = next_search();
-            let inside = (!pattern.is_empty())
-                .then(|| Rc::new(Inside::new(search, Find { pattern: pattern.clone(), options }, query.clone())));
+            let (pattern, options) = (find.pattern.clone(), find.options);
+            let inside = (!pattern.is_empty()).then(|| Rc::new(Inside::new(search, find, query.clone())));
             dispatch.emit(Action::SearchInside(inside));
             backend.tell(Request::SearchRecordings { search, query: query.clone(), pattern, options });
         })
@@ -71,7 +62,7 @@ pub fn inside_recordings(p: &InsideProps) -> Html {
         })
     };
     let inside = p.state.inside.as_deref();
-    let running = inside.is_some_and(|i| !i.done);
+    let running = inside.is_some_and(|i| !i.so_far.done);
     html! {
         <section class="inside" aria-label="Search inside recordings">
             <form class="search" onsubmit={on_submit}>
@@ -88,9 +79,11 @@ pub fn inside_recordings(p: &InsideProps) -> Html {
     }
 }
 
-fn results(i: &Inside, state: &AppState, dispatch: &Callback<Action>) -> Html {
+fn results(inside: &Inside, state: &AppState, dispatch: &Callback<Action>) -> Html {
+    let i = &inside.so_far;
     let hits: u32 = i.found.iter().map(|f| f.hits).sum();
-    let scope = if i.query.trim().is_empty() { String::new() } else { format!(" selected by {}", i.query.trim()) };
+    let query = inside.query.trim();
+    let scope = if query.is_empty() { String::new() } else { format!(" selected by {query}") };
     let status = match (&i.error, i.done) {
         (Some(e), _) => html! { <p class="error" role="alert">{visible(e)}</p> },
         (None, false) if i.total == 0 => html! { <p class="count" aria-live="polite">{"Searching…"}</p> },
@@ -101,7 +94,7 @@ fn results(i: &Inside, state: &AppState, dispatch: &Callback<Action>) -> Html {
             <p class="count" aria-live="polite">{format!("{} in {} of {}{scope}", plural(hits as usize, "hit"), i.found.len(), plural(i.total as usize, "recording"))}</p>
         },
     };
-    let found = i.found.iter().map(|f| recording(f, &i.find, state.local_time, dispatch));
+    let found = i.found.iter().map(|f| recording(f, &inside.find, state.local_time, dispatch));
     let unreadable = i
         .unreadable
         .iter()

@@ -150,6 +150,20 @@ pub fn use_find_form(find: Option<Rc<Find>>, drawn: bool) -> FindForm {
     (*form).clone()
 }
 
+/// What a submitted search form asks for (its `pattern`, `regex` and `case` fields).
+pub fn submitted_find(ev: &SubmitEvent) -> Find {
+    let form: web_sys::HtmlFormElement = ev.target_unchecked_into();
+    let field =
+        |name: &str| form.elements().named_item(name).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    Find {
+        pattern: field("pattern").map(|i| i.value()).unwrap_or_default(),
+        options: SearchOptions {
+            regex: field("regex").is_some_and(|i| i.checked()),
+            case_sensitive: field("case").is_some_and(|i| i.checked()),
+        },
+    }
+}
+
 /// A search's answer, for the hits list.
 fn searched(r: Response) -> Result<Rc<SearchResults>, String> {
     match r {
@@ -576,21 +590,13 @@ pub fn player_view(p: &PlayerProps) -> Html {
         let (backend, search) = (backend.clone(), search.clone());
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let form: web_sys::HtmlFormElement = ev.target_unchecked_into();
-            let field = |name: &str| {
-                form.elements().named_item(name).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-            };
-            let pattern = field("pattern").map(|i| i.value()).unwrap_or_default();
-            let regex = field("regex").is_some_and(|i| i.checked());
-            let case_sensitive = field("case").is_some_and(|i| i.checked());
+            let Find { pattern, options } = submitted_find(&ev);
             if pattern.is_empty() {
                 search.set(None);
                 return;
             }
             let search = search.clone();
-            backend.request(Request::Search { pattern, options: SearchOptions { regex, case_sensitive } }, move |r| {
-                search.set(Some(searched(r)))
-            });
+            backend.request(Request::Search { pattern, options }, move |r| search.set(Some(searched(r))));
         })
     };
     let load_scrollback = {

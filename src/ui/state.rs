@@ -1,6 +1,6 @@
 //! All of the page's state and every transition of it, in one reducer.
 
-use crate::protocol::{FoundInRecording, FoundInRecordings, Progress};
+use crate::protocol::{FoundInRecordings, Progress};
 use review_core::query::{term_text, with_term, Op};
 use review_core::views::{rfc3339_utc, Overview};
 use review_replay::SearchOptions;
@@ -144,45 +144,29 @@ pub struct Find {
 /// A search inside the recordings a query selects, and what it found so far.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Inside {
-    /// The search's number, as the worker knows it.
-    pub search: u32,
     pub find: Rc<Find>,
     pub query: String,
-    pub searched: u32,
-    pub total: u32,
-    pub found: Vec<FoundInRecording>,
-    /// (session id, why) of recordings that could not be read.
-    pub unreadable: Vec<(String, String)>,
-    pub error: Option<String>,
-    pub done: bool,
+    /// The worker's accounts of this search, taken together.
+    pub so_far: FoundInRecordings,
 }
 
 impl Inside {
     pub fn new(search: u32, find: Find, query: String) -> Self {
-        Inside {
-            search,
-            find: Rc::new(find),
-            query,
-            searched: 0,
-            total: 0,
-            found: Vec::new(),
-            unreadable: Vec::new(),
-            error: None,
-            done: false,
-        }
+        Inside { find: Rc::new(find), query, so_far: FoundInRecordings { search, ..FoundInRecordings::default() } }
     }
 
     /// Takes in what the worker found since it last said (for this search only).
     fn absorb(&mut self, news: FoundInRecordings) {
-        if news.search != self.search {
+        let s = &mut self.so_far;
+        if news.search != s.search {
             return;
         }
-        self.searched = news.searched.max(self.searched);
-        self.total = news.total;
-        self.found.extend(news.found);
-        self.unreadable.extend(news.unreadable);
-        self.error = news.error.or(self.error.take());
-        self.done = news.done;
+        s.searched = news.searched.max(s.searched);
+        s.total = news.total;
+        s.found.extend(news.found);
+        s.unreadable.extend(news.unreadable);
+        s.error = news.error.or(s.error.take());
+        s.done = news.done;
     }
 }
 
