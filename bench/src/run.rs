@@ -326,7 +326,7 @@ async fn browser_logs(
     workload: &Workload,
     refs: Refs,
 ) -> Result<(), Error> {
-    let timeout = Duration::from_secs(if set.bytes > 200_000_000 { 1200 } else { 300 });
+    let timeout = load_timeout(set);
     r.begin();
     let b = Browser::open(&cx.args.chromedriver, &cx.args.chromium).await?;
     let outcome = async {
@@ -352,6 +352,11 @@ async fn browser_logs(
     outcome
 }
 
+/// How long a load of `set` may take before the bench gives up on it.
+fn load_timeout(set: &LogSet) -> Duration {
+    Duration::from_secs(if set.bytes > 200_000_000 { 1200 } else { 300 })
+}
+
 /// The same load in Firefox: its time and memory, for the reviewers who use it (the targets
 /// are measured in Chromium; Firefox has no long-task observer or `performance.memory`).
 async fn firefox_load(
@@ -362,7 +367,7 @@ async fn firefox_load(
     input: &str,
     refs: Refs,
 ) -> Result<(), Error> {
-    let timeout = Duration::from_secs(if set.bytes > 200_000_000 { 1200 } else { 300 });
+    let timeout = load_timeout(set);
     cx.wait_quiet();
     r.begin();
     let b = Browser::open_firefox(&cx.args.geckodriver, &cx.args.firefox_bin).await?;

@@ -70,15 +70,15 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
 /// The style sheet with each file it names (`url(fonts/…)`) inside it, as a data: URL.
 fn inline_urls(style: &str, dist: &Path) -> Result<String, String> {
     let mut out = String::with_capacity(style.len());
-    let mut rest = style;
     // CSS names are ASCII case-insensitive (`URL(` too); lowercasing ASCII keeps byte offsets.
-    while let Some(at) = rest.to_ascii_lowercase().find("url(") {
-        let (before, after) = rest.split_at(at + "url(".len());
-        let end = after.find(')').ok_or("the style sheet has an unclosed url(")?;
-        let target = after[..end].trim().trim_matches(|c| c == '"' || c == '\'');
-        out.push_str(before);
+    let lower = style.to_ascii_lowercase();
+    let mut copied = 0;
+    while let Some(start) = lower[copied..].find("url(").map(|i| copied + i + "url(".len()) {
+        let end = start + style[start..].find(')').ok_or("the style sheet has an unclosed url(")?;
+        let target = style[start..end].trim().trim_matches(|c| c == '"' || c == '\'');
+        out.push_str(&style[copied..start]);
         if target.starts_with("data:") {
-            out.push_str(&after[..end]);
+            out.push_str(&style[start..end]);
         } else if target.starts_with('/') || target.contains(':') || target.split('/').any(|p| p == "..") {
             return Err(format!("the style sheet names {target}, outside the app's folder"));
         } else {
@@ -90,9 +90,9 @@ fn inline_urls(style: &str, dist: &Path) -> Result<String, String> {
             };
             out.push_str(&format!("\"data:{mime};base64,{}\"", BASE64.encode(bytes)));
         }
-        rest = &after[end..];
+        copied = end;
     }
-    out.push_str(rest);
+    out.push_str(&style[copied..]);
     Ok(out)
 }
 

@@ -43,12 +43,10 @@ pub enum Request {
     Table(TableRequest),
     Event(u32),
     Session(u32),
-    /// Gives each of the page's two workers its role. The reader reads and hashes files and
-    /// streams them to the model worker, which parses; their messages ([`Pipe`]) go through
-    /// the page.
-    Connect {
-        reader: bool,
-    },
+    /// Makes the page's second worker the reader: it reads and hashes files and streams them
+    /// to the first, the model worker, which parses; their messages ([`Pipe`]) go through the
+    /// page.
+    BeReader,
     /// Decode and index the recording of a session (by index) for replay.
     OpenRecording {
         session: u32,

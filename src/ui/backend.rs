@@ -112,10 +112,9 @@ impl Backend {
                 _listeners: vec![on_model, on_hash],
             }
         });
-        // The two workers' roles: the model worker parses what the reader streams to it,
-        // through this page (see the listener).
-        send(&inner.model, 0, Request::Connect { reader: false }, &[]);
-        send(&inner.hasher, 0, Request::Connect { reader: true }, &[]);
+        // The model worker parses what the reader streams to it, through this page (see the
+        // listener).
+        send(&inner.hasher, 0, Request::BeReader, &[]);
         Ok(Backend(inner))
     }
 

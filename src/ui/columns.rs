@@ -1,6 +1,6 @@
 //! What each table shows: its columns and how each cell is drawn. Cells render text only.
 
-use super::format::{bytes, count, duration, time, visible};
+use super::format::{bytes, count, duration, plural, time, visible};
 use super::table::{pivot, CellCx, Col, Row};
 use super::timeline;
 use review_core::audit::Outcome;
@@ -138,7 +138,7 @@ pub fn recordings() -> Vec<Col> {
                     recording: RecordingStatus::Loaded { generation, parts, encrypted, error, damaged, .. },
                     ..
                 }) => {
-                    let what = format!("generation {generation}, {parts} file{}", if *parts == 1 { "" } else { "s" });
+                    let what = format!("generation {generation}, {}", plural(*parts as usize, "file"));
                     match (encrypted, error, damaged) {
                         (true, _, _) => html! { <span>{what}{" · encrypted — cannot be replayed here"}</span> },
                         (_, Some(e), _) => {

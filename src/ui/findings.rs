@@ -6,7 +6,7 @@
 
 use super::answer::use_kept_answer;
 use super::backend::Backend;
-use super::format::{count, time, visible, zone};
+use super::format::{count, plural, time, visible, zone};
 use super::state::{Action, View};
 use super::table::{pivot, CellCx};
 use review_core::detect::{Settings, Severity, RULES};
@@ -103,7 +103,7 @@ pub fn findings_view(p: &FindingsProps) -> Html {
                     if !f.nodes.is_empty() { <span class="muted">{"nodes"}</span><ul>{names("node", &f.nodes)}</ul> }
                     if !f.addrs.is_empty() { <span class="muted">{"addresses"}</span><ul>{names("addr", &f.addrs)}</ul> }
                 </div>
-                <button onclick={show}>{format!("Show the {} event{} behind it", f.events, if f.events == 1 { "" } else { "s" })}</button>
+                <button onclick={show}>{format!("Show the {} behind it", plural(f.events as usize, "event"))}</button>
                 <span class="muted small">{format!(" rule: {} · query finding:{}", f.rule, f.index)}</span>
             </article>
         }

@@ -43,6 +43,11 @@ pub fn zone(local: bool) -> &'static str {
     }
 }
 
+/// "1 hit", "2 hits".
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn duration(n: Option<Nanos>) -> String {
     n.map_or("—".into(), review_core::time::format_duration)
 }

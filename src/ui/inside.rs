@@ -3,7 +3,7 @@
 //! that moment, with the search run there too.
 
 use super::backend::Backend;
-use super::format::{time, visible};
+use super::format::{plural, time, visible};
 use super::player::{hit_button, submitted_find, use_find_form};
 use super::state::{Action, AppState, Find, Inside};
 use crate::protocol::{FoundInRecording, Request};
@@ -108,11 +108,6 @@ fn results(inside: &Inside, state: &AppState, dispatch: &Callback<Action>) -> Ht
             }
         </>
     }
-}
-
-/// "1 hit", "2 hits".
-fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// One recording with hits: who, where, when, how many, and its first hits.

@@ -4,7 +4,7 @@
 //! screen request for a recording time.
 
 use super::backend::Backend;
-use super::format::{time, visible};
+use super::format::{plural, time, visible};
 use super::state::{Action, Find, Link, Selected};
 use super::terminal;
 use crate::protocol::{RecordingInfo, Request, Response, ScrollbackLine};
@@ -655,7 +655,7 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 html! { <li>{ hit_button(h, Callback::from(move |_| sr(t))) }</li> }
             });
             let (n, more) = (r.hits.len(), if r.truncated { " (more not shown)" } else { "" });
-            html! { <><p class="count">{format!("{n} hit{}{more}", if n == 1 { "" } else { "s" })}</p><ol class="hits">{ for list }</ol></> }
+            html! { <><p class="count">{format!("{}{more}", plural(n, "hit"))}</p><ol class="hits">{ for list }</ol></> }
         }
     };
     let commands: Vec<&SessionEvent> = ri

@@ -1,6 +1,6 @@
 //! The built app (`dist/`, from `trunk build`) served on 127.0.0.1, and headless Chromium (and
-//! Firefox, for what every user does) driven
-//! over WebDriver: what a user sees, checked in a real browser.
+//! Firefox, for what every user does) driven over WebDriver: what a user sees, checked in a
+//! real browser.
 
 pub use crate::serve::Server;
 use fantoccini::error::NewSessionError;
@@ -111,9 +111,12 @@ impl Drop for Driver {
 impl Browser {
     /// A browser on the app's first page.
     pub async fn app() -> Result<Browser> {
-        let b = Browser::open().await?;
-        b.open_app("").await?;
-        Ok(b)
+        Browser::open().await?.on_first_page().await
+    }
+
+    async fn on_first_page(self) -> Result<Browser> {
+        self.open_app("").await?;
+        Ok(self)
     }
 
     /// Chooses `files` through the file input and waits until they are read.
@@ -143,9 +146,7 @@ impl Browser {
 
     /// [`Browser::chromium`] on the app's first page.
     pub async fn chromium_app() -> Result<Browser> {
-        let b = Browser::chromium().await?;
-        b.open_app("").await?;
-        Ok(b)
+        Browser::chromium().await?.on_first_page().await
     }
 
     /// A headless Chromium started with extra command-line switches (e.g. `--log-net-log=<file>`).

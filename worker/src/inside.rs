@@ -2,11 +2,10 @@
 //! searched for what it printed, one per task (the page's requests are answered between), and
 //! the page hears of the hits as they are found. A newer search, or a Clear, ends this one.
 
-use super::{now, post, recordings, scope, with_state};
+use super::{next_task, now, post, recordings, with_state};
 use review_core::views::{recorded_sessions, SessionRow};
 use review_protocol::{FoundInRecording, FoundInRecordings, Response};
 use review_replay::{check_pattern, Player, SearchOptions};
-use wasm_bindgen_futures::JsFuture;
 
 /// Hits sent per recording: the player lists them all.
 const FIRST_HITS: usize = 3;
@@ -80,12 +79,4 @@ async fn run(search: u32, sessions: Vec<u32>, pattern: String, options: SearchOp
     }
     told.done = true;
     post(0, Response::FoundInRecordings(Box::new(told)));
-}
-
-/// Resolves in a task of its own, after the messages already queued.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = JsFuture::from(promise).await;
 }

@@ -108,10 +108,19 @@ fn now() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
+/// Calls `callback` in a task of its own, after the messages already queued.
+fn after_queued(callback: &js_sys::Function) {
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0);
+}
+
 /// Runs `f` in a task of its own, after the messages already queued.
 fn in_a_task(f: impl FnOnce() + 'static) {
-    let run = Closure::once_into_js(f);
-    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 0);
+    after_queued(Closure::once_into_js(f).unchecked_ref());
+}
+
+/// Resolves in a task of its own, after the messages already queued.
+async fn next_task() {
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |resolve, _| after_queued(&resolve))).await;
 }
 
 /// Posts a response to the page; the bytes' buffer is transferred, not copied.
@@ -193,8 +202,7 @@ fn handle(id: u32, req: Request, extra: Array) {
     let handles = || extra.iter().map(|f| f.unchecked_into::<Blob>()).collect::<Vec<Blob>>();
     match req {
         Request::SearchRecordings { search, query, pattern, options } => inside::start(search, query, pattern, options),
-        Request::Connect { reader: true } => reader::start(),
-        Request::Connect { reader: false } => {}
+        Request::BeReader => reader::start(),
         Request::Offer { batch } => with_state(|s| s.offered.entry(batch).or_default().extend(handles())),
         Request::Load { paths, batch } => {
             let mut offered = with_state(|s| s.offered.remove(&batch).unwrap_or_default());

@@ -730,11 +730,7 @@ pub fn with_local_offset(value: &str, offset_at: impl Fn(NaiveDateTime) -> i32) 
 /// (see [`with_local_offset`]), unless `before` (the query as it was) has that same term: a
 /// value already there was written as UTC, or came so from a link. The rest of the text stays.
 pub fn localize_times(query: &str, before: &str, offset_at: impl Fn(NaiveDateTime) -> i32) -> String {
-    let mut kept = Vec::new();
-    super::parse::rewrite_values(before, "time", |op, v| {
-        kept.push((op, v.to_owned()));
-        None
-    });
+    let kept = super::parse::values_of(before, "time");
     super::parse::rewrite_values(query, "time", |op, v| {
         if kept.iter().any(|(o, k)| *o == op && k == v) {
             return None;

@@ -616,24 +616,34 @@ pub fn rewrite_values(query: &str, field: &str, mut rewrite: impl FnMut(Op, &str
     let Ok(tokens) = lex(query) else { return query.to_owned() };
     let mut out = String::with_capacity(query.len() + 16);
     let mut copied = 0;
-    for t in tokens {
-        let Kind::Word { field: Some(f), op, value, quoted } = &t.kind else { continue };
-        if f != field {
-            continue;
-        }
-        let Some(new) = rewrite(*op, value) else { continue };
+    for (t, op, value, quoted) in field_terms(&tokens, field) {
+        let Some(new) = rewrite(op, value) else { continue };
         out.push_str(&query[copied..t.pos]);
-        if *quoted {
+        if quoted {
             // Quoted as it was: the quote may be all that separates it from what follows.
             let escaped = new.replace('\\', "\\\\").replace('"', "\\\"");
-            out.push_str(&format!("{f}{}\"{escaped}\"", op.text()));
+            out.push_str(&format!("{field}{}\"{escaped}\"", op.text()));
         } else {
-            out.push_str(&Term { field: Some(f.clone()), op: *op, value: new, pos: 0 }.to_string());
+            out.push_str(&Term { field: Some(field.to_owned()), op, value: new, pos: 0 }.to_string());
         }
         copied = t.end;
     }
     out.push_str(&query[copied..]);
     out
+}
+
+/// The operator and value of each of `field`'s terms in `query` (none if it does not lex).
+pub fn values_of(query: &str, field: &str) -> Vec<(Op, String)> {
+    let tokens = lex(query).unwrap_or_default();
+    field_terms(&tokens, field).map(|(_, op, value, _)| (op, value.to_owned())).collect()
+}
+
+/// `field`'s terms among `tokens`: each token with its operator, value and whether it was quoted.
+fn field_terms<'a>(tokens: &'a [Token], field: &'a str) -> impl Iterator<Item = (&'a Token, Op, &'a str, bool)> {
+    tokens.iter().filter_map(move |t| match &t.kind {
+        Kind::Word { field: Some(f), op, value, quoted } if f == field => Some((t, *op, value.as_str(), *quoted)),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
