@@ -125,6 +125,7 @@ impl Ingest {
         for id in still_open {
             self.close(id);
         }
+        self.model.pair_renamed_output();
         self.model.ensure_sorted();
         self.model
     }
@@ -271,7 +272,7 @@ impl Stream {
             }
             Stage::Audit(mut reader) => reader.finish(cx, self.file),
             Stage::Keep { role, sid, bytes } => {
-                let part = RecordingPart { file: self.file, sid, role, kept: Some(Arc::new(bytes)) };
+                let part = RecordingPart { file: self.file, sid, role, kept: Some(Arc::new(bytes)), with: None };
                 cx.model.add_recording_part(part);
             }
             Stage::Done => {}
@@ -346,7 +347,7 @@ impl Stream {
     fn part(&mut self, cx: &mut Cx<'_>, role: PartRole, sid: Option<String>, has_handle: bool) -> Stage {
         cx.model.file_mut(self.file).kind = FileKind::Recording;
         if has_handle {
-            cx.model.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None });
+            cx.model.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None, with: None });
             Stage::Done
         } else {
             Stage::Keep { role, sid, bytes: Vec::new() }

@@ -272,6 +272,58 @@ fn recordings_are_listed_not_reported() {
     assert_eq!(m.sessions.len(), 2, "sessions known only from their recordings still appear");
 }
 
+/// The real gen-2 recording as it is published: its events as `npm.tty.events.json`, its
+/// output as `npm.tty.stream`, names that say nothing of a session.
+fn renamed_gen2(name: &str) -> Vec<u8> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/teleport/gen2-recording-npm");
+    std::fs::read(format!("{dir}/{name}")).unwrap()
+}
+
+#[test]
+fn renamed_output_is_paired_with_its_events_by_folder_and_stem() {
+    let (events, stream) = (renamed_gen2("npm.tty.events.json"), renamed_gen2("npm.tty.stream"));
+    let notes = b"not a recording\n";
+    for order in [[0, 1, 2], [1, 0, 2], [2, 1, 0]] {
+        let files: [(&str, &[u8]); 3] =
+            [("npm/npm.tty.events.json", &events), ("npm/npm.tty.stream", &stream), ("npm/notes.txt", notes)];
+        let m = load(&order.map(|i| files[i]));
+        let groups = review_core::model::recording_groups(&m.recordings);
+        let named = |g: &Vec<usize>| g.iter().map(|&i| m.file(m.recordings[i].file).path.as_str()).collect::<Vec<_>>();
+        let mut group = named(&groups[0]);
+        group.sort();
+        assert_eq!(
+            (groups.len(), group),
+            (1, vec!["npm/npm.tty.events.json", "npm/npm.tty.stream"]),
+            "order {order:?}"
+        );
+        // The stream is a recording part now, not an unreadable file; the notes still are.
+        let stream = m.files.iter().find(|f| f.path.ends_with(".stream")).unwrap();
+        assert_eq!((stream.kind, stream.lines, stream.bad_lines), (FileKind::Recording, 0, 0));
+        let reported: Vec<&str> = m.problems.iter().map(|p| m.file(p.file).path.as_str()).collect();
+        assert_eq!(reported, ["npm/notes.txt"]);
+    }
+}
+
+#[test]
+fn renamed_output_is_left_alone_where_it_could_be_another_file() {
+    let (events, stream) = (renamed_gen2("npm.tty.events.json"), renamed_gen2("npm.tty.stream"));
+    let cases: [&[(&str, &[u8])]; 3] = [
+        // Two candidates of the same stem.
+        &[("a/npm.tty.events.json", &events), ("a/npm.tty.stream", &stream), ("a/npm.copy", &stream)],
+        // Another folder.
+        &[("a/npm.tty.events.json", &events), ("b/npm.tty.stream", &stream)],
+        // Another stem.
+        &[("a/npm.tty.events.json", &events), ("a/other.stream", &stream)],
+    ];
+    for files in cases {
+        let m = load(files);
+        let paths: Vec<&str> = files.iter().map(|f| f.0).collect();
+        assert_eq!(m.recordings.len(), 1, "{paths:?}");
+        let unread = m.files.iter().filter(|f| f.kind == FileKind::NotRead).count();
+        assert_eq!((unread, m.problems.len()), (files.len() - 1, files.len() - 1));
+    }
+}
+
 #[test]
 fn lines_detections_read_are_kept_when_others_are_read_back() {
     let log = concat!(

@@ -198,7 +198,12 @@ fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
     let is_gen2 = |c: Content| {
         matches!(c, Content::Gen2Index | Content::Gen2Events | Content::Gen2Enhanced | Content::Gen2Chunks)
     };
-    let (files, other): (Vec<_>, Vec<_>) = loose.into_iter().partition(|f| is_gen2(f.content));
+    let (mut files, mut other): (Vec<_>, Vec<_>) = loose.into_iter().partition(|f| is_gen2(f.content));
+    if let Some(output) = renamed_output(&files, &mut other) {
+        problems
+            .push(format!("{}: read as the terminal output of its events file (its name does not say)", output.name));
+        files.push(output);
+    }
     for f in other.iter().filter(|f| !matches!(f.content, Content::Marker | Content::Empty)) {
         problems.push(format!("{}: ignored: {}", f.name, not_a_recording(f.content)));
     }
@@ -207,6 +212,22 @@ fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
         .find_map(|&c| files.iter().filter(|f| f.content == c).find_map(|f| sid_of(&f.name)));
     let files = one_session(files, |f| &f.name, sid.as_deref(), problems);
     Sorted { set: Set::Gen2(files), sid, problems: Vec::new() }
+}
+
+/// Terminal output renamed away from `<sid>-<offset>.chunks` (a copy kept as `npm.tty.stream`
+/// beside `npm.tty.events.json`) has nothing in its name or bytes to tell it by. Events without
+/// their output, given with exactly one file that is nothing else, are given their output.
+fn renamed_output<'a>(files: &[Named<'a>], other: &mut Vec<Named<'a>>) -> Option<Named<'a>> {
+    let has = |c: Content| files.iter().any(|f| f.content == c);
+    if !has(Content::Gen2Events) || has(Content::Gen2Chunks) {
+        return None;
+    }
+    let unknown = |f: &Named<'_>| matches!(f.content, Content::Unknown(_) | Content::AuditLog { .. });
+    let mut candidates = other.iter().enumerate().filter(|(_, f)| unknown(f)).map(|(i, _)| i);
+    let (Some(i), None) = (candidates.next(), candidates.next()) else { return None };
+    let mut output = other.remove(i);
+    output.content = Content::Gen2Chunks;
+    Some(output)
 }
 
 fn gen1_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a> {
@@ -245,6 +266,39 @@ mod tests {
         let s = sorted(&[Part { path: "s.session.bytes", bytes: b"\x1b[1mhello" }]);
         assert!(matches!(s.set, Set::Nothing));
         assert!(s.problems[0].contains("raw terminal output"), "{:?}", s.problems);
+    }
+
+    const PRINT: &[u8] = b"{\"bytes\":5,\"ci\":0,\"ei\":0,\"event\":\"print\",\"ms\":0,\"offset\":0}\n";
+
+    /// The files read as terminal output.
+    fn outputs(parts: &[Part<'_>]) -> Vec<String> {
+        let Set::Gen2(files) = sorted(parts).set else { panic!("not gen 2") };
+        files.into_iter().filter(|f| f.content == Content::Gen2Chunks).map(|f| f.name).collect()
+    }
+
+    #[test]
+    fn events_given_with_one_unnamed_file_take_it_as_their_output() {
+        let parts =
+            [Part { path: "npm.tty.events.json", bytes: PRINT }, Part { path: "npm.tty.stream", bytes: b"hello" }];
+        assert_eq!(outputs(&parts), ["npm.tty.stream"]);
+        let problems = sorted(&parts).problems;
+        assert!(problems[0].starts_with("npm.tty.stream: read as the terminal output"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_unnamed_file_is_not_output_where_that_is_not_the_only_reading() {
+        let named = [
+            Part { path: "s-0.events", bytes: PRINT },
+            Part { path: "s-0.chunks", bytes: b"hello" },
+            Part { path: "notes.txt", bytes: b"hello" },
+        ];
+        assert_eq!(outputs(&named), ["s-0.chunks"]);
+        let two = [
+            Part { path: "s.events.json", bytes: PRINT },
+            Part { path: "a.stream", bytes: b"hello" },
+            Part { path: "b.stream", bytes: b"hello" },
+        ];
+        assert!(outputs(&two).is_empty());
     }
 
     #[test]

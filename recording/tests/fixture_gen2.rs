@@ -89,6 +89,16 @@ fn decompressed_files_as_found() {
 }
 
 #[test]
+fn under_the_names_it_was_published_with() {
+    let (events, stream) = (events_json(), stream());
+    let parts = [Part { path: "npm.tty.stream", bytes: &stream }, Part { path: "npm.tty.events.json", bytes: &events }];
+    let mut r = decode(&parts).unwrap();
+    let notes = std::mem::take(&mut r.problems);
+    assert_eq!(notes, ["npm.tty.stream: read as the terminal output of its events file (its name does not say)"]);
+    check(&r);
+}
+
+#[test]
 fn gzipped_loose_files_with_an_index() {
     let (events, chunks) = (gz(&events_json()), gz(&stream()));
     let index = format!(

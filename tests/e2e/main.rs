@@ -189,6 +189,26 @@ async fn a_recording_without_terminal_output_says_what_it_holds() -> Result {
 
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
+async fn a_recording_published_under_other_names_plays_from_its_stream() -> Result {
+    // The real gen-2 recording as published: `npm.tty.events.json` + `npm.tty.stream`.
+    let dir = "teleport/gen2-recording-npm";
+    let b = Browser::app().await?;
+    b.load(&[fixture(&format!("{dir}/npm.tty.events.json")), fixture(&format!("{dir}/npm.tty.stream"))]).await?;
+    let cards = b.wait_text(".overview .cards", "sessions, from 2 files").await?;
+    assert!(cards.contains("0 lines · 0 files"), "the stream is not reported unreadable: {cards}");
+    b.click_text(".rail button", "Recordings").await?;
+    b.wait_text(".tbody", "rjones").await?;
+    b.click(".tbody .play-rec").await?;
+    let notice = b.wait_text(".player .notices", "npm.tty.stream").await?;
+    assert!(notice.contains("read as the terminal output"), "{notice}");
+    b.js("const s = document.querySelector('.seekbar'); s.focus(); s.dispatchEvent(new KeyboardEvent('keydown', {key: 'End', bubbles: true}));").await?;
+    let end = wait_screen(&b, "added 1397 packages").await?;
+    assert!(end.contains("Connection to localhost closed."), "{end}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
 async fn in_a_narrow_window_the_terminal_takes_the_width_and_stays_legible() -> Result {
     let b = Browser::open().await?;
     b.client.set_window_size(800, 900).await?;

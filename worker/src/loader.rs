@@ -188,6 +188,7 @@ async fn finish() {
             if let Some(l) = s.loading.as_mut() {
                 l.progress.current = "recordings".into();
             }
+            s.ingest.model.pair_renamed_output();
             report(s);
         });
         recordings::summarize_all().await;

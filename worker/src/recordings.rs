@@ -3,7 +3,7 @@
 
 use super::files::read_slice;
 use super::with_state;
-use review_core::model::{Model, RecordingPart, RecordingSummary, Sym};
+use review_core::model::{recording_groups, Model, RecordingSummary, Sym};
 use review_recording::{decode, Part, Recording, RecordingError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,19 +15,6 @@ enum Bytes {
     File(Blob),
 }
 
-/// The parts of one recording: those sharing a session id, or a part whose id is not known from
-/// its name (its own events may tell).
-pub fn groups(parts: &[RecordingPart]) -> Vec<Vec<usize>> {
-    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
-    for (i, p) in parts.iter().enumerate() {
-        match p.sid.as_deref().and_then(|sid| groups.iter_mut().find(|(s, _)| *s == Some(sid))) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((p.sid.as_deref(), vec![i])),
-        }
-    }
-    groups.into_iter().map(|(_, m)| m).collect()
-}
-
 /// The parts of session `session`'s recording, if any was loaded.
 pub fn of_session(session: u32) -> Option<Vec<usize>> {
     let sid = with_state(|s| s.ingest.model.sessions.list.get(session as usize).map(|x| x.sid))?;
@@ -37,7 +24,7 @@ pub fn of_session(session: u32) -> Option<Vec<usize>> {
 /// Each recording's parts, by its session id (a recording whose id is not known is left out).
 pub fn by_sid(m: &Model) -> HashMap<Sym, Vec<usize>> {
     let mut out = HashMap::new();
-    for group in groups(&m.recordings) {
+    for group in recording_groups(&m.recordings) {
         let sid = group.iter().find_map(|&i| m.recordings[i].sid.as_deref()).and_then(|sid| m.strings.lookup(sid));
         if let Some(sid) = sid {
             out.insert(sid, group);
@@ -110,7 +97,7 @@ pub fn summarize(sid: Option<String>, parts: usize, result: &Result<Recording, R
 pub async fn summarize_all() {
     let (groups, sids): (Vec<Vec<usize>>, Vec<Option<String>>) = with_state(|s| {
         let parts = &s.ingest.model.recordings;
-        let groups = groups(parts);
+        let groups = recording_groups(parts);
         let sids = groups.iter().map(|g| g.first().and_then(|&i| parts[i].sid.clone())).collect();
         (groups, sids)
     });

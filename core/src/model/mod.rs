@@ -10,7 +10,7 @@ mod strings;
 
 pub use index::{TimeIndex, COLUMNS};
 pub use raw::RawRef;
-pub use recordings::{PartRole, RecordingPart, RecordingSummary};
+pub use recordings::{recording_groups, PartRole, RecordingPart, RecordingSummary};
 pub use sessions::{Session, Sessions};
 pub use strings::{Strings, Sym};
 

@@ -1,6 +1,8 @@
 //! The catalog of recording parts found among the loaded files, by session id.
 
-use crate::problem::FileId;
+use super::{FileKind, Model};
+use crate::problem::{FileId, ProblemKind};
+use crate::sniff::part_name;
 use serde::{Deserialize, Serialize};
 
 /// What part of which recording generation a file is.
@@ -57,6 +59,66 @@ pub struct RecordingPart {
     pub role: PartRole,
     #[serde(skip)]
     pub kept: Option<std::sync::Arc<Vec<u8>>>,
+    /// The part (an index in [`Model::recordings`]) this one was paired with when its name
+    /// could not say (see [`Model::pair_renamed_output`]).
+    #[serde(default)]
+    pub with: Option<usize>,
+}
+
+/// The parts of each recording, as indexes in `parts`: those sharing a session id; a part whose
+/// id is not known from its name (its own events may tell) with the parts paired with it.
+pub fn recording_groups(parts: &[RecordingPart]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let joined = match (p.with, p.sid.as_deref()) {
+            (Some(partner), _) => groups.iter_mut().find(|(_, members)| members.contains(&partner)),
+            (None, Some(sid)) => groups.iter_mut().find(|(s, _)| *s == Some(sid)),
+            (None, None) => None,
+        };
+        match joined {
+            Some((_, members)) => members.push(i),
+            None => groups.push((p.sid.as_deref(), vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+impl Model {
+    /// Terminal output kept beside its gen-2 events under another name than
+    /// `<sid>-<offset>.chunks` (`npm.tty.stream` beside `npm.tty.events.json`) was not read:
+    /// neither its name nor its bytes say what it is. An events file named without a session
+    /// id takes the one unread file of its folder and name stem as its output, and that file's
+    /// problem is gone (the decoder notes the pairing).
+    pub fn pair_renamed_output(&mut self) {
+        for events in 0..self.recordings.len() {
+            let part = &self.recordings[events];
+            let path = &self.file(part.file).path;
+            let paired = self.recordings.iter().any(|p| p.with == Some(events));
+            if !matches!(part.role, PartRole::Gen2Events { .. }) || part_name(path).is_some() || paired {
+                continue;
+            }
+            let key = folder_and_stem(path);
+            let mut unread = (self.files.iter().enumerate())
+                .filter(|(_, f)| f.kind == FileKind::NotRead && f.parent.is_none() && folder_and_stem(&f.path) == key)
+                .map(|(id, _)| id as FileId);
+            let (Some(output), None) = (unread.next(), unread.next()) else { continue };
+            let problems = self.problems.iter().filter(|p| p.file == output).map(|p| p.kind);
+            if !problems.eq([ProblemKind::NotAuditLog]) {
+                continue;
+            }
+            self.problems.retain(|p| p.file != output);
+            let f = self.file_mut(output);
+            (f.kind, f.lines, f.bad_lines, f.blank_lines) = (FileKind::Recording, 0, 0, 0);
+            let role = PartRole::Gen2Chunks { first_offset: 0 };
+            self.add_recording_part(RecordingPart { file: output, sid: None, role, kept: None, with: Some(events) });
+        }
+    }
+}
+
+/// `a/b/npm.tty.stream` → (`a/b`, `npm`).
+fn folder_and_stem(path: &str) -> (&str, &str) {
+    let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
+    (folder, base.split('.').next().unwrap_or(base))
 }
 
 /// What a decoded recording says about its session, for sessions known only (or better) from
