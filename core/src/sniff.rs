@@ -166,6 +166,12 @@ pub fn part_name(path: &str) -> Option<PartName> {
     Some(PartName { sid: sid.to_owned(), role, number })
 }
 
+/// `a/b/npm.tty.stream` → (`a/b`, `npm`): what files renamed together still share.
+pub fn folder_and_stem(path: &str) -> (&str, &str) {
+    let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
+    (folder, base.split('.').next().unwrap_or(base))
+}
+
 /// What plain content is, from its first bytes (`complete` when that is the whole content).
 pub fn sniff_content(path: &str, head: &[u8], complete: bool) -> Content {
     let name = part_name(path);

@@ -49,17 +49,17 @@ pub fn decode(parts: &[Part<'_>]) -> Result<Recording, RecordingError> {
 
 /// [`decode`] with explicit resource limits.
 pub fn decode_with(parts: &[Part<'_>], limits: &Limits) -> Result<Recording, RecordingError> {
-    let sorted = parts::sort(parts, limits)?;
-    let problems = sorted.problems;
-    let mut recording = match sorted.set {
+    let parts::Sorted { set, sid, problems, notes } = parts::sort(parts, limits)?;
+    let mut recording = match set {
         parts::Set::ProtoStream(files) => protostream::decode(&files, limits, problems),
         parts::Set::Gen2(files) => gen2::decode(files, limits, problems),
         parts::Set::Gen1 { log, bytes } => gen1::decode(log, bytes, limits, problems),
         parts::Set::Nothing => Err(timeline::nothing_decodable(&problems)),
     }?;
     if recording.sid.is_none() {
-        recording.sid = sorted.sid;
+        recording.sid = sid;
     }
+    recording.notes = notes;
     Ok(recording)
 }
 
@@ -96,6 +96,9 @@ pub struct Recording {
     pub meta: SessionMeta,
     /// What could not be decoded, with where; decoding kept everything before it.
     pub problems: Vec<String>,
+    /// How a file was read where its name did not say (not damage: the player shows them).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl Recording {

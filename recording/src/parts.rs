@@ -40,6 +40,8 @@ pub(crate) struct Sorted<'a> {
     /// The session id from the file names, if they say.
     pub sid: Option<String>,
     pub problems: Vec<String>,
+    /// How a file was read where its name did not say (not damage).
+    pub notes: Vec<String>,
 }
 
 /// Everything found in the given files and inside their archives.
@@ -72,7 +74,7 @@ pub(crate) fn sort<'a>(parts: &[Part<'a>], limits: &Limits) -> Result<Sorted<'a>
         for f in &loose {
             problems.push(format!("{}: {}", f.name, not_a_recording(f.content)));
         }
-        Sorted { set: Set::Nothing, sid: None, problems: Vec::new() }
+        Sorted { set: Set::Nothing, sid: None, problems: Vec::new(), notes: Vec::new() }
     };
     Ok(Sorted { problems, ..sorted })
 }
@@ -191,7 +193,7 @@ fn protostream_set<'a>(mut streams: Vec<Stream<'a>>, problems: &mut Vec<String>)
         streams.sort_by_key(|f| part_number(f));
     }
     let streams = one_session(streams, |f| &f.name, sid.as_deref(), problems);
-    Sorted { set: Set::ProtoStream(streams), sid, problems: Vec::new() }
+    Sorted { set: Set::ProtoStream(streams), sid, problems: Vec::new(), notes: Vec::new() }
 }
 
 fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a> {
@@ -199,9 +201,9 @@ fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
         matches!(c, Content::Gen2Index | Content::Gen2Events | Content::Gen2Enhanced | Content::Gen2Chunks)
     };
     let (mut files, mut other): (Vec<_>, Vec<_>) = loose.into_iter().partition(|f| is_gen2(f.content));
+    let mut notes = Vec::new();
     if let Some(output) = renamed_output(&files, &mut other) {
-        problems
-            .push(format!("{}: read as the terminal output of its events file (its name does not say)", output.name));
+        notes.push(format!("{}: read as the terminal output of its events file (its name does not say)", output.name));
         files.push(output);
     }
     for f in other.iter().filter(|f| !matches!(f.content, Content::Marker | Content::Empty)) {
@@ -211,18 +213,22 @@ fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
         .iter()
         .find_map(|&c| files.iter().filter(|f| f.content == c).find_map(|f| sid_of(&f.name)));
     let files = one_session(files, |f| &f.name, sid.as_deref(), problems);
-    Sorted { set: Set::Gen2(files), sid, problems: Vec::new() }
+    Sorted { set: Set::Gen2(files), sid, problems: Vec::new(), notes }
 }
 
 /// Terminal output renamed away from `<sid>-<offset>.chunks` (a copy kept as `npm.tty.stream`
 /// beside `npm.tty.events.json`) has nothing in its name or bytes to tell it by. Events without
-/// their output, given with exactly one file that is nothing else, are given their output.
+/// their output, given with exactly one file of their folder and name stem that is nothing
+/// else, are given their output (as the catalog pairs them: `Model::pair_renamed_output`).
 fn renamed_output<'a>(files: &[Named<'a>], other: &mut Vec<Named<'a>>) -> Option<Named<'a>> {
-    let has = |c: Content| files.iter().any(|f| f.content == c);
-    if !has(Content::Gen2Events) || has(Content::Gen2Chunks) {
+    if files.iter().any(|f| f.content == Content::Gen2Chunks) {
         return None;
     }
-    let unknown = |f: &Named<'_>| matches!(f.content, Content::Unknown(_) | Content::AuditLog { .. });
+    let events = files.iter().find(|f| f.content == Content::Gen2Events && sid_of(&f.name).is_none())?;
+    let key = sniff::folder_and_stem(&events.name);
+    let unknown = |f: &Named<'_>| {
+        matches!(f.content, Content::Unknown(_) | Content::AuditLog { .. }) && sniff::folder_and_stem(&f.name) == key
+    };
     let mut candidates = other.iter().enumerate().filter(|(_, f)| unknown(f)).map(|(i, _)| i);
     let (Some(i), None) = (candidates.next(), candidates.next()) else { return None };
     let mut output = other.remove(i);
@@ -243,14 +249,14 @@ fn gen1_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
     }
     let mut logs = logs.into_iter();
     let Some(log) = logs.next() else {
-        return Sorted { set: Set::Nothing, sid: None, problems: Vec::new() };
+        return Sorted { set: Set::Nothing, sid: None, problems: Vec::new(), notes: Vec::new() };
     };
     let sid = sid_of(&log.name);
     ignore_all(&logs.collect::<Vec<_>>(), &format!("only one session log is read, {}", log.name), problems);
     let mut bytes = one_session(bytes, |f| &f.name, sid.as_deref(), problems).into_iter();
     let first = bytes.next();
     ignore_all(&bytes.collect::<Vec<_>>(), "only one .session.bytes file is read", problems);
-    Sorted { set: Set::Gen1 { log, bytes: first }, sid, problems: Vec::new() }
+    Sorted { set: Set::Gen1 { log, bytes: first }, sid, problems: Vec::new(), notes: Vec::new() }
 }
 
 #[cfg(test)]
@@ -281,8 +287,9 @@ mod tests {
         let parts =
             [Part { path: "npm.tty.events.json", bytes: PRINT }, Part { path: "npm.tty.stream", bytes: b"hello" }];
         assert_eq!(outputs(&parts), ["npm.tty.stream"]);
-        let problems = sorted(&parts).problems;
-        assert!(problems[0].starts_with("npm.tty.stream: read as the terminal output"), "{problems:?}");
+        let s = sorted(&parts);
+        assert!(s.problems.is_empty(), "a pairing is not damage: {:?}", s.problems);
+        assert!(s.notes[0].starts_with("npm.tty.stream: read as the terminal output"), "{:?}", s.notes);
     }
 
     #[test]
@@ -295,10 +302,16 @@ mod tests {
         assert_eq!(outputs(&named), ["s-0.chunks"]);
         let two = [
             Part { path: "s.events.json", bytes: PRINT },
-            Part { path: "a.stream", bytes: b"hello" },
-            Part { path: "b.stream", bytes: b"hello" },
+            Part { path: "s.a.stream", bytes: b"hello" },
+            Part { path: "s.b.stream", bytes: b"hello" },
         ];
         assert!(outputs(&two).is_empty());
+        let elsewhere = [
+            Part { path: "a/s.events.json", bytes: PRINT },
+            Part { path: "b/s.stream", bytes: b"hello" },
+            Part { path: "a/t.stream", bytes: b"hello" },
+        ];
+        assert!(outputs(&elsewhere).is_empty(), "another folder, another stem");
     }
 
     #[test]

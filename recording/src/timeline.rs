@@ -136,6 +136,7 @@ impl Builder {
             duration,
             meta: meta::collect(&infos),
             problems,
+            notes: Vec::new(),
         })
     }
 }

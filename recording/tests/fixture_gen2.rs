@@ -92,9 +92,8 @@ fn decompressed_files_as_found() {
 fn under_the_names_it_was_published_with() {
     let (events, stream) = (events_json(), stream());
     let parts = [Part { path: "npm.tty.stream", bytes: &stream }, Part { path: "npm.tty.events.json", bytes: &events }];
-    let mut r = decode(&parts).unwrap();
-    let notes = std::mem::take(&mut r.problems);
-    assert_eq!(notes, ["npm.tty.stream: read as the terminal output of its events file (its name does not say)"]);
+    let r = decode(&parts).unwrap();
+    assert_eq!(r.notes, ["npm.tty.stream: read as the terminal output of its events file (its name does not say)"]);
     check(&r);
 }
 

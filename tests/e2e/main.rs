@@ -197,7 +197,8 @@ async fn a_recording_published_under_other_names_plays_from_its_stream() -> Resu
     let cards = b.wait_text(".overview .cards", "sessions, from 2 files").await?;
     assert!(cards.contains("0 lines · 0 files"), "the stream is not reported unreadable: {cards}");
     b.click_text(".rail button", "Recordings").await?;
-    b.wait_text(".tbody", "rjones").await?;
+    let row = b.wait_text(".tbody", "rjones").await?;
+    assert!(!row.contains("damaged"), "a pairing is not damage: {row}");
     b.click(".tbody .play-rec").await?;
     let notice = b.wait_text(".player .notices", "npm.tty.stream").await?;
     assert!(notice.contains("read as the terminal output"), "{notice}");

@@ -2,8 +2,9 @@
 
 use super::{FileKind, Model};
 use crate::problem::{FileId, ProblemKind};
-use crate::sniff::part_name;
+use crate::sniff::{folder_and_stem, part_name};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// What part of which recording generation a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,19 +69,27 @@ pub struct RecordingPart {
 /// The parts of each recording, as indexes in `parts`: those sharing a session id; a part whose
 /// id is not known from its name (its own events may tell) with the parts paired with it.
 pub fn recording_groups(parts: &[RecordingPart]) -> Vec<Vec<usize>> {
-    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_sid: HashMap<&str, usize> = HashMap::new();
+    // The group of each part so far (a partner always comes before the part paired with it).
+    let mut group_of = Vec::with_capacity(parts.len());
     for (i, p) in parts.iter().enumerate() {
         let joined = match (p.with, p.sid.as_deref()) {
-            (Some(partner), _) => groups.iter_mut().find(|(_, members)| members.contains(&partner)),
-            (None, Some(sid)) => groups.iter_mut().find(|(s, _)| *s == Some(sid)),
+            (Some(partner), _) => group_of.get(partner).copied(),
+            (None, Some(sid)) => by_sid.get(sid).copied(),
             (None, None) => None,
         };
-        match joined {
-            Some((_, members)) => members.push(i),
-            None => groups.push((p.sid.as_deref(), vec![i])),
+        let g = joined.unwrap_or_else(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(sid) = p.sid.as_deref() {
+            by_sid.entry(sid).or_insert(g);
         }
+        groups[g].push(i);
+        group_of.push(g);
     }
-    groups.into_iter().map(|(_, members)| members).collect()
+    groups
 }
 
 impl Model {
@@ -88,37 +97,55 @@ impl Model {
     /// `<sid>-<offset>.chunks` (`npm.tty.stream` beside `npm.tty.events.json`) was not read:
     /// neither its name nor its bytes say what it is. An events file named without a session
     /// id takes the one unread file of its folder and name stem as its output, and that file's
-    /// problem is gone (the decoder notes the pairing).
+    /// problem is gone (the decoder notes the pairing). Only loose files pair: an unread file
+    /// inside an archive was not kept. A pairing made once stays, whatever a later load adds.
     pub fn pair_renamed_output(&mut self) {
-        for events in 0..self.recordings.len() {
-            let part = &self.recordings[events];
-            let path = &self.file(part.file).path;
-            let paired = self.recordings.iter().any(|p| p.with == Some(events));
-            if !matches!(part.role, PartRole::Gen2Events { .. }) || part_name(path).is_some() || paired {
+        // The unread top-level files by folder and stem (`None` where several share them).
+        let mut unread: HashMap<(&str, &str), Option<FileId>> = HashMap::new();
+        for (id, f) in self.files.iter().enumerate() {
+            if f.kind == FileKind::NotRead && f.parent.is_none() {
+                unread.entry(folder_and_stem(&f.path)).and_modify(|e| *e = None).or_insert(Some(id as FileId));
+            }
+        }
+        if unread.is_empty() {
+            return;
+        }
+        // Only a file not read for what it holds (not a damaged or too large one) may be output.
+        let mut kinds: HashMap<FileId, Vec<ProblemKind>> =
+            unread.values().flatten().map(|&f| (f, Vec::new())).collect();
+        for p in &self.problems {
+            if let Some(k) = kinds.get_mut(&p.file) {
+                k.push(p.kind);
+            }
+        }
+        let paired: HashSet<usize> = self.recordings.iter().filter_map(|p| p.with).collect();
+        let mut pairs = Vec::new();
+        for (events, part) in self.recordings.iter().enumerate() {
+            let file = self.file(part.file);
+            let unnamed_events = matches!(part.role, PartRole::Gen2Events { .. })
+                && file.parent.is_none()
+                && part_name(&file.path).is_none()
+                && !paired.contains(&events);
+            if !unnamed_events {
                 continue;
             }
-            let key = folder_and_stem(path);
-            let mut unread = (self.files.iter().enumerate())
-                .filter(|(_, f)| f.kind == FileKind::NotRead && f.parent.is_none() && folder_and_stem(&f.path) == key)
-                .map(|(id, _)| id as FileId);
-            let (Some(output), None) = (unread.next(), unread.next()) else { continue };
-            let problems = self.problems.iter().filter(|p| p.file == output).map(|p| p.kind);
-            if !problems.eq([ProblemKind::NotAuditLog]) {
-                continue;
+            let Some(slot) = unread.get_mut(&folder_and_stem(&file.path)) else { continue };
+            if let Some(output) = slot.take_if(|f| kinds[f] == [ProblemKind::NotAuditLog]) {
+                pairs.push((events, output));
             }
-            self.problems.retain(|p| p.file != output);
+        }
+        if pairs.is_empty() {
+            return;
+        }
+        let outputs: HashSet<FileId> = pairs.iter().map(|&(_, output)| output).collect();
+        self.problems.retain(|p| !outputs.contains(&p.file));
+        for (events, output) in pairs {
             let f = self.file_mut(output);
             (f.kind, f.lines, f.bad_lines, f.blank_lines) = (FileKind::Recording, 0, 0, 0);
             let role = PartRole::Gen2Chunks { first_offset: 0 };
             self.add_recording_part(RecordingPart { file: output, sid: None, role, kept: None, with: Some(events) });
         }
     }
-}
-
-/// `a/b/npm.tty.stream` → (`a/b`, `npm`).
-fn folder_and_stem(path: &str) -> (&str, &str) {
-    let (folder, base) = path.rsplit_once('/').unwrap_or(("", path));
-    (folder, base.split('.').next().unwrap_or(base))
 }
 
 /// What a decoded recording says about its session, for sessions known only (or better) from
