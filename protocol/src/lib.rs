@@ -230,6 +230,9 @@ pub struct RecordingInfo {
     pub events: Vec<SessionEvent>,
     /// What could not be decoded, with where.
     pub problems: Vec<String>,
+    /// What the recording holds instead of output, how a file was read where its name did not
+    /// say: worth knowing, not damage.
+    pub notes: Vec<String>,
     /// The clock with the default idle cap.
     pub clock: Clock,
     pub stats: IndexStats,

@@ -696,8 +696,11 @@ pub fn player_view(p: &PlayerProps) -> Html {
                 <h2>{"Recording "}<button class="link mono" onclick={to_session}>{visible(&ri.sid)}</button></h2>
                 <span class="muted">{format!("generation {} · {} prints · {}×{} · opened in {:.0} ms", ri.generation, ri.prints, ri.size.cols, ri.size.rows, ri.open_millis)}</span>
             </div>
-            if !ri.problems.is_empty() {
-                <ul class="notices">{ for ri.problems.iter().map(|pr| html! { <li role="alert">{"⚠ "}{visible(pr)}</li> }) }</ul>
+            if !ri.problems.is_empty() || !ri.notes.is_empty() {
+                <ul class="notices">
+                    { for ri.notes.iter().map(|n| html! { <li class="note" role="note">{"ℹ "}{visible(n)}</li> }) }
+                    { for ri.problems.iter().map(|pr| html! { <li role="alert">{"⚠ "}{visible(pr)}</li> }) }
+                </ul>
             }
             <div class="player-body">
                 <div class="player-main">

@@ -182,7 +182,7 @@ async fn a_recording_without_terminal_output_says_what_it_holds() -> Result {
     b.load(&[path]).await?;
     b.click_text(".rail button", "Recordings").await?;
     b.click(".tbody .play-rec").await?;
-    let notice = b.wait_text(".player .notices", "no terminal output").await?;
+    let notice = b.wait_text(".player .notices [role=note]", "no terminal output").await?;
     assert!(notice.contains("3 × desktop.recording") && notice.contains("a desktop session"), "{notice}");
     Ok(())
 }
@@ -200,7 +200,7 @@ async fn a_recording_published_under_other_names_plays_from_its_stream() -> Resu
     let row = b.wait_text(".tbody", "rjones").await?;
     assert!(!row.contains("damaged"), "a pairing is not damage: {row}");
     b.click(".tbody .play-rec").await?;
-    let notice = b.wait_text(".player .notices", "npm.tty.stream").await?;
+    let notice = b.wait_text(".player .notices [role=note]", "npm.tty.stream").await?;
     assert!(notice.contains("read as the terminal output"), "{notice}");
     b.js("const s = document.querySelector('.seekbar'); s.focus(); s.dispatchEvent(new KeyboardEvent('keydown', {key: 'End', bubbles: true}));").await?;
     let end = wait_screen(&b, "added 1397 packages").await?;

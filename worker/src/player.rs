@@ -35,12 +35,8 @@ pub async fn open(id: u32, session: u32) {
         start_time: r.start_time,
         prints: r.prints.len() as u32,
         events,
-        problems: r
-            .without_output()
-            .into_iter()
-            .chain(r.notes.iter().cloned())
-            .chain(r.problems.iter().cloned())
-            .collect(),
+        problems: r.problems.clone(),
+        notes: r.without_output().into_iter().chain(r.notes.iter().cloned()).collect(),
         clock: player.clock(Some(DEFAULT_IDLE_CAP)),
         stats: player.stats(),
         open_millis: now() - started,
