@@ -2,6 +2,10 @@
 //! under geckodriver, driven over WebDriver, as in tests/e2e. `quit` ends the session so the
 //! browser exits with it.
 
+#[path = "../../tests/e2e/chromium_flags.rs"]
+mod chromium_flags;
+
+use chromium_flags::HEADLESS_CHROMIUM;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
@@ -22,19 +26,8 @@ fn free_port() -> std::io::Result<u16> {
 
 impl Browser {
     pub async fn open(chromedriver: &str, chromium: &str) -> Result<Browser> {
-        let args = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1400,900",
-            // performance.memory with real (not bucketed) numbers.
-            "--enable-precise-memory-info",
-        ];
+        // performance.memory with real (not bucketed) numbers.
+        let args: Vec<&str> = HEADLESS_CHROMIUM.iter().copied().chain(["--enable-precise-memory-info"]).collect();
         let options = serde_json::json!({ "args": args, "binary": chromium });
         Browser::start(chromedriver, "goog:chromeOptions", options).await
     }

@@ -2,6 +2,7 @@
 //! Firefox, for what every user does) driven over WebDriver: what a user sees, checked in a
 //! real browser.
 
+use crate::chromium_flags::HEADLESS_CHROMIUM;
 pub use crate::serve::Server;
 use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -151,18 +152,8 @@ impl Browser {
 
     /// A headless Chromium started with extra command-line switches (e.g. `--log-net-log=<file>`).
     pub async fn chromium_with(extra_args: &[String]) -> Result<Browser> {
-        let args = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1400,900",
-        ];
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).chain(extra_args.iter().cloned()).collect();
+        let args: Vec<String> =
+            HEADLESS_CHROMIUM.iter().map(|a| a.to_string()).chain(extra_args.iter().cloned()).collect();
         let mut chrome = serde_json::json!({ "args": args });
         if let Ok(bin) = std::env::var("CHROME_BIN") {
             chrome["binary"] = bin.into();

@@ -1,6 +1,7 @@
 //! End to end in headless Chromium: the built app, real file input, real worker, what a user
 //! sees. These need `dist/` (run through `scripts/test`, which builds it first).
 
+mod chromium_flags;
 mod harness;
 
 use flate2::{write::GzEncoder, Compression};
