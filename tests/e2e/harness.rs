@@ -115,6 +115,19 @@ impl Browser {
         Browser::open().await?.on_first_page().await
     }
 
+    /// A browser on the app's first page whose local time is `zone` (an IANA name): Chromium's
+    /// by its DevTools, Firefox's by the `TZ` its process starts with.
+    pub async fn app_in_time_zone(zone: &str) -> Result<Browser> {
+        match Engine::of_this_run() {
+            Engine::Chromium => {
+                let b = Browser::chromium_app().await?;
+                b.cdp("Emulation.setTimezoneOverride", serde_json::json!({ "timezoneId": zone })).await?;
+                Ok(b)
+            }
+            Engine::Firefox => Browser::firefox_with_env(&[("TZ", zone)]).await?.on_first_page().await,
+        }
+    }
+
     async fn on_first_page(self) -> Result<Browser> {
         self.open_app("").await?;
         Ok(self)
@@ -159,21 +172,33 @@ impl Browser {
             chrome["binary"] = bin.into();
         }
         let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        Browser::start(&driver, "goog:chromeOptions", chrome).await
+        Browser::start(&driver, &[], "goog:chromeOptions", chrome).await
     }
 
     /// A headless Firefox (Debian's ESR unless `FIREFOX_BIN` says otherwise) with geckodriver.
     pub async fn firefox() -> Result<Browser> {
+        Browser::firefox_with_env(&[]).await
+    }
+
+    /// [`Browser::firefox`] with these environment variables. Firefox inherits the driver's
+    /// (the `env` capability did not reach its time zone).
+    async fn firefox_with_env(env: &[(&str, &str)]) -> Result<Browser> {
         let binary = std::env::var("FIREFOX_BIN").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
         let options = serde_json::json!({ "binary": binary, "args": ["-headless", "--width=1400", "--height=900"] });
         let driver = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
-        Browser::start(&driver, "moz:firefoxOptions", options).await
+        Browser::start(&driver, env, "moz:firefoxOptions", options).await
     }
 
-    /// Starts `driver` on a free port and opens a session with the browser's `options`.
-    async fn start(driver: &str, options_key: &str, options: serde_json::Value) -> Result<Browser> {
+    /// Starts `driver` (with `env`) on a free port and opens a session with the browser's `options`.
+    async fn start(
+        driver: &str,
+        env: &[(&str, &str)],
+        options_key: &str,
+        options: serde_json::Value,
+    ) -> Result<Browser> {
         let port = free_port();
         let process = Command::new(driver)
+            .envs(env.iter().copied())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -693,9 +693,8 @@ async fn press(b: &Browser, k: &str) -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_time_typed_while_local_time_is_shown_means_local_time() -> Result {
-    let b = Browser::chromium_app().await?;
     // Berlin: +01:00 in January, +02:00 in July.
-    b.cdp("Emulation.setTimezoneOverride", serde_json::json!({ "timezoneId": "Europe/Berlin" })).await?;
+    let b = Browser::app_in_time_zone("Europe/Berlin").await?;
     b.load(&[fixture(EXAMPLES)]).await?;
     press(&b, "5").await?;
     // The last four events of the sample were at 2023-01-12T21:31:29Z: 22:31 in Berlin.
