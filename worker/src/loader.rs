@@ -182,16 +182,15 @@ pub fn stop_reading(forget: bool) {
 
 /// Every file is read: summarize the recordings, index the model, tell the page.
 async fn finish() {
-    // Pairing reads nothing: the files a cancelled load did read pair too.
-    let cancelled = with_state(|s| {
-        s.ingest.model.pair_renamed_output();
-        s.loading.as_ref().is_some_and(|l| l.cancelled)
-    });
+    // A cancelled load leaves renamed output unpaired (and reported) until a load ends: paired
+    // but not summarized, it would show in neither Problems nor Recordings.
+    let cancelled = with_state(|s| s.loading.as_ref().is_some_and(|l| l.cancelled));
     if !cancelled {
         with_state(|s| {
             if let Some(l) = s.loading.as_mut() {
                 l.progress.current = "recordings".into();
             }
+            s.ingest.model.pair_renamed_output();
             report(s);
         });
         recordings::summarize_all().await;
