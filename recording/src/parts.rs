@@ -44,6 +44,13 @@ pub(crate) struct Sorted<'a> {
     pub notes: Vec<String>,
 }
 
+impl<'a> Sorted<'a> {
+    /// A set with nothing to say yet: [`sort`] gives it the problems met on the way.
+    fn new(set: Set<'a>, sid: Option<String>) -> Self {
+        Sorted { set, sid, problems: Vec::new(), notes: Vec::new() }
+    }
+}
+
 /// Everything found in the given files and inside their archives.
 #[derive(Default)]
 struct Found<'a> {
@@ -74,7 +81,7 @@ pub(crate) fn sort<'a>(parts: &[Part<'a>], limits: &Limits) -> Result<Sorted<'a>
         for f in &loose {
             problems.push(format!("{}: {}", f.name, not_a_recording(f.content)));
         }
-        Sorted { set: Set::Nothing, sid: None, problems: Vec::new(), notes: Vec::new() }
+        Sorted::new(Set::Nothing, None)
     };
     Ok(Sorted { problems, ..sorted })
 }
@@ -193,7 +200,7 @@ fn protostream_set<'a>(mut streams: Vec<Stream<'a>>, problems: &mut Vec<String>)
         streams.sort_by_key(|f| part_number(f));
     }
     let streams = one_session(streams, |f| &f.name, sid.as_deref(), problems);
-    Sorted { set: Set::ProtoStream(streams), sid, problems: Vec::new(), notes: Vec::new() }
+    Sorted::new(Set::ProtoStream(streams), sid)
 }
 
 fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a> {
@@ -213,7 +220,7 @@ fn gen2_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
         .iter()
         .find_map(|&c| files.iter().filter(|f| f.content == c).find_map(|f| sid_of(&f.name)));
     let files = one_session(files, |f| &f.name, sid.as_deref(), problems);
-    Sorted { set: Set::Gen2(files), sid, problems: Vec::new(), notes }
+    Sorted { notes, ..Sorted::new(Set::Gen2(files), sid) }
 }
 
 /// Terminal output renamed away from `<sid>-<offset>.chunks` (a copy kept as `npm.tty.stream`
@@ -249,14 +256,14 @@ fn gen1_set<'a>(loose: Vec<Named<'a>>, problems: &mut Vec<String>) -> Sorted<'a>
     }
     let mut logs = logs.into_iter();
     let Some(log) = logs.next() else {
-        return Sorted { set: Set::Nothing, sid: None, problems: Vec::new(), notes: Vec::new() };
+        return Sorted::new(Set::Nothing, None);
     };
     let sid = sid_of(&log.name);
     ignore_all(&logs.collect::<Vec<_>>(), &format!("only one session log is read, {}", log.name), problems);
     let mut bytes = one_session(bytes, |f| &f.name, sid.as_deref(), problems).into_iter();
     let first = bytes.next();
     ignore_all(&bytes.collect::<Vec<_>>(), "only one .session.bytes file is read", problems);
-    Sorted { set: Set::Gen1 { log, bytes: first }, sid, problems: Vec::new(), notes: Vec::new() }
+    Sorted::new(Set::Gen1 { log, bytes: first }, sid)
 }
 
 #[cfg(test)]
