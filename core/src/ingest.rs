@@ -13,6 +13,11 @@ use crate::sniff::{part_name, sniff_content, sniff_layer, trim_line, Content, La
 use std::borrow::Cow;
 use std::sync::Arc;
 
+mod journal;
+mod sink;
+pub use journal::Parser;
+use sink::Sink;
+
 /// Stated limits: past them input is reported, not kept.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -55,6 +60,10 @@ pub struct Ingest {
     pub model: Model,
     options: Options,
     open: Vec<(FileId, Stream)>,
+    /// Files parsed by a [`Parser`] elsewhere, with the model's numbers of the journal's files.
+    journaled: Vec<(FileId, Vec<FileId>)>,
+    /// The model's symbols of the parser's strings.
+    journal_strings: Vec<crate::model::Sym>,
     /// Bytes pushed into top-level files so far.
     pub bytes_in: u64,
     /// Events the files declared since the last push may hold (see [`Ingest::open`]).
@@ -69,7 +78,15 @@ const GZIP_RATIO: u64 = 8;
 impl Ingest {
     pub fn new(options: Options) -> Self {
         let model = options.seed.map_or_else(Model::default, Model::with_seed);
-        Ingest { model, options, open: Vec::new(), bytes_in: 0, expected_events: 0 }
+        Ingest {
+            model,
+            options,
+            open: Vec::new(),
+            journaled: Vec::new(),
+            journal_strings: Vec::new(),
+            bytes_in: 0,
+            expected_events: 0,
+        }
     }
 
     /// Declares a top-level file (one the host holds a handle to). The events of the files
@@ -94,17 +111,49 @@ impl Ingest {
         let Some((_, stream)) = self.open.iter_mut().find(|(f, _)| *f == file) else {
             return Flow::Done;
         };
-        let mut cx = Cx { model: &mut self.model, options: &self.options };
+        let mut cx = Cx { sink: &mut self.model, options: &self.options };
         stream.push(&mut cx, bytes)
+    }
+
+    /// The seed a [`Parser`] for this model needs.
+    pub fn dedup_seed(&self) -> u64 {
+        self.model.dedup_seed()
+    }
+
+    /// The options a [`Parser`] for this model needs.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Applies the journal of `file` (opened here) that a [`Parser`] wrote elsewhere, which
+    /// from now on reads the file instead of [`Ingest::push`]. Every journal of a parser is to
+    /// be applied, in order, even those of files closed meanwhile (their strings are read). A
+    /// journal that cannot be read (a bug, never the input's fault) is reported as a problem of
+    /// the file.
+    pub fn apply(&mut self, file: FileId, journal: &[u8]) {
+        if let Some(i) = self.open.iter().position(|(f, _)| *f == file) {
+            self.open.swap_remove(i);
+            self.journaled.push((file, vec![file]));
+        }
+        self.model.reserve(std::mem::take(&mut self.expected_events));
+        let files = self.journaled.iter_mut().find(|(f, _)| *f == file).map(|(_, files)| files);
+        let taken = files.is_some();
+        // A file not taken has no place in the model to report on.
+        if let (Err(e), true) = (journal::apply(&mut self.model, &mut self.journal_strings, files, journal), taken) {
+            let detail = format!("internal error: a parsed journal of this file could not be read: {e}");
+            self.model.problems.push(Problem { file, place: Place::File, kind: ProblemKind::NotAuditLog, detail });
+        }
     }
 
     /// Ends a file: flushes the last line, checks that compressed data was complete.
     pub fn close(&mut self, file: FileId) {
+        // A journaled file was closed by its parser, whose last journal said what that found.
+        self.journaled.retain(|(f, _)| *f != file);
         let Some(i) = self.open.iter().position(|(f, _)| *f == file) else {
             return;
         };
         let (_, mut stream) = self.open.swap_remove(i);
-        let mut cx = Cx { model: &mut self.model, options: &self.options };
+        let mut cx = Cx { sink: &mut self.model, options: &self.options };
         stream.close(&mut cx);
     }
 
@@ -131,21 +180,22 @@ impl Ingest {
     }
 }
 
-/// What the stages share: the model they fill and the options they obey.
+/// What the stages share: what they fill (the model, or a journal for it) and the options they
+/// obey.
 struct Cx<'a> {
-    model: &'a mut Model,
+    sink: &'a mut dyn Sink,
     options: &'a Options,
 }
 
 impl Cx<'_> {
     fn problem(&mut self, file: FileId, place: Place, kind: ProblemKind, detail: String) {
-        let listed = self.model.problems.iter().rev().take_while(|p| p.file == file).count();
+        let listed = self.sink.problems_listed(file);
         let limit = self.options.limits.max_problems_per_file;
         if listed < limit {
-            self.model.problems.push(Problem { file, place, kind, detail });
+            self.sink.add_problem(Problem { file, place, kind, detail });
         } else if listed == limit {
             let detail = format!("more than {limit} problems in this file: the rest are counted, not listed");
-            self.model.problems.push(Problem { file, place: Place::File, kind, detail });
+            self.sink.add_problem(Problem { file, place: Place::File, kind, detail });
         }
     }
 }
@@ -232,7 +282,7 @@ impl Stream {
                     let limit = cx.options.limits.max_kept_part;
                     let detail = format!("recording part larger than {} MiB: not unpacked", limit >> 20);
                     cx.problem(self.file, Place::File, ProblemKind::TooLarge, detail);
-                    cx.model.file_mut(self.file).kind = FileKind::NotRead;
+                    cx.sink.file_mut(self.file).kind = FileKind::NotRead;
                     self.stage = Stage::Done;
                     return Flow::Done;
                 }
@@ -273,7 +323,7 @@ impl Stream {
             Stage::Audit(mut reader) => reader.finish(cx, self.file),
             Stage::Keep { role, sid, bytes } => {
                 let part = RecordingPart { file: self.file, sid, role, kept: Some(Arc::new(bytes)), with: None };
-                cx.model.add_recording_part(part);
+                cx.sink.add_recording_part(part);
             }
             Stage::Done => {}
         }
@@ -282,12 +332,12 @@ impl Stream {
     /// Chooses the stage for this stream from its first bytes.
     fn decide(&mut self, cx: &mut Cx<'_>, head: &[u8], complete: bool) {
         let file = self.file;
-        let path = cx.model.file(file).path.clone();
-        let has_handle = cx.model.file(file).parent.is_none();
+        let path = cx.sink.file(file).path.clone();
+        let has_handle = cx.sink.file(file).parent.is_none();
         let deeper_ok = self.depth < cx.options.limits.max_depth;
         self.stage = match sniff_layer(head) {
             Layer::Gzip if deeper_ok => {
-                cx.model.file_mut(file).compressed = true;
+                cx.sink.file_mut(file).compressed = true;
                 let inner = Box::new(Stream::new(file, self.depth + 1));
                 Stage::Gzip { gz: Box::new(GzipPush::new()), inner }
             }
@@ -295,7 +345,7 @@ impl Stream {
                 if first_entry_is_gen2_part(head) {
                     self.part(cx, PartRole::Gen2Tar, part_name(&path).map(|p| p.sid), has_handle)
                 } else {
-                    cx.model.file_mut(file).kind = FileKind::Archive;
+                    cx.sink.file_mut(file).kind = FileKind::Archive;
                     Stage::Tar { split: Box::new(TarSplitter::new()), entry: None }
                 }
             }
@@ -314,7 +364,7 @@ impl Stream {
                 match sniff_content(&path, head, complete) {
                     Content::AuditLog { array } => {
                         let raw_in_file = has_handle && self.depth == 0 && cx.options.read_back_plain_files;
-                        let f = cx.model.file_mut(file);
+                        let f = cx.sink.file_mut(file);
                         f.kind = FileKind::AuditLog;
                         f.raw_in_file = raw_in_file;
                         Stage::Audit(AuditReader::new(cx.options.limits.max_line, array, raw_in_file))
@@ -328,7 +378,7 @@ impl Stream {
                     }
                     Content::Gen2Enhanced => self.part(cx, PartRole::Gen2Enhanced, sid, has_handle),
                     Content::Marker | Content::Empty => {
-                        cx.model.file_mut(file).kind = FileKind::Empty;
+                        cx.sink.file_mut(file).kind = FileKind::Empty;
                         Stage::Done
                     }
                     Content::Unknown(why) => {
@@ -345,9 +395,9 @@ impl Stream {
 
     /// A recording part: by handle when the host can read the file again, else kept.
     fn part(&mut self, cx: &mut Cx<'_>, role: PartRole, sid: Option<String>, has_handle: bool) -> Stage {
-        cx.model.file_mut(self.file).kind = FileKind::Recording;
+        cx.sink.file_mut(self.file).kind = FileKind::Recording;
         if has_handle {
-            cx.model.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None, with: None });
+            cx.sink.add_recording_part(RecordingPart { file: self.file, sid, role, kept: None, with: None });
             Stage::Done
         } else {
             Stage::Keep { role, sid, bytes: Vec::new() }
@@ -355,7 +405,7 @@ impl Stream {
     }
 
     fn not_read(&mut self, cx: &mut Cx<'_>, kind: ProblemKind, detail: String) -> Stage {
-        cx.model.file_mut(self.file).kind = FileKind::NotRead;
+        cx.sink.file_mut(self.file).kind = FileKind::NotRead;
         cx.problem(self.file, Place::File, kind, detail);
         Stage::Done
     }
@@ -364,8 +414,8 @@ impl Stream {
 fn tar_event(cx: &mut Cx<'_>, parent: FileId, depth: u8, entry: &mut Option<Box<Stream>>, ev: TarEvent<'_>) {
     match ev {
         TarEvent::Entry { path, size } => {
-            let full = format!("{}/{}", cx.model.file(parent).path, path.trim_start_matches("./"));
-            let child = cx.model.add_file(FileInfo::new(full, size, Some(parent)));
+            let full = format!("{}/{}", cx.sink.file(parent).path, path.trim_start_matches("./"));
+            let child = cx.sink.add_file(FileInfo::new(full, size, Some(parent)));
             *entry = Some(Box::new(Stream::new(child, depth + 1)));
         }
         TarEvent::Data(d) => {
@@ -445,11 +495,11 @@ impl AuditReader {
         let mut lines = std::mem::replace(&mut self.lines, LineSplitter::new(0));
         lines.finish(&mut |line| self.line(cx, file, line));
         for piece in std::mem::take(&mut self.pieces).into_iter().flatten() {
-            cx.model.file_mut(file).lines += 1;
+            cx.sink.file_mut(file).lines += 1;
             self.orphan(cx, file, piece.line);
         }
         if !self.confirmed {
-            let f = cx.model.file_mut(file);
+            let f = cx.sink.file_mut(file);
             if f.bad_lines == 0 {
                 f.kind = FileKind::Empty;
                 return;
@@ -462,12 +512,12 @@ impl AuditReader {
     }
 
     fn line(&mut self, cx: &mut Cx<'_>, file: FileId, line: Line<'_>) {
-        cx.model.file_mut(file).lines += 1;
+        cx.sink.file_mut(file).lines += 1;
         match line {
             Line::Text { number, offset, bytes } => {
                 let text = trim_line(bytes, self.array);
                 if text.is_empty() {
-                    cx.model.file_mut(file).blank_lines += 1;
+                    cx.sink.file_mut(file).blank_lines += 1;
                     return;
                 }
                 // Where a part of this line is in the file.
@@ -515,7 +565,7 @@ impl AuditReader {
         at: Option<u64>,
         event: &ParsedEvent<'_>,
     ) {
-        cx.model.add_event(file, number, text, at.filter(|_| self.raw_in_file), event);
+        cx.sink.add_event(file, number, text, at.filter(|_| self.raw_in_file), event);
         self.confirm(cx, file);
     }
 
@@ -547,7 +597,7 @@ impl AuditReader {
         let text = c.text.trim_ascii();
         let place = matches!(c.text, Cow::Borrowed(_)).then(|| at(text));
         if text.is_empty() {
-            cx.model.file_mut(file).blank_lines += 1;
+            cx.sink.file_mut(file).blank_lines += 1;
             return;
         }
         match parse_line(text) {
@@ -570,7 +620,7 @@ impl AuditReader {
         // What waits from another carrier lost its end.
         if self.pieces[slot].as_ref().is_some_and(|p| p.carrier != c.carrier) {
             if let Some(lost) = self.pieces[slot].take() {
-                cx.model.file_mut(file).lines += 1;
+                cx.sink.file_mut(file).lines += 1;
                 self.orphan(cx, file, lost.line);
             }
         }
@@ -591,7 +641,7 @@ impl AuditReader {
         }
         if c.continues {
             // A split line counts once, with its last piece.
-            cx.model.file_mut(file).lines -= 1;
+            cx.sink.file_mut(file).lines -= 1;
             return;
         }
         let Some(piece) = self.pieces[slot].take() else { return };
@@ -605,7 +655,7 @@ impl AuditReader {
             let last = piece.too_long.then(|| (number, c.text.trim_ascii()));
             let restart = starts.chain(last).find(|&(line, rest)| line != piece.line && parse_line(rest).is_ok());
             if let Some((line, rest)) = restart {
-                cx.model.file_mut(file).lines += 1;
+                cx.sink.file_mut(file).lines += 1;
                 self.orphan(cx, file, piece.line);
                 self.read(cx, file, line, rest, place.filter(|_| line == number), stderr);
                 return;
@@ -636,7 +686,7 @@ impl AuditReader {
     }
 
     fn bad(&mut self, cx: &mut Cx<'_>, file: FileId, place: Place, kind: ProblemKind, detail: String) {
-        cx.model.file_mut(file).bad_lines += 1;
+        cx.sink.file_mut(file).bad_lines += 1;
         if self.confirmed {
             cx.problem(file, place, kind, detail);
         } else if self.pending.len() < MAX_PENDING {

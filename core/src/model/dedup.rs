@@ -57,24 +57,29 @@ impl Dedup {
 
     /// Whether the event of `line` (at `time`, read from `line` alone) in `file` was read
     /// already; if not, it is remembered.
+    #[cfg(test)]
     pub(crate) fn is_duplicate(&mut self, uid: Option<&str>, time: Option<Nanos>, line: &[u8], file: FileId) -> bool {
+        self.is_duplicate_key(LineKey::new(self.seed, uid, line), time, file)
+    }
+
+    /// The seed keys must be made with (see [`LineKey::new`]).
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Whether the event of `key` (at `time`, read from its line alone) in `file` was read
+    /// already; if not, it is remembered.
+    pub(crate) fn is_duplicate_key(&mut self, key: LineKey, time: Option<Nanos>, file: FileId) -> bool {
         let slot = self.slot();
         let span = self.spans.entry(time.map_or(UNTIMED, |t| t.div_euclid(self.width))).or_default();
-        let duplicate = match uid.filter(|u| !u.is_empty()) {
-            Some(uid) => {
-                let key = line_key(self.seed, uid, line);
-                first_or_insert(&mut span.with_uid, key, |k| *k == key, slot).is_some()
-            }
-            None => {
-                let key = line_key(self.seed, "", line) & LOW_96;
-                let found = first_or_insert(
-                    &mut span.without_uid,
-                    key | (u128::from(file) << 96),
-                    |k| *k & LOW_96 == key,
-                    slot,
-                );
-                found.is_some_and(|first| (first >> 96) as FileId != file)
-            }
+        let duplicate = if key.with_uid {
+            let key = key.hash;
+            first_or_insert(&mut span.with_uid, key, |k| *k == key, slot).is_some()
+        } else {
+            let key = key.hash & LOW_96;
+            let found =
+                first_or_insert(&mut span.without_uid, key | (u128::from(file) << 96), |k| *k & LOW_96 == key, slot);
+            found.is_some_and(|first| (first >> 96) as FileId != file)
         };
         if !duplicate {
             self.keys += 1;
@@ -137,9 +142,22 @@ fn first_or_insert(
     }
 }
 
-fn line_key(seed: u64, uid: &str, line: &[u8]) -> u128 {
-    use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64_with_seed};
-    xxh3_128_with_seed(line, xxh3_64_with_seed(uid.as_bytes(), seed))
+/// What an event is known by: its `uid` (if any) and its exact line, hashed. It depends on the
+/// line alone, so that the thread that parses it can make it for the one that keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct LineKey {
+    with_uid: bool,
+    hash: u128,
+}
+
+impl LineKey {
+    /// With the seed of the [`Dedup`] that is to fold it ([`Dedup::seed`]).
+    pub(crate) fn new(seed: u64, uid: Option<&str>, line: &[u8]) -> Self {
+        use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64_with_seed};
+        let uid = uid.filter(|u| !u.is_empty());
+        let hash = xxh3_128_with_seed(line, xxh3_64_with_seed(uid.unwrap_or("").as_bytes(), seed));
+        LineKey { with_uid: uid.is_some(), hash }
+    }
 }
 
 #[cfg(test)]

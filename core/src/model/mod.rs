@@ -3,6 +3,7 @@
 
 mod dedup;
 mod index;
+mod interned;
 mod raw;
 mod recordings;
 mod sessions;
@@ -14,9 +15,12 @@ pub use recordings::{recording_groups, PartRole, RecordingPart, RecordingSummary
 pub use sessions::{Session, Sessions};
 pub use strings::{Strings, Sym};
 
-use crate::audit::{is_auth_attempt, Outcome, ParsedEvent};
+use crate::audit::{Outcome, ParsedEvent};
 use crate::problem::{FileId, Problem};
 use crate::time::Nanos;
+pub(crate) use dedup::LineKey;
+pub(crate) use interned::Interned;
+pub(crate) use raw::Raw;
 use raw::RawArena;
 use serde::{Deserialize, Serialize};
 
@@ -225,52 +229,81 @@ impl Model {
         raw_in_file_at: Option<u64>,
         e: &ParsedEvent<'_>,
     ) -> bool {
-        if self.dedup.is_duplicate(e.uid.as_deref(), e.time, bytes, file) {
-            self.duplicates += 1;
-            self.files[file as usize].duplicates += 1;
+        let key = LineKey::new(self.dedup.seed(), e.uid.as_deref(), bytes);
+        if self.is_duplicate(key, e.time, file) {
             return false;
         }
+        let event = Interned::of(e, &mut self.strings);
+        self.push_event(file, line, Raw::of(bytes, raw_in_file_at, e), &event);
+        true
+    }
+
+    /// The seed of the keys [`Model::add_interned_event`] takes.
+    pub(crate) fn dedup_seed(&self) -> u64 {
+        self.dedup.seed()
+    }
+
+    /// [`Model::add_event`] for a line another thread parsed, keyed, interned (into this
+    /// model's symbols) and kept where needed.
+    pub(crate) fn add_interned_event(
+        &mut self,
+        file: FileId,
+        line: u64,
+        key: LineKey,
+        raw: Raw<'_>,
+        event: &Interned<'_>,
+    ) -> bool {
+        if self.is_duplicate(key, event.time, file) {
+            return false;
+        }
+        self.push_event(file, line, raw, event);
+        true
+    }
+
+    /// Whether the event of `key` was read already; a duplicate is counted.
+    fn is_duplicate(&mut self, key: LineKey, time: Option<Nanos>, file: FileId) -> bool {
+        let duplicate = self.dedup.is_duplicate_key(key, time, file);
+        if duplicate {
+            self.duplicates += 1;
+            self.files[file as usize].duplicates += 1;
+        }
+        duplicate
+    }
+
+    fn push_event(&mut self, file: FileId, line: u64, raw: Raw<'_>, e: &Interned<'_>) {
         let id = self.events.len() as EventId;
-        // Lines the detections read are kept even when the others are read back from files.
-        let raw_in_file_at = raw_in_file_at.filter(|_| !crate::detect::reads_raw(&e.event));
-        let raw = match raw_in_file_at {
-            Some(offset) => RawRef::in_file(offset, bytes.len()),
-            None => self.arena.keep(bytes),
+        let (raw_kept, raw) = match raw {
+            Raw::InFile { offset, len } => (false, RawRef::in_file(offset, len as usize)),
+            Raw::Kept(bytes) => (true, self.arena.keep(bytes)),
         };
-        let s = &mut self.strings;
-        let (host, port) = split_host_port(e.addr_remote.as_deref().unwrap_or(""));
         let event = Event {
             time: e.time.unwrap_or(NO_TIME),
-            kind: s.intern(&e.event),
-            code: s.intern_opt(e.code.as_deref()),
-            user: s.intern_opt(e.user.as_deref()),
-            login: s.intern_opt(e.login.as_deref()),
-            node: s.intern_opt(e.node()),
-            remote: s.intern(host),
-            sid: s.intern_opt(e.sid.as_deref()),
-            cluster: s.intern_opt(e.cluster.as_deref()),
-            method: s.intern_opt(e.method.as_deref()),
-            // The error, else the message, else what was run: one column free text searches.
-            message: s.intern_opt(
-                e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref()).or(e.command.as_deref()),
-            ),
+            kind: e.kind,
+            code: e.code,
+            user: e.user,
+            login: e.login,
+            node: e.node,
+            remote: e.remote,
+            sid: e.sid,
+            cluster: e.cluster,
+            method: e.method,
+            message: e.message,
             file,
             line: u32::try_from(line).unwrap_or(u32::MAX),
-            remote_port: port.unwrap_or(0),
-            outcome: e.outcome(),
-            is_auth: is_auth_attempt(&e.event),
-            raw_kept: raw_in_file_at.is_none(),
+            remote_port: e.remote_port,
+            outcome: e.outcome,
+            is_auth: e.is_auth,
+            raw_kept,
             raw,
         };
         self.events.push(event);
-        self.sessions.add(id, e, (event.sid, event.user), &mut self.strings);
+        self.sessions.add(id, e, &mut self.strings);
         let f = &mut self.files[file as usize];
         f.events += 1;
         if let Some(t) = e.time {
             f.first_time = Some(f.first_time.map_or(t, |x| x.min(t)));
             f.last_time = Some(f.last_time.map_or(t, |x| x.max(t)));
         }
-        true
     }
 
     /// The bytes of an event's line when they are kept in memory; `None` when they must be read

@@ -40,3 +40,22 @@ impl RawArena {
         chunk.get(start..start + r.len as usize)
     }
 }
+
+/// Where a new event's line is to be found: in its file (read back by offset), or kept (the
+/// bytes ride along).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Raw<'a> {
+    InFile { offset: u64, len: u32 },
+    Kept(#[serde(borrow, with = "serde_bytes")] &'a [u8]),
+}
+
+impl<'a> Raw<'a> {
+    /// `bytes` at `in_file_at` in their file if the host can read them back from there, else
+    /// kept. Lines the detections read are kept even then.
+    pub(crate) fn of(bytes: &'a [u8], in_file_at: Option<u64>, e: &crate::audit::ParsedEvent<'_>) -> Self {
+        match in_file_at.filter(|_| !crate::detect::reads_raw(&e.event)) {
+            Some(offset) => Raw::InFile { offset, len: bytes.len() as u32 },
+            None => Raw::Kept(bytes),
+        }
+    }
+}

@@ -1,9 +1,9 @@
 //! Sessions reconstructed from `session.start/join/leave/end/upload/data` (and every other event
 //! carrying a `sid`), in any order, across files and auth servers.
 
+use super::interned::{Interned, SessionRole};
 use super::strings::{Strings, Sym};
 use super::EventId;
-use crate::audit::ParsedEvent;
 use crate::time::Nanos;
 
 #[derive(Clone, Debug, Default)]
@@ -88,12 +88,14 @@ impl Sessions {
         &mut self.list[*slot as usize - 1]
     }
 
-    /// Folds one event into its session, given the event's `sid` and `user` already interned.
-    /// Order-independent: the result is the same whatever order files and lines arrive in.
-    pub(crate) fn add(&mut self, id: EventId, e: &ParsedEvent<'_>, (sid, user): (Sym, Sym), strings: &mut Strings) {
-        if sid.is_none() {
+    /// Folds one event into its session; what only the session needs is interned here, if it
+    /// is taken. Order-independent: the result is the same whatever order files and lines
+    /// arrive in.
+    pub(crate) fn add(&mut self, id: EventId, e: &Interned<'_>, strings: &mut Strings) {
+        let Some(text) = e.session.as_ref().filter(|_| !e.sid.is_none()) else {
             return;
-        }
+        };
+        let (sid, user) = (e.sid, e.user);
         let time = e.time;
         let t = time.unwrap_or(Nanos::MAX);
         let s = self.entry(sid, t);
@@ -107,63 +109,63 @@ impl Sessions {
             }
         }
         add_participant(s, user);
-        match &*e.event {
-            "session.start" => {
+        match text.role {
+            SessionRole::Start => {
                 // With several start events (HA duplicates, clock skew), the earliest wins.
                 let earlier = !s.start_from_event || time.is_some_and(|t| s.start.is_none_or(|st| t < st));
                 if earlier {
                     s.start_from_event = true;
                     s.start = time.or(s.start);
                     s.user = user;
-                    s.login = strings.intern_opt(e.login.as_deref());
-                    s.node = strings.intern_opt(e.node());
-                    s.server_id = strings.intern_opt(e.server_id.as_deref());
-                    s.remote = strings.intern_opt(e.addr_remote.as_deref());
-                    s.terminal_size = strings.intern_opt(e.size.as_deref());
+                    s.login = e.login;
+                    s.node = e.node;
+                    s.server_id = strings.intern_opt(text.server_id);
+                    s.remote = strings.intern_opt(text.addr_remote);
+                    s.terminal_size = strings.intern_opt(text.size);
                 }
             }
-            "session.join" => s.joins += 1,
-            "session.end" => {
-                if let Some(t) = time.or(e.session_stop) {
+            SessionRole::Join => s.joins += 1,
+            SessionRole::End => {
+                if let Some(t) = time.or(text.session_stop) {
                     s.end = Some(s.end.map_or(t, |end| end.max(t)));
                 }
                 if !s.start_from_event {
-                    if let Some(st) = e.session_start {
+                    if let Some(st) = text.session_start {
                         s.start = Some(s.start.map_or(st, |x| x.min(st)));
                     }
                 }
-                if e.interactive.is_some() {
-                    s.interactive = e.interactive;
+                if text.interactive.is_some() {
+                    s.interactive = text.interactive;
                 }
-                for p in &e.participants {
+                for p in &text.participants {
                     let p = strings.intern(p);
                     add_participant(s, p);
                 }
             }
-            "session.upload" => s.uploaded = true,
-            _ => {}
+            SessionRole::Upload => s.uploaded = true,
+            SessionRole::Other => {}
         }
         // Fill what is still unknown from any event of the session.
         if s.user.is_none() {
             s.user = user;
         }
         if s.login.is_none() {
-            s.login = strings.intern_opt(e.login.as_deref());
+            s.login = e.login;
         }
         if s.node.is_none() {
-            s.node = strings.intern_opt(e.node());
+            s.node = e.node;
         }
         if s.server_id.is_none() {
-            s.server_id = strings.intern_opt(e.server_id.as_deref());
+            s.server_id = strings.intern_opt(text.server_id);
         }
         if s.remote.is_none() {
-            s.remote = strings.intern_opt(e.addr_remote.as_deref());
+            s.remote = strings.intern_opt(text.addr_remote);
         }
         if s.cluster.is_none() {
-            s.cluster = strings.intern_opt(e.cluster.as_deref());
+            s.cluster = e.cluster;
         }
         if s.proto.is_none() {
-            s.proto = strings.intern_opt(e.proto.as_deref());
+            s.proto = strings.intern_opt(text.proto);
         }
     }
 }

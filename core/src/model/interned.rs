@@ -1,0 +1,133 @@
+//! An event's values as the model keeps them: its strings interned (by the model, or by the
+//! thread that parsed it, into symbols of its own that the model maps to its own). What only its
+//! session may need stays text, interned if the session takes it.
+
+use super::split_host_port;
+use super::strings::{Strings, Sym};
+use crate::audit::{is_auth_attempt, Outcome, ParsedEvent};
+use crate::time::Nanos;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Interned<'a> {
+    pub time: Option<Nanos>,
+    pub kind: Sym,
+    pub code: Sym,
+    pub user: Sym,
+    pub login: Sym,
+    pub node: Sym,
+    /// Remote host (the address without its port).
+    pub remote: Sym,
+    pub remote_port: u16,
+    pub sid: Sym,
+    pub cluster: Sym,
+    pub method: Sym,
+    /// `error`, else `message`, else what was run.
+    pub message: Sym,
+    pub outcome: Outcome,
+    pub is_auth: bool,
+    /// Only for an event with a session id.
+    #[serde(borrow)]
+    pub session: Option<SessionText<'a>>,
+}
+
+/// What an event may tell its session beyond the event's own columns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SessionText<'a> {
+    pub role: SessionRole,
+    pub server_id: Option<&'a str>,
+    /// With its port.
+    pub addr_remote: Option<&'a str>,
+    pub size: Option<&'a str>,
+    pub proto: Option<&'a str>,
+    #[serde(borrow)]
+    pub participants: Vec<&'a str>,
+    pub session_start: Option<Nanos>,
+    pub session_stop: Option<Nanos>,
+    pub interactive: Option<bool>,
+}
+
+/// The events that change a session beyond being one of its events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum SessionRole {
+    Start,
+    Join,
+    End,
+    Upload,
+    #[default]
+    Other,
+}
+
+impl<'a> Interned<'a> {
+    /// `e`'s values, interned into `strings` (in the order the model has always interned
+    /// them, so that symbols come out the same either way).
+    pub(crate) fn of(e: &'a ParsedEvent<'_>, strings: &mut Strings) -> Self {
+        let s = strings;
+        let (host, port) = split_host_port(e.addr_remote.as_deref().unwrap_or(""));
+        let kind = s.intern(&e.event);
+        let code = s.intern_opt(e.code.as_deref());
+        let user = s.intern_opt(e.user.as_deref());
+        let login = s.intern_opt(e.login.as_deref());
+        let node = s.intern_opt(e.node());
+        let remote = s.intern(host);
+        let sid = s.intern_opt(e.sid.as_deref());
+        let cluster = s.intern_opt(e.cluster.as_deref());
+        let method = s.intern_opt(e.method.as_deref());
+        let message = e.error.as_deref().filter(|m| !m.is_empty()).or(e.message.as_deref()).or(e.command.as_deref());
+        let message = s.intern_opt(message);
+        let session = (!sid.is_none()).then(|| SessionText {
+            role: match &*e.event {
+                "session.start" => SessionRole::Start,
+                "session.join" => SessionRole::Join,
+                "session.end" => SessionRole::End,
+                "session.upload" => SessionRole::Upload,
+                _ => SessionRole::Other,
+            },
+            server_id: e.server_id.as_deref(),
+            addr_remote: e.addr_remote.as_deref(),
+            size: e.size.as_deref(),
+            proto: e.proto.as_deref(),
+            participants: e.participants.iter().map(|p| &**p).collect(),
+            session_start: e.session_start,
+            session_stop: e.session_stop,
+            interactive: e.interactive,
+        });
+        Interned {
+            time: e.time,
+            kind,
+            code,
+            user,
+            login,
+            node,
+            remote,
+            remote_port: port.unwrap_or(0),
+            sid,
+            cluster,
+            method,
+            message,
+            outcome: e.outcome(),
+            is_auth: is_auth_attempt(&e.event),
+            session,
+        }
+    }
+
+    /// Puts the symbols of another interner into the model's: `map[i]` is the model's symbol
+    /// for the other's `Sym(i)`.
+    pub(crate) fn remap(&mut self, map: &[Sym]) -> Result<(), String> {
+        for sym in [
+            &mut self.kind,
+            &mut self.code,
+            &mut self.user,
+            &mut self.login,
+            &mut self.node,
+            &mut self.remote,
+            &mut self.sid,
+            &mut self.cluster,
+            &mut self.method,
+            &mut self.message,
+        ] {
+            *sym = *map.get(sym.index()).ok_or_else(|| format!("no string {} in the journal", sym.0))?;
+        }
+        Ok(())
+    }
+}
