@@ -146,7 +146,9 @@ pub enum Response {
     },
     Progress(Progress),
     /// Loading ended (completely, or cancelled).
-    /// `parse_millis`: time spent parsing; `read_millis`: waiting for the browser to read slices.
+    /// `parse_millis`: time the model worker spent parsing (and applying what the reader
+    /// parsed); `read_millis`: the rest (waiting for slices, finishing); `reader_bytes`: the
+    /// bytes the reader worker parsed.
     Loaded {
         cancelled: bool,
         millis: f64,
@@ -154,6 +156,7 @@ pub enum Response {
         events: u64,
         parse_millis: f64,
         read_millis: f64,
+        reader_bytes: u64,
     },
     Overview(Box<Overview>),
     Page(Page),
@@ -374,19 +377,18 @@ pub struct FoundInRecording {
     pub first: Vec<SearchHit>,
 }
 
-/// Slices the reader may have sent and the parser not yet parsed: 40 MiB, enough that the
-/// parser (which waited for reads with 4 of 2 MiB in flight) does not wait.
-pub const READ_AHEAD: u32 = 10;
-
 /// Between the model worker and the reader worker, through the page. The reader
 /// reads each file once, in slices, and streams the slices (transferred, not copied) to the
 /// model worker, which gives credit for more as it parses them; files are hashed once parsed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Pipe {
-    /// Model → reader: read these files in order (their handles ride along).
-    Read { files: Vec<FileId> },
-    /// Model → reader: this many more slices may be sent (never more than [`READ_AHEAD`] in all).
-    Credit(u32),
+    /// Model → reader: read these files in order (their handles ride along). The reader may
+    /// parse some itself (see `Journal`): for that it needs their paths, and the seed of the
+    /// model's duplicate keys (a new seed means a new model: the reader's parser starts again).
+    Read { files: Vec<FileId>, paths: Vec<String>, seed: u64 },
+    /// Model → reader: the oldest slice or journal not yet taken was (a credit back). The
+    /// reader parses files itself while the model has enough to do.
+    Took,
     /// Model → reader: read no more of this file (its bytes are not needed); only hash it.
     HashOnly(FileId),
     /// Model → reader: stop reading; files not begun are not hashed. `forget`: everything was
@@ -401,6 +403,10 @@ pub enum Pipe {
     Digested(u32),
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
     Slice { file: FileId, start: u64, end: u64, last: bool },
+    /// Reader → model: the journal of bytes `start..end` of a file the reader parses itself
+    /// (see `review_core::ingest::Parser`; the journal rides along); `last`: the file is
+    /// closed. `seed`: of the model the parser writes for.
+    Journal { file: FileId, start: u64, end: u64, last: bool, seed: u64 },
     /// Reader → model: a file was read to its end: its SHA-256.
     Hashed { file: FileId, sha256: String },
     /// Reader → model: a file could not be read.

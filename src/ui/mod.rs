@@ -136,8 +136,8 @@ pub fn app() -> Html {
                             }
                         }
                     }
-                    Response::Loaded { cancelled, millis, bytes, events, parse_millis, read_millis } => {
-                        metrics::load(millis, bytes, events, parse_millis, read_millis);
+                    Response::Loaded { cancelled, millis, bytes, events, parse_millis, read_millis, reader_bytes } => {
+                        metrics::load(millis, bytes, events, parse_millis, read_millis, reader_bytes);
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                         if let Some(link) = pending.borrow_mut().take() {

@@ -518,6 +518,38 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
     Ok(())
 }
 
+/// The reader worker parses files too, but only while the model worker has megabytes to do
+/// (gzip, which the model takes longest over, makes sure it has): a load like this is shared,
+/// and counts what the core counts natively on the same files.
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn a_big_load_is_parsed_by_both_workers_and_counts_what_the_core_does() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let mut paths = Vec::new();
+    let mut native = review_core::ingest::Ingest::new(review_core::ingest::Options::default());
+    let opts = synth::bulk::BulkOptions { size: 8 << 20, seed: 5, gz_fraction: 1.0, ..Default::default() };
+    synth::bulk::generate(&opts, &mut |f| {
+        native.add_bytes(&f.path, &f.bytes);
+        let path = tmp.path().join(f.path.replace('/', "_"));
+        std::fs::write(&path, &f.bytes)?;
+        paths.push(path);
+        Ok(())
+    })?;
+    let native = native.finish();
+    let b = Browser::app().await?;
+    b.load(&paths).await?;
+    b.wait_loaded().await?;
+    let (events, duplicates) = (native.events.len(), native.duplicates);
+    let balance: String = b.text(".balance").await?.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected = format!("events{events}+duplicatesfolded{duplicates}+unreadable0");
+    assert!(balance.contains(&expected), "{balance} lacks {expected}");
+    let load = b.js("return window.__review.loads.at(-1)").await?;
+    let reader = load["readerBytes"].as_f64().unwrap_or(0.0);
+    let bytes = load["bytes"].as_f64().unwrap_or(0.0);
+    assert!(reader > bytes / 10.0 && reader < bytes, "the reader parsed {reader} of {bytes} bytes");
+    Ok(())
+}
+
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn the_same_files_added_again_change_no_count() -> Result {

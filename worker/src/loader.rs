@@ -6,7 +6,7 @@ use super::{now, pipe, post, recordings, with_state, State};
 use js_sys::{Array, Uint8Array};
 use review_core::ingest::Flow;
 use review_core::problem::FileId;
-use review_protocol::{Pipe, Progress, Response, READ_AHEAD};
+use review_protocol::{Pipe, Progress, Response};
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
@@ -21,6 +21,8 @@ pub struct Loading {
     /// Files not yet closed, with their sizes.
     open: HashMap<FileId, u64>,
     parse_millis: f64,
+    /// Bytes the reader parsed itself.
+    reader_bytes: u64,
     last_report: f64,
     finishing: bool,
     cancelled: bool,
@@ -37,12 +39,12 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
                 file
             })
             .collect();
-        let first_load = s.loading.is_none();
         let loading = s.loading.get_or_insert_with(|| Loading {
             started: now(),
             progress: Progress::default(),
             open: HashMap::new(),
             parse_millis: 0.0,
+            reader_bytes: 0,
             last_report: 0.0,
             finishing: false,
             cancelled: false,
@@ -54,10 +56,8 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
             loading.progress.files_total += 1;
         }
         let blobs: Array = handles.iter().collect();
-        pipe(Pipe::Read { files: ids.clone() }, &blobs, &Array::new());
-        if first_load {
-            pipe(Pipe::Credit(READ_AHEAD), &Array::new(), &Array::new());
-        }
+        let read = Pipe::Read { files: ids.clone(), paths: paths.clone(), seed: s.ingest.dedup_seed() };
+        pipe(read, &blobs, &Array::new());
         ids.first().map(|&first| (first, ids.len() as u32))
     });
     if let Some((first_id, count)) = started {
@@ -73,7 +73,7 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
         let Some(&size) = loading.open.get(&file) else {
             // A slice of a file already finished (read ahead before the reader heard): credit back.
             if was_slice {
-                pipe(Pipe::Credit(1), &Array::new(), &Array::new());
+                pipe(Pipe::Took, &Array::new(), &Array::new());
             }
             return false;
         };
@@ -92,7 +92,7 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
                     pipe(Pipe::HashOnly(file), &Array::new(), &Array::new());
                     close = true;
                 }
-                pipe(Pipe::Credit(1), &Array::new(), &Array::new());
+                pipe(Pipe::Took, &Array::new(), &Array::new());
             }
             Err(error) => {
                 let path = s.ingest.model.file(file).path.clone();
@@ -101,28 +101,65 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
                 close = true;
             }
         }
-        if close {
-            loading.open.remove(&file);
-            s.ingest.close(file);
-            loading.progress.files_done += 1;
-        }
-        loading.progress.current = s.ingest.model.file(file).path.clone();
-        if now() - loading.last_report > PROGRESS_EVERY_MS {
-            loading.last_report = now();
-            report(s);
-        }
-        let loading = s.loading.as_mut().expect("loading");
-        let done = loading.open.is_empty() && !loading.finishing;
-        if done {
-            loading.finishing = true;
-        }
-        done
+        after_read(s, file, close)
     });
     if done {
         wasm_bindgen_futures::spawn_local(finish());
     } else {
         check_memory();
     }
+}
+
+/// A journal of a file the reader parses itself: applied to the model. Every journal of the
+/// reader's parser is applied, in order, even for a file closed meanwhile (it carries strings
+/// later journals refer to); only one written for a model since cleared is dropped.
+pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, journal: JsValue) {
+    let done = with_state(|s| {
+        if seed != s.ingest.dedup_seed() {
+            return false;
+        }
+        pipe(Pipe::Took, &Array::new(), &Array::new());
+        let bytes = Uint8Array::new(&journal).to_vec();
+        let applying = now();
+        s.ingest.apply(file, &bytes);
+        let Some(loading) = s.loading.as_mut() else { return false };
+        loading.parse_millis += now() - applying;
+        let Some(&size) = loading.open.get(&file) else { return false };
+        loading.progress.bytes_done += end - start;
+        loading.reader_bytes += end - start;
+        if last {
+            // The parser may have needed no more of the file than this.
+            loading.progress.bytes_done += size.saturating_sub(end);
+        }
+        after_read(s, file, last)
+    });
+    if done {
+        wasm_bindgen_futures::spawn_local(finish());
+    } else {
+        check_memory();
+    }
+}
+
+/// After a slice or journal of `file`: closes it if `close`, reports progress now and then.
+/// Whether every file is now read (the load is to be finished).
+fn after_read(s: &mut State, file: FileId, close: bool) -> bool {
+    let Some(loading) = s.loading.as_mut() else { return false };
+    if close {
+        loading.open.remove(&file);
+        s.ingest.close(file);
+        loading.progress.files_done += 1;
+    }
+    loading.progress.current = s.ingest.model.file(file).path.clone();
+    if now() - loading.last_report > PROGRESS_EVERY_MS {
+        loading.last_report = now();
+        report(s);
+    }
+    let loading = s.loading.as_mut().expect("loading");
+    let done = loading.open.is_empty() && !loading.finishing;
+    if done {
+        loading.finishing = true;
+    }
+    done
 }
 
 /// Memory the model may grow to while loading. A web page's wasm memory ends at 4 GiB and the
@@ -213,6 +250,7 @@ async fn finish() {
             events: s.ingest.model.events.len() as u64,
             parse_millis: l.parse_millis,
             read_millis: (now() - l.started - l.parse_millis).max(0.0),
+            reader_bytes: l.reader_bytes,
         })
     });
     if let Some(loaded) = ended {

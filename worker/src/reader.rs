@@ -12,8 +12,9 @@
 use super::files::{finish_read_buffer, start_read, SLICE};
 use super::pipe;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use review_core::ingest::{Flow, Options, Parser};
 use review_core::problem::FileId;
-use review_protocol::{decode, Pipe, READ_AHEAD};
+use review_protocol::{decode, Pipe};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
@@ -21,6 +22,35 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, SubtleCrypto};
+
+/// Bytes sent that the model has not yet taken: enough that it never waits for a read, and
+/// few enough to bound memory.
+const READ_AHEAD: u64 = 40 << 20;
+
+/// The model's backlog (in bytes of text to parse) below which the reader sends it slices,
+/// and up to which it does: about 60 and 120 ms of work, more than a slice the reader parses.
+const BACKLOG_LOW: u64 = 8 << 20;
+const BACKLOG_HIGH: u64 = 16 << 20;
+
+/// How much more work a byte of gzip is than a byte of text (it holds about eight).
+const GZIP_WORK: u64 = 8;
+
+/// Applying a journal, against parsing its bytes: about 2 to 5 (measured natively).
+const APPLY_WORK: (u64, u64) = (2, 5);
+
+/// The work of parsing `bytes` of a file, in bytes of text.
+fn work(gzip: bool, bytes: u64) -> u64 {
+    if gzip {
+        bytes.saturating_mul(GZIP_WORK)
+    } else {
+        bytes
+    }
+}
+
+/// As the model worker's own (see `State::new`).
+fn parser_options() -> Options {
+    Options { read_back_plain_files: true, ..Options::default() }
+}
 
 /// Largest file the browser digests whole (it holds the file in memory while it does).
 const WHOLE_FILE_DIGEST_MAX: u64 = 256 << 20;
@@ -30,12 +60,23 @@ struct Current {
     blob: Blob,
     offset: u64,
     size: u64,
+    gzip: bool,
 }
 
 struct Reader {
-    queue: VecDeque<(FileId, Blob)>,
-    current: Option<Current>,
-    credits: u32,
+    queue: VecDeque<(FileId, String, Blob)>,
+    /// The file being read for the model to parse, and the one the reader parses itself.
+    current: [Option<Current>; 2],
+    /// The model is being sent slices (its backlog fell low, and is not yet high again).
+    feeding: bool,
+    /// Each slice and journal sent that the model has not yet taken, in order: its bytes, and
+    /// its work to the model (in bytes of text to parse).
+    in_flight: VecDeque<(u64, u64)>,
+    /// Their bytes (memory, bounded by [`READ_AHEAD`]) and their work (the model's backlog).
+    bytes_in_flight: u64,
+    backlog: u64,
+    /// The parser for the model of this seed.
+    parser: Option<(u64, Parser)>,
     /// Files whose bytes the parser no longer needs: they are not read on, only hashed.
     hash_only: HashSet<FileId>,
     running: bool,
@@ -68,10 +109,18 @@ pub fn started() -> bool {
 pub fn piped(bytes: &[u8], extra: Array) {
     let Some(env) = decode::<Pipe>(bytes) else { return };
     with_reader(|r| match env.body {
-        Pipe::Read { files } => {
+        Pipe::Read { files, paths, seed } => {
             let blobs = extra.iter().map(|b| b.unchecked_into::<Blob>());
-            r.queue.extend(files.into_iter().zip(blobs));
+            r.queue.extend(files.into_iter().zip(paths).zip(blobs).map(|((f, p), b)| (f, p, b)));
             r.parsing = true;
+            if r.parser.as_ref().is_none_or(|(s, _)| *s != seed) {
+                r.parser = Some((seed, Parser::new(parser_options(), seed)));
+            }
+        }
+        Pipe::Took => {
+            let (bytes, work) = r.in_flight.pop_front().unwrap_or_default();
+            r.bytes_in_flight = r.bytes_in_flight.saturating_sub(bytes);
+            r.backlog = r.backlog.saturating_sub(work);
         }
         Pipe::Parsed(round) => {
             r.parsing = false;
@@ -79,20 +128,19 @@ pub fn piped(bytes: &[u8], extra: Array) {
             digest_next(r);
             tell_if_hashed(r);
         }
-        // Capped: each load starts by giving the full credit, which a load that ended
-        // normally has already given back.
-        Pipe::Credit(n) => r.credits = (r.credits + n).min(READ_AHEAD),
         Pipe::HashOnly(file) => {
             // Only for a file still being read: one read ahead to its end needs nothing.
-            let reading = r.current.as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);
+            let reading = r.current[0].as_ref().is_some_and(|c| c.file == file) || r.queue.iter().any(|q| q.0 == file);
             if reading {
                 r.hash_only.insert(file);
             }
         }
         Pipe::Stop { forget } => {
             r.queue.clear();
-            r.current = None;
-            r.credits = 0;
+            r.current = [None, None];
+            r.bytes_in_flight = 0;
+            r.in_flight.clear();
+            r.backlog = 0;
             r.hash_only.clear();
             r.parsing = false;
             // A cancelled load keeps the hashes of the files it read to their end.
@@ -111,8 +159,12 @@ pub fn start() {
     READER.with(|r| {
         *r.borrow_mut() = Some(Reader {
             queue: VecDeque::new(),
-            current: None,
-            credits: 0,
+            current: [None, None],
+            feeding: true,
+            bytes_in_flight: 0,
+            in_flight: VecDeque::new(),
+            backlog: 0,
+            parser: None,
             hash_only: HashSet::new(),
             running: false,
             to_digest: VecDeque::new(),
@@ -132,30 +184,54 @@ fn kick() {
     }
 }
 
-/// The next slice to read: the current file's, or the next file's first.
-fn next_slice(r: &mut Reader) -> Option<(FileId, Blob, u64, u64)> {
-    if r.current.is_none() {
-        let (file, blob) = r.queue.pop_front()?;
-        let size = blob.size() as u64;
-        r.current = Some(Current { file, blob, offset: 0, size });
-    }
-    let c = r.current.as_ref()?;
-    if r.hash_only.remove(&c.file) {
-        // The parser is done with it: no more slices; it is hashed whole later.
-        if let Some(c) = r.current.take() {
-            r.to_digest.push_back((c.file, c.blob));
-        }
-        return next_slice(r);
-    }
-    if r.credits == 0 {
+/// The next slice to read, and whether the reader parses it: of the file the model is sent
+/// while it has too little to do, else of the file the reader parses itself.
+fn next_slice(r: &mut Reader) -> Option<(FileId, Blob, u64, u64, bool)> {
+    if r.bytes_in_flight >= READ_AHEAD {
         return None;
     }
-    Some((c.file, c.blob.clone(), c.offset, (c.offset + SLICE).min(c.size)))
+    // Fed until it has plenty, so that it never waits while the reader parses a slice.
+    if r.backlog < BACKLOG_LOW || r.parser.is_none() {
+        r.feeding = true;
+    } else if r.backlog >= BACKLOG_HIGH {
+        r.feeding = false;
+    }
+    let order = if r.feeding { [false, true] } else { [true, false] };
+    order.into_iter().find_map(|parse| slice_of(r, parse))
+}
+
+/// The next slice of the file read for the model (`parse` false) or for the reader's parser,
+/// starting the next file in the queue if there is none.
+fn slice_of(r: &mut Reader, parse: bool) -> Option<(FileId, Blob, u64, u64, bool)> {
+    let slot = usize::from(parse);
+    if r.current[slot].is_none() {
+        if parse && r.parser.is_none() {
+            return None;
+        }
+        let (file, path, blob) = r.queue.pop_front()?;
+        let size = blob.size() as u64;
+        if let Some((_, parser)) = r.parser.as_mut().filter(|_| parse) {
+            parser.open(&path, size);
+        }
+        r.current[slot] = Some(Current { file, blob, offset: 0, size, gzip: path.ends_with(".gz") });
+    }
+    let c = r.current[slot].as_ref()?;
+    if !parse && r.hash_only.remove(&c.file) {
+        // The model is done with it: no more slices; it is hashed whole later.
+        if let Some(c) = r.current[slot].take() {
+            r.to_digest.push_back((c.file, c.blob));
+        }
+        return slice_of(r, parse);
+    }
+    // Parsed here, gzip is read in smaller slices (each holds as much text as a plain one), so
+    // that the model is not left waiting while one is parsed.
+    let slice = if parse && c.gzip { SLICE / GZIP_WORK } else { SLICE };
+    Some((c.file, c.blob.clone(), c.offset, (c.offset + slice).min(c.size), parse))
 }
 
 async fn pump() {
     loop {
-        let Some(Some((file, blob, start, end))) = with_reader(next_slice) else {
+        let Some(Some((file, blob, start, end, parse))) = with_reader(next_slice) else {
             with_reader(|r| {
                 r.running = false;
                 digest_next(r);
@@ -166,30 +242,56 @@ async fn pump() {
         let read = finish_read_buffer(start_read(&blob, start, end)).await;
         with_reader(|r| {
             // A Stop (or a new plan) may have come while reading: only the current file counts.
-            let Some(c) = r.current.as_mut().filter(|c| c.file == file && c.offset == start) else { return };
-            match read {
+            let slot = usize::from(parse);
+            let Some(c) = r.current[slot].as_mut().filter(|c| c.file == file && c.offset == start) else { return };
+            c.offset = end;
+            let (gzip, size) = (c.gzip, c.size);
+            let last = match read {
+                Ok(buffer) if parse => {
+                    let Some((seed, parser)) = r.parser.as_mut() else { return };
+                    let flow = parser.push(&Uint8Array::new(&buffer).to_vec());
+                    let last = end >= size || flow == Flow::Done;
+                    if last {
+                        parser.close();
+                    }
+                    let journal = Uint8Array::from(parser.take().as_slice()).buffer();
+                    let journal_of = Pipe::Journal { file, start, end, last, seed: *seed };
+                    pipe(journal_of, &Array::of1(&journal), &Array::of1(&journal));
+                    sent(r, journal.byte_length().into(), work(gzip, end - start) * APPLY_WORK.0 / APPLY_WORK.1);
+                    last
+                }
                 Ok(buffer) => {
-                    c.offset = end;
-                    let last = end >= c.size;
+                    let last = end >= size;
                     if !r.hash_only.contains(&file) {
-                        r.credits = r.credits.saturating_sub(1);
                         let transfer = Array::of1(&buffer);
                         pipe(Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
+                        sent(r, end - start, work(gzip, end - start));
                     }
                     if last {
                         r.hash_only.remove(&file);
-                        if let Some(c) = r.current.take() {
-                            r.to_digest.push_back((file, c.blob));
-                        }
                     }
+                    last
                 }
                 Err(error) => {
-                    r.current = None;
+                    r.current[slot] = None;
                     pipe(Pipe::Failed { file, error }, &Array::new(), &Array::new());
+                    false
+                }
+            };
+            if last {
+                if let Some(c) = r.current[slot].take() {
+                    r.to_digest.push_back((file, c.blob));
                 }
             }
         });
     }
+}
+
+/// A slice or journal of `bytes`, `work` to the model, was sent.
+fn sent(r: &mut Reader, bytes: u64, work: u64) {
+    r.in_flight.push_back((bytes, work));
+    r.bytes_in_flight += bytes;
+    r.backlog += work;
 }
 
 /// The browser's SHA-256, where the page may use it (a secure context).
@@ -228,7 +330,11 @@ fn digest_next(r: &mut Reader) {
 
 /// Says `Digested` once nothing is left to read or digest after a load was parsed.
 fn tell_if_hashed(r: &mut Reader) {
-    let idle = !r.parsing && !r.digesting && r.to_digest.is_empty() && r.queue.is_empty() && r.current.is_none();
+    let idle = !r.parsing
+        && !r.digesting
+        && r.to_digest.is_empty()
+        && r.queue.is_empty()
+        && r.current.iter().all(Option::is_none);
     if let Some(round) = r.owes_digested.filter(|_| idle) {
         r.owes_digested = None;
         pipe(Pipe::Digested(round), &Array::new(), &Array::new());

@@ -65,6 +65,28 @@ enum Op<'a> {
     },
 }
 
+/// Writes ops at the end of a journal (postcard's own `Vec` writers start a new one, or go
+/// byte by byte).
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
 /// The sink a [`Parser`]'s stages write to.
 struct Journal {
     /// The seed of the model's duplicate keys.
@@ -82,9 +104,8 @@ struct Journal {
 
 impl Journal {
     fn write(&mut self, op: &Op<'_>) {
-        // Writing to a Vec cannot fail; an op that could not be written would be a bug.
-        let out = std::mem::take(&mut self.out);
-        self.out = postcard::to_extend(op, out).unwrap_or_default();
+        // Writing to a Vec cannot fail.
+        let _ = postcard::serialize_with_flavor(op, Append(&mut self.out));
     }
 
     /// Writes the counts of the files changed since the last call.
@@ -141,15 +162,14 @@ impl Sink for Journal {
     fn add_event(&mut self, file: FileId, line: u64, bytes: &[u8], at: Option<u64>, event: &ParsedEvent<'_>) {
         let key = LineKey::new(self.seed, event.uid.as_deref(), bytes);
         let raw = Raw::of(bytes, at, event);
-        let mut strings = std::mem::take(&mut self.strings);
-        let interned = Interned::of(event, &mut strings);
-        if strings.len() > self.written {
+        let interned = Interned::of(event, &mut self.strings);
+        if self.strings.len() > self.written {
+            let strings = &self.strings;
             let new = (self.written..strings.len()).map(|i| strings.get(Sym(i as u32))).collect();
-            self.write(&Op::Strings(new));
-            self.written = strings.len();
+            let _ = postcard::serialize_with_flavor(&Op::Strings(new), Append(&mut self.out));
+            self.written = self.strings.len();
         }
         self.write(&Op::Event { file, line, key, raw, event: interned });
-        self.strings = strings;
     }
 
     fn add_recording_part(&mut self, part: RecordingPart) {
@@ -178,11 +198,10 @@ impl Parser {
         parser
     }
 
-    /// Starts the file at `path`, of `size` bytes (a file still open is closed first).
+    /// Starts the file at `path`, of `size` bytes. A file still open is dropped, unjournaled
+    /// (a load cancelled): [`Parser::close`] and [`Parser::take`] end a file.
     pub fn open(&mut self, path: &str, size: u64) {
-        self.close();
         let j = &mut self.journal;
-        j.write_counts();
         (j.files, j.changed, j.listed) = (vec![FileInfo::new(path.to_owned(), size, None)], vec![false], (0, 0));
         self.stream = Some(Stream::new(0, 0));
     }
