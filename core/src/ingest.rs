@@ -19,7 +19,7 @@ pub use journal::Parser;
 use sink::Sink;
 
 /// Stated limits: past them input is reported, not kept.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Longest audit line kept (longer lines are reported and skipped).
     pub max_line: usize,
@@ -37,7 +37,7 @@ impl Default for Limits {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     pub limits: Limits,
     /// Lines of plain top-level files are not kept in memory: the host reads them back from the

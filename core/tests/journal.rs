@@ -171,3 +171,87 @@ fn a_parser_is_done_when_its_file_needs_no_more() {
     let flows: Vec<Flow> = stream.chunks(1 << 12).map(|s| parser.push(s)).collect();
     assert_eq!(flows.last(), Some(&Flow::Done), "a recording part is read back by its handle, not parsed");
 }
+
+/// Two files read a slice at a time each, in turn, the second by journal: as when the model
+/// parses one file while it applies the reader's journals of another.
+fn load_interleaved(a: &[u8], b: &[u8], journal_b: bool, options: Options) -> Model {
+    let mut ing = Ingest::new(Options { seed: Some(9), ..options });
+    let mut parser = Parser::new(ing.options().clone(), ing.dedup_seed());
+    let (ia, ib) = (ing.open("a.log", a.len() as u64), ing.open("b.log", b.len() as u64));
+    parser.open("b.log", b.len() as u64);
+    let (mut sa, mut sb) = (a.chunks(100), b.chunks(100));
+    loop {
+        let (x, y) = (sa.next(), sb.next());
+        if x.is_none() && y.is_none() {
+            break;
+        }
+        if let Some(x) = x {
+            ing.push(ia, x);
+        }
+        if let Some(y) = y {
+            if journal_b {
+                parser.push(y);
+                ing.apply(ib, &parser.take());
+            } else {
+                ing.push(ib, y);
+            }
+        }
+    }
+    ing.close(ia);
+    if journal_b {
+        parser.close();
+        ing.apply(ib, &parser.take());
+    }
+    ing.close(ib);
+    ing.finish()
+}
+
+fn bad_log(user: &str, bad: usize) -> Vec<u8> {
+    let mut text = format!("{{\"event\":\"user.login\",\"user\":\"{user}\",\"uid\":\"{user}\"}}\n");
+    for i in 0..bad {
+        text.push_str(&format!("not json {i}\n"));
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn files_read_in_turn_load_alike_and_keep_their_own_problem_limits() {
+    let limits = review_core::ingest::Limits { max_problems_per_file: 5, ..Default::default() };
+    let options = Options { limits, ..Options::default() };
+    let (a, b) = (bad_log("alice", 40), bad_log("bob", 40));
+    let direct = load_interleaved(&a, &b, false, options.clone());
+    assert_eq!(contents(&direct), contents(&load_interleaved(&a, &b, true, options)));
+    for file in 0..2 {
+        let listed = direct.problems.iter().filter(|p| p.file == file).count();
+        // Five, and the line that says the rest are only counted.
+        assert_eq!(listed, 6, "file {file}: {:?}", direct.problems);
+        assert_eq!(direct.files[file as usize].bad_lines, 40);
+    }
+}
+
+#[test]
+fn a_parser_goes_on_after_a_file_it_dropped() {
+    let examples = fixture("teleport/audit-event-examples/webapps-Audit-fixtures-events.jsonl");
+    let other = bad_log("carol", 3);
+    let mut ing = Ingest::new(Options { seed: Some(4), ..Options::default() });
+    let mut parser = Parser::new(ing.options().clone(), ing.dedup_seed());
+    // A load cancelled halfway through a file the parser reads: the model closes the file.
+    let a = ing.open("a.log", examples.len() as u64);
+    parser.open("a.log", examples.len() as u64);
+    parser.push(&examples[..examples.len() / 2]);
+    ing.apply(a, &parser.take());
+    ing.close(a);
+    // A later load's file: its journal starts with no trace of the dropped one.
+    let b = ing.open("b.log", other.len() as u64);
+    parser.open("b.log", other.len() as u64);
+    parser.push(&other);
+    parser.close();
+    ing.apply(b, &parser.take());
+    ing.close(b);
+    let m = ing.finish();
+    let f = &m.files[b as usize];
+    assert_eq!((f.lines, f.events, f.bad_lines), (4, 1, 3), "{f:?}");
+    let last = m.events.last().unwrap();
+    assert_eq!((last.file, m.str(last.user)), (b, "carol"));
+    assert!(m.problems.iter().filter(|p| p.file == b).count() == 3);
+}

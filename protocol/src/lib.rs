@@ -379,16 +379,19 @@ pub struct FoundInRecording {
 
 /// Between the model worker and the reader worker, through the page. The reader
 /// reads each file once, in slices, and streams the slices (transferred, not copied) to the
-/// model worker, which gives credit for more as it parses them; files are hashed once parsed.
+/// model worker, or parses a file itself and streams its journal; the model answers each
+/// (`Took`), which bounds what is in flight; files are hashed once parsed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Pipe {
     /// Model → reader: read these files in order (their handles ride along). The reader may
     /// parse some itself (see `Journal`): for that it needs their paths, and the seed of the
     /// model's duplicate keys (a new seed means a new model: the reader's parser starts again).
-    Read { files: Vec<FileId>, paths: Vec<String>, seed: u64 },
-    /// Model → reader: the oldest slice or journal not yet taken was (a credit back). The
-    /// reader parses files itself while the model has enough to do.
-    Took,
+    Read { files: Vec<FileId>, paths: Vec<String>, seed: u64, options: review_core::ingest::Options },
+    /// Model → reader: the oldest slice or journal of this round not yet taken was (every one
+    /// is answered, whatever became of it). The reader bounds what it sends by these, and parses
+    /// files itself while the model has enough to do. Rounds end at each `Stop`: a `Took` of an
+    /// earlier one counts for nothing.
+    Took(u32),
     /// Model → reader: read no more of this file (its bytes are not needed); only hash it.
     HashOnly(FileId),
     /// Model → reader: stop reading; files not begun are not hashed. `forget`: everything was
@@ -402,11 +405,11 @@ pub enum Pipe {
     /// the last `Parsed`.
     Digested(u32),
     /// Reader → model: bytes `start..end` of a file (the bytes ride along).
-    Slice { file: FileId, start: u64, end: u64, last: bool },
+    Slice { file: FileId, start: u64, end: u64, last: bool, round: u32 },
     /// Reader → model: the journal of bytes `start..end` of a file the reader parses itself
     /// (see `review_core::ingest::Parser`; the journal rides along); `last`: the file is
     /// closed. `seed`: of the model the parser writes for.
-    Journal { file: FileId, start: u64, end: u64, last: bool, seed: u64 },
+    Journal { file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32 },
     /// Reader → model: a file was read to its end: its SHA-256.
     Hashed { file: FileId, sha256: String },
     /// Reader → model: a file could not be read.

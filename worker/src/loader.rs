@@ -56,7 +56,12 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
             loading.progress.files_total += 1;
         }
         let blobs: Array = handles.iter().collect();
-        let read = Pipe::Read { files: ids.clone(), paths: paths.clone(), seed: s.ingest.dedup_seed() };
+        let read = Pipe::Read {
+            files: ids.clone(),
+            paths: paths.clone(),
+            seed: s.ingest.dedup_seed(),
+            options: s.ingest.options().clone(),
+        };
         pipe(read, &blobs, &Array::new());
         ids.first().map(|&first| (first, ids.len() as u32))
     });
@@ -65,21 +70,19 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
     }
 }
 
-/// A slice (or a read failure) from the reader.
-pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsValue, String>) {
+/// A slice and its round (or a read failure) from the reader.
+pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(JsValue, u32), String>) {
     let done = with_state(|s| {
-        let was_slice = data.is_ok();
+        // Every slice is answered, even one of a file already finished (read ahead before the
+        // reader heard) or of a load that ended: the reader counts what is in flight by these.
+        if let Ok((_, round)) = &data {
+            pipe(Pipe::Took(*round), &Array::new(), &Array::new());
+        }
         let Some(loading) = s.loading.as_mut() else { return false };
-        let Some(&size) = loading.open.get(&file) else {
-            // A slice of a file already finished (read ahead before the reader heard): credit back.
-            if was_slice {
-                pipe(Pipe::Took, &Array::new(), &Array::new());
-            }
-            return false;
-        };
+        let Some(&size) = loading.open.get(&file) else { return false };
         let mut close = last;
         match data {
-            Ok(buffer) => {
+            Ok((buffer, _)) => {
                 let bytes = Uint8Array::new(&buffer).to_vec();
                 let parsing = now();
                 let flow = s.ingest.push(file, &bytes);
@@ -92,7 +95,6 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
                     pipe(Pipe::HashOnly(file), &Array::new(), &Array::new());
                     close = true;
                 }
-                pipe(Pipe::Took, &Array::new(), &Array::new());
             }
             Err(error) => {
                 let path = s.ingest.model.file(file).path.clone();
@@ -113,12 +115,12 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<JsV
 /// A journal of a file the reader parses itself: applied to the model. Every journal of the
 /// reader's parser is applied, in order, even for a file closed meanwhile (it carries strings
 /// later journals refer to); only one written for a model since cleared is dropped.
-pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, journal: JsValue) {
+pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32, journal: JsValue) {
     let done = with_state(|s| {
+        pipe(Pipe::Took(round), &Array::new(), &Array::new());
         if seed != s.ingest.dedup_seed() {
             return false;
         }
-        pipe(Pipe::Took, &Array::new(), &Array::new());
         let bytes = Uint8Array::new(&journal).to_vec();
         let applying = now();
         s.ingest.apply(file, &bytes);

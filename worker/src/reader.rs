@@ -12,7 +12,7 @@
 use super::files::{finish_read_buffer, start_read, SLICE};
 use super::pipe;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
-use review_core::ingest::{Flow, Options, Parser};
+use review_core::ingest::{Flow, Parser};
 use review_core::problem::FileId;
 use review_protocol::{decode, Pipe};
 use sha2::{Digest, Sha256};
@@ -45,11 +45,6 @@ fn work(gzip: bool, bytes: u64) -> u64 {
     } else {
         bytes
     }
-}
-
-/// As the model worker's own (see `State::new`).
-fn parser_options() -> Options {
-    Options { read_back_plain_files: true, ..Options::default() }
 }
 
 /// Largest file the browser digests whole (it holds the file in memory while it does).
@@ -90,6 +85,8 @@ struct Reader {
     owes_digested: Option<u32>,
     /// Counts Clears: a digest begun before one belongs to a file id since reused.
     epoch: u32,
+    /// Counts Stops: what was sent before one is no longer counted in flight.
+    round: u32,
 }
 
 thread_local! {
@@ -109,15 +106,15 @@ pub fn started() -> bool {
 pub fn piped(bytes: &[u8], extra: Array) {
     let Some(env) = decode::<Pipe>(bytes) else { return };
     with_reader(|r| match env.body {
-        Pipe::Read { files, paths, seed } => {
+        Pipe::Read { files, paths, seed, options } => {
             let blobs = extra.iter().map(|b| b.unchecked_into::<Blob>());
             r.queue.extend(files.into_iter().zip(paths).zip(blobs).map(|((f, p), b)| (f, p, b)));
             r.parsing = true;
-            if r.parser.as_ref().is_none_or(|(s, _)| *s != seed) {
-                r.parser = Some((seed, Parser::new(parser_options(), seed)));
+            if r.parser.as_ref().is_none_or(|(s, p)| *s != seed || *p.options() != options) {
+                r.parser = Some((seed, Parser::new(options, seed)));
             }
         }
-        Pipe::Took => {
+        Pipe::Took(round) if round == r.round => {
             let (bytes, work) = r.in_flight.pop_front().unwrap_or_default();
             r.bytes_in_flight = r.bytes_in_flight.saturating_sub(bytes);
             r.backlog = r.backlog.saturating_sub(work);
@@ -136,6 +133,7 @@ pub fn piped(bytes: &[u8], extra: Array) {
             }
         }
         Pipe::Stop { forget } => {
+            r.round = r.round.wrapping_add(1);
             r.queue.clear();
             r.current = [None, None];
             r.bytes_in_flight = 0;
@@ -172,6 +170,7 @@ pub fn start() {
             parsing: false,
             owes_digested: None,
             epoch: 0,
+            round: 0,
         })
     });
 }
@@ -254,17 +253,18 @@ async fn pump() {
                     if last {
                         parser.close();
                     }
-                    let journal = Uint8Array::from(parser.take().as_slice()).buffer();
-                    let journal_of = Pipe::Journal { file, start, end, last, seed: *seed };
-                    pipe(journal_of, &Array::of1(&journal), &Array::of1(&journal));
-                    sent(r, journal.byte_length().into(), work(gzip, end - start) * APPLY_WORK.0 / APPLY_WORK.1);
+                    let journal = parser.take();
+                    let journal_of = Pipe::Journal { file, start, end, last, seed: *seed, round: r.round };
+                    send(journal_of, &journal);
+                    sent(r, journal.len() as u64, work(gzip, end - start) * APPLY_WORK.0 / APPLY_WORK.1);
                     last
                 }
                 Ok(buffer) => {
                     let last = end >= size;
                     if !r.hash_only.contains(&file) {
                         let transfer = Array::of1(&buffer);
-                        pipe(Pipe::Slice { file, start, end, last }, &Array::of1(&buffer), &transfer);
+                        let slice = Pipe::Slice { file, start, end, last, round: r.round };
+                        pipe(slice, &Array::of1(&buffer), &transfer);
                         sent(r, end - start, work(gzip, end - start));
                     }
                     if last {
@@ -274,6 +274,17 @@ async fn pump() {
                 }
                 Err(error) => {
                     r.current[slot] = None;
+                    // What the parser read of the file is ended and sent first, as the model
+                    // ends a file it parses when a read fails.
+                    if let Some((seed, parser)) = r.parser.as_mut().filter(|_| parse) {
+                        parser.close();
+                        let journal = parser.take();
+                        send(
+                            Pipe::Journal { file, start, end: start, last: false, seed: *seed, round: r.round },
+                            &journal,
+                        );
+                        sent(r, journal.len() as u64, 0);
+                    }
                     pipe(Pipe::Failed { file, error }, &Array::new(), &Array::new());
                     false
                 }
@@ -285,6 +296,12 @@ async fn pump() {
             }
         });
     }
+}
+
+/// Sends a journal, its bytes transferred.
+fn send(message: Pipe, journal: &[u8]) {
+    let buffer = Uint8Array::from(journal).buffer();
+    pipe(message, &Array::of1(&buffer), &Array::of1(&buffer));
 }
 
 /// A slice or journal of `bytes`, `work` to the model, was sent.

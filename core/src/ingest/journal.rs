@@ -91,11 +91,11 @@ impl postcard::ser_flavors::Flavor for Append<'_> {
 struct Journal {
     /// The seed of the model's duplicate keys.
     seed: u64,
-    /// What the stages know of the journal's files; changed ones are written out as `Counts`.
-    files: Vec<FileInfo>,
-    changed: Vec<bool>,
-    /// The file of the last problems written, and how many in a row.
-    listed: (u32, usize),
+    /// What the stages know of the journal's files, and the problems listed of each; changed
+    /// ones (in `changed`, which `is_changed` marks) are written out as `Counts`.
+    files: Vec<(FileInfo, usize)>,
+    changed: Vec<u32>,
+    is_changed: Vec<bool>,
     /// The parser's own strings (kept across files), and how many of them were written.
     strings: Strings,
     written: usize,
@@ -110,11 +110,11 @@ impl Journal {
 
     /// Writes the counts of the files changed since the last call.
     fn write_counts(&mut self) {
-        for file in 0..self.files.len() {
-            if std::mem::take(&mut self.changed[file]) {
-                let f = &self.files[file];
+        for file in std::mem::take(&mut self.changed) {
+            if std::mem::take(&mut self.is_changed[file as usize]) {
+                let f = &self.files[file as usize].0;
                 let op = Op::Counts {
-                    file: file as u32,
+                    file,
                     kind: f.kind,
                     compressed: f.compressed,
                     raw_in_file: f.raw_in_file,
@@ -130,32 +130,32 @@ impl Journal {
 
 impl Sink for Journal {
     fn file(&self, id: FileId) -> &FileInfo {
-        &self.files[id as usize]
+        &self.files[id as usize].0
     }
 
     fn file_mut(&mut self, id: FileId) -> &mut FileInfo {
-        self.changed[id as usize] = true;
-        &mut self.files[id as usize]
+        if !std::mem::replace(&mut self.is_changed[id as usize], true) {
+            self.changed.push(id);
+        }
+        &mut self.files[id as usize].0
     }
 
     fn add_file(&mut self, info: FileInfo) -> FileId {
         let parent = info.parent.unwrap_or(0);
         self.write(&Op::Entry { parent, path: &info.path, size: info.size });
-        self.files.push(info);
-        self.changed.push(false);
+        self.files.push((info, 0));
+        self.is_changed.push(false);
         (self.files.len() - 1) as FileId
     }
 
     fn problems_listed(&self, file: FileId) -> usize {
-        if self.listed.0 == file {
-            self.listed.1
-        } else {
-            0
-        }
+        self.files.get(file as usize).map_or(0, |f| f.1)
     }
 
     fn add_problem(&mut self, p: Problem) {
-        self.listed = (p.file, self.problems_listed(p.file) + 1);
+        if let Some(f) = self.files.get_mut(p.file as usize) {
+            f.1 += 1;
+        }
         self.write(&Op::Problem { file: p.file, place: p.place, kind: p.kind, detail: &p.detail });
     }
 
@@ -191,8 +191,15 @@ impl Parser {
     pub fn new(options: Options, seed: u64) -> Self {
         let strings = Strings::default();
         let written = strings.len();
-        let journal =
-            Journal { seed, files: Vec::new(), changed: Vec::new(), listed: (0, 0), strings, written, out: Vec::new() };
+        let journal = Journal {
+            seed,
+            files: Vec::new(),
+            changed: Vec::new(),
+            is_changed: Vec::new(),
+            strings,
+            written,
+            out: Vec::new(),
+        };
         let mut parser = Parser { options, journal, stream: None };
         parser.journal.write(&Op::Begin);
         parser
@@ -202,7 +209,8 @@ impl Parser {
     /// (a load cancelled): [`Parser::close`] and [`Parser::take`] end a file.
     pub fn open(&mut self, path: &str, size: u64) {
         let j = &mut self.journal;
-        (j.files, j.changed, j.listed) = (vec![FileInfo::new(path.to_owned(), size, None)], vec![false], (0, 0));
+        j.files = vec![(FileInfo::new(path.to_owned(), size, None), 0)];
+        (j.changed, j.is_changed) = (Vec::new(), vec![false]);
         self.stream = Some(Stream::new(0, 0));
     }
 
@@ -218,6 +226,11 @@ impl Parser {
             let mut cx = Cx { sink: &mut self.journal, options: &self.options };
             stream.close(&mut cx);
         }
+    }
+
+    /// The options it reads with.
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
     /// The journal written since the last call, for [`super::Ingest::apply`], in order.

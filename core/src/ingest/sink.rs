@@ -9,7 +9,7 @@ pub(crate) trait Sink {
     fn file(&self, id: FileId) -> &FileInfo;
     fn file_mut(&mut self, id: FileId) -> &mut FileInfo;
     fn add_file(&mut self, info: FileInfo) -> FileId;
-    /// Problems of `file` listed last, one after another (the per-file limit counts them).
+    /// Problems of `file` listed so far (the per-file limit counts them).
     fn problems_listed(&self, file: FileId) -> usize;
     fn add_problem(&mut self, problem: Problem);
     /// Line `line` of `file`, read as `event`; `at`: where its bytes are in the file, when the
@@ -32,11 +32,11 @@ impl Sink for Model {
     }
 
     fn problems_listed(&self, file: FileId) -> usize {
-        self.problems.iter().rev().take_while(|p| p.file == file).count()
+        self.problems_listed_of(file)
     }
 
     fn add_problem(&mut self, problem: Problem) {
-        self.problems.push(problem);
+        self.add_listed_problem(problem);
     }
 
     fn add_event(&mut self, file: FileId, line: u64, bytes: &[u8], at: Option<u64>, event: &ParsedEvent<'_>) {

@@ -143,6 +143,8 @@ pub struct Model {
     pub duplicates: u64,
     /// What was read, to fold an event read twice.
     dedup: dedup::Dedup,
+    /// Problems the ingest stages listed, by file (for the per-file limit).
+    listed: Vec<u32>,
     arena: RawArena,
     /// The events in time order, column by column; rebuilt lazily after loading more.
     index: TimeIndex,
@@ -199,6 +201,21 @@ impl Model {
         if events > 0 {
             self.events.reserve(events);
         }
+    }
+
+    /// Problems the ingest stages listed for `file`.
+    pub(crate) fn problems_listed_of(&self, file: FileId) -> usize {
+        self.listed.get(file as usize).map_or(0, |&n| n as usize)
+    }
+
+    /// A problem the ingest stages found, counted against its file's limit.
+    pub(crate) fn add_listed_problem(&mut self, problem: Problem) {
+        let file = problem.file as usize;
+        if self.listed.len() <= file {
+            self.listed.resize(file + 1, 0);
+        }
+        self.listed[file] += 1;
+        self.problems.push(problem);
     }
 
     pub fn add_file(&mut self, info: FileInfo) -> FileId {
