@@ -1,12 +1,15 @@
 #![no_main]
 //! Differential: the browser worker pushes files in slices of whatever size it read, so the
-//! model must not depend on where the slices fall. Each input is loaded whole and in slices
-//! (lengths drawn from the input) and the two models compared. Input: options byte, slice-seed
-//! length byte n (n % 32), n slice-seed bytes, then named files as for `ingest`.
+//! model must not depend on where the slices fall; and the reader worker parses some files
+//! itself (`Parser`, applied as journals), so the model must not depend on which worker parsed
+//! a file either. Each input is loaded whole and in slices (lengths drawn from the input), some
+//! files of the sliced load by journal (bits 4 and 8 of the options byte: odd and even files),
+//! and the two models compared. Input: options byte, slice-seed length byte n (n % 32), n
+//! slice-seed bytes, then named files as for `ingest`.
 
 use fuzz_support::{ingest, named_files, slice_lengths, Digest};
 use libfuzzer_sys::fuzz_target;
-use review_core::ingest::Ingest;
+use review_core::ingest::{Ingest, Parser};
 use review_core::model::Model;
 use review_core::problem::{Place, Problem, ProblemKind};
 
@@ -24,15 +27,29 @@ fuzz_target!(|data: &[u8]| {
     let mut whole = whole.finish();
 
     let mut sliced = Ingest::new(ingest::options(*config));
+    let mut parser = Parser::new(sliced.options().clone(), sliced.dedup_seed());
     let mut lengths = slice_lengths(seed);
-    for (name, bytes) in &files {
+    for (n, (name, bytes)) in files.iter().enumerate() {
         let id = sliced.open(name, bytes.len() as u64);
+        let journal = config & if n % 2 == 1 { 4 } else { 8 } != 0;
+        if journal {
+            parser.open(name, bytes.len() as u64);
+        }
         let mut rest: &[u8] = bytes;
         while !rest.is_empty() {
             let (slice, tail) = rest.split_at(lengths.next().unwrap_or(1).min(rest.len()));
             // Unlike `add_bytes`, keep pushing after `Flow::Done`: a host may not stop at once.
-            sliced.push(id, slice);
+            if journal {
+                parser.push(slice);
+                sliced.apply(id, &parser.take());
+            } else {
+                sliced.push(id, slice);
+            }
             rest = tail;
+        }
+        if journal {
+            parser.close();
+            sliced.apply(id, &parser.take());
         }
         sliced.close(id);
     }
