@@ -1,9 +1,10 @@
 //! The web worker. The page starts two of it and passes their messages between them: the
 //! *model* worker owns the model, parses, and answers the page's requests; the *reader* reads
-//! each file once, in slices, hashes it, and streams the slices to the model worker. Reading a
-//! Blob needs its worker's event loop, so reading beside the parser (not inside it) lets the two
-//! overlap on two cores; requests are answered between slices, so loading can be cancelled and
-//! what is loaded so far is usable at once.
+//! each file once, in slices, hashes it, and streams the slices to the model worker, or, while
+//! the model has enough to do, parses the file itself and streams a journal the model applies.
+//! Reading a Blob needs its worker's event loop, so reading beside the parser (not inside it)
+//! lets the two overlap on two cores; requests are answered between slices, so loading can be
+//! cancelled and what is loaded so far is usable at once.
 
 mod export;
 mod files;

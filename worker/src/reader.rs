@@ -1,6 +1,9 @@
-//! The reader role: reads each file once, in slices, hashes it (SHA-256, as stored), and streams
-//! the slices to the model worker. It runs ahead only as far as the model worker has given
-//! credit, so memory stays bounded however fast reading is.
+//! The reader role: reads each file once, in slices, hashes it (SHA-256, as stored), and either
+//! streams the slices to the model worker, or parses the file itself and streams its journal
+//! (`review_core::ingest::Parser`): it parses while the model has enough queued to stay busy, so
+//! that both cores parse. The model answers every slice and journal (`Took`), and the reader
+//! keeps no more than [`READ_AHEAD`] bytes unanswered, so memory stays bounded however fast
+//! reading is.
 //!
 //! Hashing waits until the load is parsed (hashing while parsing took a core, or a hyperthread,
 //! from the parser: a quarter slower with the browser's digest, and with sha2 in wasm the
