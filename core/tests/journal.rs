@@ -179,7 +179,7 @@ fn load_interleaved(a: &[u8], b: &[u8], journal_b: bool, options: Options) -> Mo
     let mut parser = Parser::new(ing.options().clone(), ing.dedup_seed());
     let (ia, ib) = (ing.open("a.log", a.len() as u64), ing.open("b.log", b.len() as u64));
     parser.open("b.log", b.len() as u64);
-    let (mut sa, mut sb) = (a.chunks(100), b.chunks(100));
+    let (mut sa, mut sb) = (a.chunks(4096), b.chunks(4096));
     loop {
         let (x, y) = (sa.next(), sb.next());
         if x.is_none() && y.is_none() {
@@ -218,14 +218,15 @@ fn bad_log(user: &str, bad: usize) -> Vec<u8> {
 fn files_read_in_turn_load_alike_and_keep_their_own_problem_limits() {
     let limits = review_core::ingest::Limits { max_problems_per_file: 5, ..Default::default() };
     let options = Options { limits, ..Options::default() };
-    let (a, b) = (bad_log("alice", 40), bad_log("bob", 40));
+    // Past the first 64 KiB a file is told by, so that the two are read line by line in turn.
+    let (a, b) = (bad_log("alice", 10_000), bad_log("bob", 10_000));
     let direct = load_interleaved(&a, &b, false, options.clone());
     assert_eq!(contents(&direct), contents(&load_interleaved(&a, &b, true, options)));
     for file in 0..2 {
         let listed = direct.problems.iter().filter(|p| p.file == file).count();
         // Five, and the line that says the rest are only counted.
         assert_eq!(listed, 6, "file {file}: {:?}", direct.problems);
-        assert_eq!(direct.files[file as usize].bad_lines, 40);
+        assert_eq!(direct.files[file as usize].bad_lines, 10_000);
     }
 }
 
