@@ -105,11 +105,7 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
         }
         after_read(s, file, close)
     });
-    if done {
-        wasm_bindgen_futures::spawn_local(finish());
-    } else {
-        check_memory();
-    }
+    finish_or_go_on(done);
 }
 
 /// A journal of a file the reader parses itself: applied to the model. Every journal of the
@@ -135,6 +131,11 @@ pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, roun
         }
         after_read(s, file, last)
     });
+    finish_or_go_on(done);
+}
+
+/// After a slice or journal: finishes the load when every file is read, else checks memory.
+fn finish_or_go_on(done: bool) {
     if done {
         wasm_bindgen_futures::spawn_local(finish());
     } else {

@@ -87,6 +87,12 @@ impl postcard::ser_flavors::Flavor for Append<'_> {
     }
 }
 
+/// Writes `op` at the end of `out`.
+fn append(out: &mut Vec<u8>, op: &Op<'_>) {
+    // Writing to a Vec cannot fail.
+    let _ = postcard::serialize_with_flavor(op, Append(out));
+}
+
 /// The sink a [`Parser`]'s stages write to.
 struct Journal {
     /// The seed of the model's duplicate keys.
@@ -104,8 +110,7 @@ struct Journal {
 
 impl Journal {
     fn write(&mut self, op: &Op<'_>) {
-        // Writing to a Vec cannot fail.
-        let _ = postcard::serialize_with_flavor(op, Append(&mut self.out));
+        append(&mut self.out, op);
     }
 
     /// Writes the counts of the files changed since the last call.
@@ -166,7 +171,8 @@ impl Sink for Journal {
         if self.strings.len() > self.written {
             let strings = &self.strings;
             let new = (self.written..strings.len()).map(|i| strings.get(Sym(i as u32))).collect();
-            let _ = postcard::serialize_with_flavor(&Op::Strings(new), Append(&mut self.out));
+            // Written beside `self.strings`, which the op borrows (so not through `self.write`).
+            append(&mut self.out, &Op::Strings(new));
             self.written = self.strings.len();
         }
         self.write(&Op::Event { file, line, key, raw, event: interned });
