@@ -334,6 +334,13 @@ async fn browser_logs(
         let loaded = web::load(&b, &set.files, timeout).await?;
         load_rows(r, set, input, &loaded, &refs);
         let times = web::interact(&b, &workload.browser, Duration::from_secs(120)).await?;
+        // Which actions set the p95 (the view switches have no time of their own).
+        let timed = workload.browser.iter().filter(|a| !matches!(a, web::Action::View(_)));
+        let mut ranked: Vec<(f64, &web::Action)> = times.iter().copied().zip(timed).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, action) in ranked.iter().take(8) {
+            eprintln!("    {ms:7.1} ms  {action:?}");
+        }
         let filter_input = format!("{} · {} events", set.label, count(loaded.events as f64));
         match Spread::of(&times) {
             Some(s) => r.add(

@@ -258,6 +258,7 @@ async fn finish() {
     });
     if let Some(loaded) = ended {
         post(0, loaded);
+        super::later::warm_up();
         with_state(|s| {
             pipe(Pipe::Parsed(s.gate.parsed()), &Array::new(), &Array::new());
         });

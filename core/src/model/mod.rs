@@ -170,6 +170,9 @@ struct Derived {
 /// may be wrong, and what it reserves counts against the memory a tab may use.
 const MAX_RESERVED_EVENTS: usize = 4_000_000;
 
+/// How many steps [`Model::warm_up`] has.
+pub const WARM_UP_STEPS: usize = index::COLUMNS + 1;
+
 /// How many derived lists are kept.
 const DERIVED_KEPT: usize = 6;
 
@@ -354,6 +357,19 @@ impl Model {
     /// The time-ordered columns, when current (after [`Model::ensure_sorted`]).
     pub fn index(&self) -> &TimeIndex {
         &self.index
+    }
+
+    /// Makes one thing the first queries would otherwise make while the user waits: step `i`
+    /// of [`WARM_UP_STEPS`] (each column's set of values, then the lowercase text free text
+    /// searches). For idle time after a load.
+    pub fn warm_up(&self, step: usize) {
+        if self.index_is_stale() {
+            return;
+        }
+        match step.checked_sub(index::COLUMNS) {
+            None => drop(self.index.present(step)),
+            Some(_) => self.strings.prepare_search(),
+        }
     }
 
     /// The numbers `derive` gives for `key` (see [`Derived`]), computed only when this model

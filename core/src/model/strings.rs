@@ -3,6 +3,7 @@
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
+use std::cell::RefCell;
 use std::hash::BuildHasher;
 
 /// An interned string. `Sym::NONE` (0) stands for an absent value.
@@ -31,6 +32,10 @@ pub struct Strings {
     ends: Vec<usize>,
     /// The strings with non-ASCII characters, which free text lowercases the Unicode way.
     non_ascii: Vec<Sym>,
+    /// `text` with ASCII letters lowercased, made on the first free-text search and brought
+    /// up to date by the next: so that a search is one `memmem` over it, where searching
+    /// `text` for both cases stops at every byte that could begin a match.
+    lowercase: RefCell<Vec<u8>>,
     hasher: FixedState,
 }
 
@@ -41,6 +46,7 @@ impl Default for Strings {
             text: String::new(),
             ends: vec![0],
             non_ascii: Vec::new(),
+            lowercase: RefCell::default(),
             hasher: FixedState::with_seed(0x5157_7a1d),
         }
     }
@@ -102,29 +108,32 @@ impl Strings {
         (1..self.ends.len()).map(|i| (Sym(i as u32), self.get(Sym(i as u32))))
     }
 
+    /// Brings the lowercase copy [`Strings::each_containing`] searches up to date.
+    pub fn prepare_search(&self) {
+        let mut lowercase = self.lowercase.borrow_mut();
+        let done = lowercase.len();
+        lowercase.extend(self.text.as_bytes()[done..].iter().map(u8::to_ascii_lowercase));
+    }
+
     /// Calls `found` for each string containing `needle` (given in lowercase), ignoring case
     /// as `str::to_lowercase` does (a non-ASCII string may be reported twice). An ASCII needle
-    /// is searched for through all the text at once, from its first byte (in either case) on;
-    /// the few non-ASCII strings are then lowercased one by one. Returns false, finding
-    /// nothing, for a needle that is not ASCII.
+    /// is searched for through all the text at once, lowercased; the few non-ASCII strings are
+    /// then lowercased one by one. Returns false, finding nothing, for a needle that is not
+    /// ASCII.
     pub fn each_containing(&self, needle: &str, mut found: impl FnMut(Sym)) -> bool {
         let n = needle.as_bytes();
-        let Some(&first) = n.first() else { return false };
-        if !needle.is_ascii() {
+        if n.is_empty() || !needle.is_ascii() {
             return false;
         }
-        let (hay, ends) = (self.text.as_bytes(), &self.ends);
-        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        self.prepare_search();
+        let lowercase = self.lowercase.borrow();
+        let (hay, ends) = (&lowercase[..], &self.ends);
+        let finder = memchr::memmem::Finder::new(n);
         // `sym` is the string holding byte `at`; both only move forward.
         let (mut at, mut sym) = (0, 1);
-        while let Some(i) = memchr::memchr2(lower, upper, &hay[at..]).map(|i| at + i) {
-            if i + n.len() > hay.len() {
-                break;
-            }
-            while ends[sym] <= i {
-                sym += 1;
-            }
-            if i + n.len() <= ends[sym] && hay[i..i + n.len()].eq_ignore_ascii_case(n) {
+        while let Some(i) = finder.find(&hay[at..]).map(|i| at + i) {
+            sym += ends[sym..].partition_point(|&end| end <= i);
+            if i + n.len() <= ends[sym] {
                 found(Sym(sym as u32));
                 // One find per string: go on from the next string.
                 at = ends[sym];
@@ -192,15 +201,19 @@ mod tests {
             "abc",
             "x",
         ];
-        for v in values {
-            strings.intern(v);
-        }
-        for needle in ["root", "ro", "oot", "ses", "session.", "k", "i", "abc", "ab", "bca", "x", "t", "q"] {
-            let mut found = vec![false; strings.len()];
-            assert!(strings.each_containing(needle, |sym| found[sym.index()] = true));
-            for (sym, s) in strings.iter() {
-                let expected = s.to_lowercase().contains(needle);
-                assert_eq!(found[sym.index()], expected, "{needle:?} in {s:?}");
+        // Searched after half the strings and again after all: the lowercase copy made by
+        // the first search must take in the strings interned since.
+        for half in values.chunks(values.len() / 2) {
+            for v in half {
+                strings.intern(v);
+            }
+            for needle in ["root", "ro", "oot", "ses", "session.", "k", "i", "abc", "ab", "bca", "x", "t", "q"] {
+                let mut found = vec![false; strings.len()];
+                assert!(strings.each_containing(needle, |sym| found[sym.index()] = true));
+                for (sym, s) in strings.iter() {
+                    let expected = s.to_lowercase().contains(needle);
+                    assert_eq!(found[sym.index()], expected, "{needle:?} in {s:?}");
+                }
             }
         }
         assert!(!strings.each_containing("ünï", |_| {}), "a non-ASCII needle is left to the caller");

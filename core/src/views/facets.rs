@@ -6,7 +6,7 @@
 //! interned string ([`Sym`]); only the values actually seen are then sorted. No string is
 //! touched per row.
 
-use super::matching::{compile_query, matching_sessions, Col, RowKind, SelectedEvents};
+use super::matching::{compile_for, matching_sessions, Col, RowKind, SelectedEvents};
 use super::tables::{QueryError, Table};
 use crate::audit::Outcome;
 use crate::model::{split_host_port, Model, Sym};
@@ -101,7 +101,7 @@ pub struct Facets {
 
 /// The facets of `table`'s rows matching `query`, with at most `top` values each.
 pub fn facets(m: &Model, table: Table, query: &str, top: usize) -> Facets {
-    let (filter, error) = compile_query(query, m);
+    let (filter, error) = compile_for(RowKind::of(table), query, m);
     let (total, facets) = facets_of(m, table, &filter, top);
     Facets { table, total, facets, error }
 }

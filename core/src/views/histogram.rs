@@ -9,7 +9,7 @@
 //! time, and counting reads two columns straight through.
 
 use super::facets::outcome_index;
-use super::matching::{compile_query, matching_sessions, RowKind, SelectedEvents};
+use super::matching::{compile_for, matching_sessions, RowKind, SelectedEvents};
 use super::tables::{QueryError, Table};
 use crate::audit::Outcome;
 use crate::model::{Model, NO_TIME};
@@ -194,7 +194,7 @@ impl Histogram {
 }
 
 pub fn histogram(m: &Model, req: &HistogramRequest) -> Histogram {
-    let (filter, error) = compile_query(&req.query, m);
+    let (filter, error) = compile_for(RowKind::of(req.table), &req.query, m);
     Histogram { error, ..histogram_of(m, req.table, &filter, req.range, req.utc_offset_minutes) }
 }
 

@@ -13,7 +13,17 @@ use crate::time::Nanos;
 /// do: counts, charts and exports of everything, under a query the user meant to narrow them
 /// (`usr:alice`), would be taken for that query's.
 pub fn compile_query(query: &str, m: &Model) -> (Filter, Option<QueryError>) {
-    match Filter::new(query, m) {
+    compile_for(RowKind::Other, query, m)
+}
+
+/// As [`compile_query`], for rows of `kind`: terms testing events look only at the values
+/// their column holds (see [`Filter::for_events`]).
+pub(crate) fn compile_for(kind: RowKind, query: &str, m: &Model) -> (Filter, Option<QueryError>) {
+    let compiled = match kind {
+        RowKind::Events { .. } => Filter::for_events(query, m),
+        _ => Filter::new(query, m),
+    };
+    match compiled {
         Ok(f) => (f, None),
         Err(e) => (Filter::none(), Some(QueryError { pos: e.pos, message: e.message })),
     }
@@ -109,6 +119,11 @@ impl EventAt<'_> {
 /// The positions in the (current) time index of the events `filter` selects, among the auth
 /// attempts only when `auth_only`: remembered by the model for the next asker.
 pub(crate) fn selected(m: &Model, filter: &Filter, auth_only: bool) -> std::sync::Arc<Vec<u32>> {
+    // Remembered by the query's text, which a query that did not compile shares with the
+    // empty one.
+    if filter.is_none() {
+        return std::sync::Arc::default();
+    }
     let key = format!("{} {}", if auth_only { "auth attempts matching" } else { "events matching" }, filter.text);
     m.derived(&key, || filter.select(m.index(), auth_only))
 }

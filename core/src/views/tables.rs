@@ -8,6 +8,7 @@ use crate::audit::Outcome;
 use crate::model::{Model, Session, Sym, NO_TIME};
 use crate::query::Filter;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Table {
@@ -95,8 +96,40 @@ struct Cached {
     sort: Sort,
     /// Model size when computed: more events, sessions, files or problems invalidate it.
     size: [u64; 5],
-    ids: Vec<u32>,
+    rows: Listed,
     unfiltered: u32,
+}
+
+/// A table's matching rows, in the order shown.
+enum Listed {
+    Ids(Vec<u32>),
+    /// Events by time: their positions in the time index, shared with the model's memo of
+    /// what the query selects, read from the end when descending. A broad query selects
+    /// millions: they are neither copied nor mapped to ids beyond the rows asked for.
+    ByTime {
+        positions: Arc<Vec<u32>>,
+        descending: bool,
+    },
+}
+
+impl Listed {
+    fn len(&self) -> usize {
+        match self {
+            Listed::Ids(ids) => ids.len(),
+            Listed::ByTime { positions, .. } => positions.len(),
+        }
+    }
+
+    /// The id of row `i` (< `len`).
+    fn id(&self, m: &Model, i: usize) -> u32 {
+        match self {
+            Listed::Ids(ids) => ids[i],
+            Listed::ByTime { positions, descending } => {
+                let at = if *descending { positions.len() - 1 - i } else { i };
+                m.index().ids[positions[at] as usize]
+            }
+        }
+    }
 }
 
 /// The tables' state: the last result of each table, kept for paging.
@@ -139,14 +172,14 @@ impl Views {
                     Filter::none()
                 }
             };
-            let (ids, unfiltered) = self.compute(m, req.table, &filter, req.sort);
+            let (rows, unfiltered) = self.compute(m, req.table, &filter, req.sort);
             self.cached.retain(|c| c.table != req.table);
             self.cached.push(Cached {
                 table: req.table,
                 query: req.query.clone(),
                 sort: req.sort,
                 size,
-                ids,
+                rows,
                 unfiltered,
             });
         }
@@ -160,9 +193,9 @@ impl Views {
                 error,
             };
         };
-        let start = (req.offset as usize).min(c.ids.len());
-        let end = start.saturating_add(req.limit as usize).min(c.ids.len());
-        let window = &c.ids[start..end];
+        let start = (req.offset as usize).min(c.rows.len());
+        let end = start.saturating_add(req.limit as usize).min(c.rows.len());
+        let window: Vec<u32> = (start..end).map(|i| c.rows.id(m, i)).collect();
         let rows = match req.table {
             Table::Events | Table::Auth => Rows::Events(window.iter().map(|&id| EventRow::new(m, id)).collect()),
             Table::Sessions | Table::Recordings => {
@@ -178,7 +211,7 @@ impl Views {
         };
         Page {
             table: req.table,
-            total: c.ids.len() as u32,
+            total: c.rows.len() as u32,
             unfiltered: c.unfiltered,
             offset: start as u32,
             rows,
@@ -193,11 +226,11 @@ impl Views {
             return None;
         }
         self.page(m, &TableRequest { offset: 0, limit: 0, ..req.clone() });
-        let ids = &self.cached.iter().find(|c| c.table == req.table)?.ids;
-        let failed = |i: &usize| m.events.get(ids[*i] as usize).is_some_and(|e| e.outcome == Outcome::Failure);
+        let rows = &self.cached.iter().find(|c| c.table == req.table)?.rows;
+        let failed = |i: &usize| m.events.get(rows.id(m, *i) as usize).is_some_and(|e| e.outcome == Outcome::Failure);
         let from = from as usize;
         let found =
-            if forward { (from + 1..ids.len()).find(failed) } else { (0..from.min(ids.len())).rev().find(failed) };
+            if forward { (from + 1..rows.len()).find(failed) } else { (0..from.min(rows.len())).rev().find(failed) };
         found.map(|i| i as u32)
     }
 
@@ -221,19 +254,20 @@ impl Views {
     }
 
     /// Ids of every row of `table` matching `filter`, in `sort` order.
-    fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Vec<u32>, u32) {
+    fn compute(&mut self, m: &Model, table: Table, filter: &Filter, sort: Sort) -> (Listed, u32) {
         self.rank_column(m, table, sort.key);
         let rank = |s: Sym| self.ranks.get(s.index()).copied().unwrap_or(0);
         match table {
             Table::Events | Table::Auth => {
                 let ix = m.index();
                 let auth_only = table == Table::Auth;
+                let all = if auth_only { ix.auth.len() } else { ix.len() } as u32;
                 // Positions in time order; another sort key is applied stably on top of it.
-                let mut positions = if filter.is_all() {
-                    filter.select(ix, auth_only)
-                } else {
-                    super::matching::selected(m, filter, auth_only).to_vec()
-                };
+                let selected = super::matching::selected(m, filter, auth_only);
+                if sort.key == SortKey::Time {
+                    return (Listed::ByTime { positions: selected, descending: sort.descending }, all);
+                }
+                let mut positions = selected.to_vec();
                 let column = |slot: usize| {
                     let col = &ix.columns[slot];
                     move |p: u32| rank(col[p as usize])
@@ -261,8 +295,7 @@ impl Views {
                     let valued = ids.len() - blank;
                     ids[..valued].reverse();
                 }
-                let all = if auth_only { ix.auth.len() } else { ix.len() };
-                (ids, all as u32)
+                (Listed::Ids(ids), all)
             }
             Table::Sessions | Table::Recordings => {
                 let recorded_only = table == Table::Recordings;
@@ -295,7 +328,7 @@ impl Views {
                     let valued = ids.partition_point(|&i| !key(&m.sessions.list[i as usize]).0);
                     ids[..valued].reverse();
                 }
-                (ids, all)
+                (Listed::Ids(ids), all)
             }
             Table::Files => {
                 let all = m.files.len() as u32;
@@ -315,12 +348,12 @@ impl Views {
                 if sort.descending {
                     ids.reverse();
                 }
-                (ids, all)
+                (Listed::Ids(ids), all)
             }
             Table::Problems => {
                 let all = m.problems.len() as u32;
                 let needle = filter.text.to_lowercase();
-                let ids = (0..all)
+                let ids: Vec<u32> = (0..all)
                     .filter(|&i| {
                         let p = &m.problems[i as usize];
                         needle.is_empty()
@@ -329,7 +362,7 @@ impl Views {
                             || p.kind.label().contains(&needle)
                     })
                     .collect();
-                (ids, all)
+                (Listed::Ids(ids), all)
             }
         }
     }
