@@ -527,46 +527,42 @@ impl Scan<'_> {
         mask
     }
 
-    /// The positions whose value in `col` is in `set`, among those of `within`: as
-    /// [`Scan::test`], over the stretch's part of the column, 64 values to a word.
+    /// The positions whose value in `col` is in `set`, among those of `within`.
     fn in_column(&self, within: Option<&[u64]>, col: &[Sym], set: &SymSet) -> Vec<u64> {
-        if let Some(only) = set.single() {
-            return self.equal_in(within, col, only);
+        match set.single() {
+            Some(only) => self.equal_in(within, col, only),
+            None => self.values_kept(within, col, |_| true, |v| set.has(v)),
         }
-        let mut mask = vec![0u64; self.words()];
-        let values = col[self.start..self.start + self.len].chunks(64);
-        for (w, (word, values)) in mask.iter_mut().zip(values).enumerate() {
-            let allowed = within.map_or(u64::MAX, |m| m[w]);
-            if allowed == 0 {
-                continue;
-            }
-            let mut bits = 0u64;
-            for (j, &v) in values.iter().enumerate() {
-                bits |= u64::from(set.has(v)) << j;
-            }
-            *word = bits & allowed;
-        }
-        mask
     }
 
     /// The positions whose value in `col` is `only` (`user:alice`, `outcome:failure`), among
-    /// those of `within`: a comparison per value.
+    /// those of `within`. Most stretches of 64 hold no match: that is found by a test without
+    /// branches, which the compiler vectorizes, before any bit is set.
     fn equal_in<T: PartialEq + Copy>(&self, within: Option<&[u64]>, col: &[T], only: T) -> Vec<u64> {
+        let any = |values: &[T]| values.iter().fold(false, |any, &v| any | (v == only));
+        self.values_kept(within, col, any, |v| v == only)
+    }
+
+    /// As [`Scan::test`], reading the stretch's part of one column 64 values to a word, and
+    /// skipping the words whose values `may_keep` rules out.
+    #[inline(always)]
+    fn values_kept<T: Copy>(
+        &self,
+        within: Option<&[u64]>,
+        col: &[T],
+        may_keep: impl Fn(&[T]) -> bool,
+        keep: impl Fn(T) -> bool,
+    ) -> Vec<u64> {
         let mut mask = vec![0u64; self.words()];
         let values = col[self.start..self.start + self.len].chunks(64);
         for (w, (word, values)) in mask.iter_mut().zip(values).enumerate() {
             let allowed = within.map_or(u64::MAX, |m| m[w]);
-            if allowed == 0 {
-                continue;
-            }
-            // Most stretches of 64 hold no match: found by a test without branches, which the
-            // compiler vectorizes, before the bits are set one by one.
-            if !values.iter().fold(false, |any, &v| any | (v == only)) {
+            if allowed == 0 || !may_keep(values) {
                 continue;
             }
             let mut bits = 0u64;
             for (j, &v) in values.iter().enumerate() {
-                bits |= u64::from(v == only) << j;
+                bits |= u64::from(keep(v)) << j;
             }
             *word = bits & allowed;
         }
