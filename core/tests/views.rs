@@ -3,7 +3,7 @@
 use review_core::audit::Outcome;
 use review_core::ingest::{Ingest, Options};
 use review_core::model::Model;
-use review_core::views::{recorded_sessions, Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
+use review_core::views::{recorded_sessions, EventRow, Overview, Rows, Sort, SortKey, Table, TableRequest, Views};
 
 fn model() -> Model {
     let mut ing = Ingest::new(Options::default());
@@ -310,4 +310,66 @@ fn the_recorded_sessions_a_query_selects() {
     assert!(sids("user:carol").is_empty());
     let error = recorded_sessions("usr:bob", &m).expect_err("an unknown field");
     assert!(error.message.contains("usr"), "{}", error.message);
+}
+
+/// Events by time, paged in windows either way, are every event in (time, file, line) order,
+/// newest first when descending, ties and events without a time included; `e`/`E` find the
+/// nearest failure from any row; and a query that does not compile, asked before the empty one,
+/// leaves the empty one every row.
+#[test]
+fn events_by_time_page_both_ways_and_failures_are_found_from_any_row() {
+    let mut ing = Ingest::new(Options::default());
+    for (f, name) in ["a.log", "b.log"].into_iter().enumerate() {
+        let mut log = String::new();
+        for i in 0..40 {
+            // Three events a second in each file (ties within and across files), some untimed.
+            let time = if i % 9 == 4 { String::new() } else { format!(r#","time":"2024-01-01T00:00:{:02}Z""#, i / 3) };
+            let success = (i + f) % 4 != 0;
+            log += &format!(r#"{{"event":"user.login","uid":"{f}-{i}","user":"u{i}","success":{success}{time}}}"#);
+            log.push('\n');
+        }
+        ing.add_bytes(name, log.as_bytes());
+    }
+    let mut m = ing.finish();
+    let mut v = Views::default();
+    let paged = |m: &mut Model, v: &mut Views, table: Table, descending: bool, limit: u32| -> Vec<EventRow> {
+        let mut rows: Vec<EventRow> = Vec::new();
+        loop {
+            let p = v.page(m, &req(table, "", SortKey::Time, descending, rows.len() as u32, limit));
+            let Rows::Events(window) = p.rows else { panic!() };
+            if window.is_empty() {
+                assert_eq!(rows.len() as u32, p.total);
+                return rows;
+            }
+            rows.extend(window);
+        }
+    };
+    let ids = |rows: &[EventRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    for table in [Table::Events, Table::Auth] {
+        let ascending = paged(&mut m, &mut v, table, false, 7);
+        let descending = paged(&mut m, &mut v, table, true, 5);
+        assert_eq!(ascending.len(), 80);
+        let mut expected = ascending.clone();
+        expected.sort_by_key(|r| (r.time.unwrap_or(i64::MAX), r.file.clone(), r.line));
+        assert_eq!(ids(&ascending), ids(&expected), "{table:?}: time, then file, then line");
+        assert!(ascending.iter().any(|r| r.time.is_none()) && ascending[0].time.is_some());
+        let mut reversed = ascending.clone();
+        reversed.reverse();
+        assert_eq!(ids(&descending), ids(&reversed), "{table:?}: descending is the same rows reversed");
+
+        let asked = req(table, "", SortKey::Time, true, 0, 0);
+        let failed = |i: &usize| descending[*i].outcome == Outcome::Failure;
+        for from in 0..descending.len() {
+            let after = (from + 1..descending.len()).find(failed).map(|i| i as u32);
+            let before = (0..from).rev().find(failed).map(|i| i as u32);
+            assert_eq!(v.next_failure(&mut m, &asked, from as u32, true), after, "after row {from}");
+            assert_eq!(v.next_failure(&mut m, &asked, from as u32, false), before, "before row {from}");
+        }
+
+        let bad = v.page(&mut m, &req(table, "user:(", SortKey::Time, true, 0, 10));
+        assert!(bad.error.is_some());
+        assert_eq!(bad.total, 0, "a query that does not compile shows nothing");
+        let empty = v.page(&mut m, &req(table, "", SortKey::Time, true, 0, 10));
+        assert_eq!(empty.total, 80, "{table:?}: and the empty query after it everything");
+    }
 }

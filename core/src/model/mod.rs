@@ -367,7 +367,9 @@ impl Model {
             return;
         }
         match step.checked_sub(index::COLUMNS) {
-            None => drop(self.index.present(step)),
+            None => {
+                self.index.present(step);
+            }
             Some(_) => self.strings.prepare_search(),
         }
     }

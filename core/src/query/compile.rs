@@ -1734,4 +1734,30 @@ mod tests {
             assert_eq!(searched.0, tested.0, "{p:?}");
         }
     }
+
+    /// Over a column of more values than are tested one by one, patterns are found through the
+    /// text and select the events the plain definition does.
+    #[test]
+    fn patterns_over_a_column_of_many_values_select_as_defined() {
+        let mut log = String::new();
+        for i in 0..FEW_VALUES + 5_000 {
+            let user = match i % 3 {
+                0 => format!("svc-{i}"),
+                1 => format!("Alice{i}@Acme.io"),
+                _ => format!("érika-{i}"),
+            };
+            log += &format!(r#"{{"event":"user.login","user":"{user}","time":"2024-01-01T00:00:00Z"}}"#);
+            log.push('\n');
+        }
+        let mut ing = Ingest::new(Options::default());
+        ing.add_bytes("many-users.log", log.as_bytes());
+        let m = ing.finish();
+        assert!(m.index().values(Column::User.slot()).count() > FEW_VALUES);
+        for pattern in ["svc-1*", "*@acme.io", "alice12*", "ÉRIKA-2*", "*-24999", "svc-9", "*1*2*"] {
+            let filter = Filter::for_events(&format!("user:{pattern}"), &m).unwrap();
+            let expected = m.events.iter().filter(|e| glob_by_definition(pattern, m.str(e.user))).count();
+            assert!(expected > 0, "{pattern}");
+            assert_eq!(filter.select(m.index(), false).len(), expected, "{pattern}");
+        }
+    }
 }

@@ -229,8 +229,11 @@ impl Views {
         let rows = &self.cached.iter().find(|c| c.table == req.table)?.rows;
         let failed = |i: &usize| m.events.get(rows.id(m, *i) as usize).is_some_and(|e| e.outcome == Outcome::Failure);
         let from = from as usize;
-        let found =
-            if forward { (from + 1..rows.len()).find(failed) } else { (0..from.min(rows.len())).rev().find(failed) };
+        let found = if forward {
+            (from.saturating_add(1)..rows.len()).find(failed)
+        } else {
+            (0..from.min(rows.len())).rev().find(failed)
+        };
         found.map(|i| i as u32)
     }
 
