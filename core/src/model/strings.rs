@@ -112,6 +112,8 @@ impl Strings {
     pub fn prepare_search(&self) {
         let mut lowercase = self.lowercase.borrow_mut();
         let done = lowercase.len();
+        // Exact: doubling would hold up to a copy's worth of unused memory for good.
+        lowercase.reserve_exact(self.text.len() - done);
         lowercase.extend(self.text.as_bytes()[done..].iter().map(u8::to_ascii_lowercase));
     }
 
