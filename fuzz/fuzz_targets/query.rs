@@ -16,6 +16,13 @@ const EXAMPLES: &str = concat!(
     "/../tests/fixtures/teleport/audit-event-examples/webapps-Audit-fixtures-events.jsonl"
 );
 
+const NON_ASCII: &str = concat!(
+    r#"{"event":"user.login","user":"éa","login":"日本語","success":false,"addr.remote":"[::1]:22","time":"2024-01-01T00:00:00Z"}"#,
+    "\n",
+    r#"{"event":"session.start","user":"İstanbul","server_hostname":"KELVIN \u212a","sid":"ß","time":"2024-01-01T00:00:01Z"}"#,
+    "\n",
+);
+
 /// Fields the UI's filter controls edit.
 const FIELDS: [&str; 6] = ["user", "time", "event", "outcome", "addr", "node"];
 const OPS: [Op; 5] = [Op::Is, Op::Ge, Op::Le, Op::Gt, Op::Lt];
@@ -26,6 +33,9 @@ thread_local! {
         let bytes = std::fs::read(EXAMPLES).unwrap_or_else(|e| panic!("{EXAMPLES}: {e}"));
         let mut ing = Ingest::new(Options::default());
         ing.add_bytes("events.jsonl", &bytes);
+        // Values no example has: multi-byte and case-changing characters (a pattern part that
+        // ends inside one of them once panicked).
+        ing.add_bytes("non-ascii.jsonl", NON_ASCII.as_bytes());
         ing.finish()
     });
 }
