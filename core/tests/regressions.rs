@@ -159,3 +159,37 @@ fn comparison_values_starting_with_equals_keep_their_operator() {
     let edited = with_term("time>2ip:024 time:2024-03-11", "time", Op::Lt, Some(value));
     assert_eq!(term_value(&edited, "time", Op::Lt).as_deref(), Some(value), "{edited}");
 }
+
+/// A field pattern was matched by slicing each value at the byte length of the pattern's parts:
+/// `user:x*` over a user `éa` cut inside `é` and panicked the worker, in the tables, the facets
+/// and the histogram alike (found while reworking search; the `query` fuzz target now loads
+/// such values and finds it).
+#[test]
+fn patterns_over_multi_byte_values_match_by_character() {
+    use review_core::ingest::{Ingest, Options};
+    use review_core::views::{facets, histogram, HistogramRequest, Sort, Table, TableRequest, Views};
+
+    let log = concat!(
+        r#"{"event":"user.login","user":"éa","success":false,"time":"2024-01-01T00:00:00Z"}"#,
+        "\n",
+        r#"{"event":"session.start","user":"aé","sid":"s1","server_hostname":"日本","time":"2024-01-01T00:00:01Z"}"#,
+        "\n",
+    );
+    let mut ing = Ingest::new(Options::default());
+    ing.add_bytes("multi-byte.log", log.as_bytes());
+    let mut m = ing.finish();
+    let mut views = Views::default();
+    for (query, events) in
+        [("user:x*", 0), ("user:*x", 0), ("user:é*", 1), ("user:*É", 1), ("node:日*", 1), ("user:a", 0)]
+    {
+        for table in [Table::Events, Table::Auth, Table::Sessions] {
+            let req = TableRequest { table, query: query.into(), sort: Sort::default(), offset: 0, limit: 10 };
+            let page = views.page(&mut m, &req);
+            if table == Table::Events {
+                assert_eq!(page.total, events, "{query}");
+            }
+            facets(&m, table, query, 5);
+            histogram(&m, &HistogramRequest { table, query: query.into(), range: None, utc_offset_minutes: 0 });
+        }
+    }
+}

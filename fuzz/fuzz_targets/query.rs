@@ -3,10 +3,10 @@
 //! model and filter every table, and the filter controls' term editing. Input: the query, then
 //! optionally a NUL and a value for the controls' `with_term`.
 
+use chrono::Timelike;
 use libfuzzer_sys::fuzz_target;
 use review_core::ingest::{Ingest, Options};
 use review_core::model::Model;
-use chrono::Timelike;
 use review_core::query::{localize_times, parse, term_value, with_term, Filter, Op};
 use review_core::views::{Sort, Table, TableRequest, Views};
 use std::cell::RefCell;
