@@ -74,9 +74,9 @@ pub fn defer(id: u32, req: Request) -> Option<Request> {
     None
 }
 
-/// After a load, makes ready what the first queries need (see [`review_core::model::Model::warm_up`]), a step
-/// per task and only while no request waits: a query typed meanwhile waits for one step at
-/// most.
+/// After a load, makes ready what the first queries need (see
+/// [`review_core::model::Model::warm_up`]), a step per task and only while no request waits: a
+/// query typed meanwhile waits for one step at most.
 pub fn warm_up() {
     let schedule = WAITING.with(|w| {
         let mut w = w.borrow_mut();

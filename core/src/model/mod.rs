@@ -366,11 +366,10 @@ impl Model {
         if self.index_is_stale() {
             return;
         }
-        match step.checked_sub(index::COLUMNS) {
-            None => {
-                self.index.present(step);
-            }
-            Some(_) => self.strings.prepare_search(),
+        if step < index::COLUMNS {
+            self.index.present(step);
+        } else {
+            self.strings.prepare_search();
         }
     }
 

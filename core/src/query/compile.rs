@@ -197,8 +197,7 @@ impl SymSet {
 
     /// As [`SymSet::build`], testing only the strings that contain `part` (lowercase), which
     /// every string `test` passes must contain: found by one search through all the text
-    /// rather than one test per string.
-    /// A column's few values (a few thousand users) are quicker to test one by one.
+    /// rather than one test per string. A column's few values (a few thousand users) are quicker to test one by one.
     fn build_among(model: &Model, columns: Option<&[Column]>, part: &str, test: impl Fn(&str) -> bool) -> Self {
         let few = |columns: &[Column]| {
             let values: usize = columns
@@ -387,12 +386,12 @@ fn sessions_with_event(n: &Node, m: &Model) -> Vec<u64> {
     let mask = Scan { ix, start: 0, len: ix.len() }.node(n, None);
     let sids = &ix.columns[Column::Sid.slot()];
     let mut sessions = vec![0u64; m.sessions.len().div_ceil(64)];
-    for p in set_bits(&mask) {
+    each_set_bit(&mask, |p| {
         let sid = sids[p];
         if let Some(i) = (!sid.is_none()).then(|| m.sessions.index_of(sid)).flatten() {
             sessions[i as usize / 64] |= 1 << (i % 64);
         }
-    }
+    });
     sessions
 }
 
@@ -437,22 +436,19 @@ fn at(n: &Node, ix: &TimeIndex, p: usize) -> bool {
 /// (millions, for a broad query) is allocated once.
 fn positions_set(mask: &[u64], start: usize) -> Vec<u32> {
     let mut list = Vec::with_capacity(mask.iter().map(|w| w.count_ones() as usize).sum());
-    for (w, &word) in mask.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            list.push((start + w * 64 + bits.trailing_zeros() as usize) as u32);
-            bits &= bits - 1;
-        }
-    }
+    each_set_bit(mask, |p| list.push((start + p) as u32));
     list
 }
 
-/// The positions set in a mask, in order.
-fn set_bits(mask: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    mask.iter().enumerate().flat_map(|(w, &word)| {
-        std::iter::successors((word != 0).then_some(word), |&bits| Some(bits & (bits - 1)).filter(|&b| b != 0))
-            .map(move |bits| w * 64 + bits.trailing_zeros() as usize)
-    })
+/// Calls `f` with each position set in a mask, in order.
+fn each_set_bit(mask: &[u64], mut f: impl FnMut(usize)) {
+    for (w, &word) in mask.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            f(w * 64 + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
 }
 
 /// A stretch of the time index tested term by term: one bit per position, 64 to a word.
