@@ -1,6 +1,6 @@
-//! Chromium's memory, read from /proc: the processes under our ChromeDriver (never anyone
-//! else's Chromium), sampled every 100 ms while a load runs. Web workers are threads of the
-//! renderer process that runs the page, so the renderers' RSS is the tab's memory.
+//! Chromium's memory and CPU time, read from /proc: the processes under our ChromeDriver (never
+//! anyone else's Chromium), sampled every 100 ms while a load runs. Web workers are threads of
+//! the renderer process that runs the page, so the renderers' RSS is the tab's memory.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +51,20 @@ fn rss(pid: u32) -> u64 {
         .ok()
         .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.split_whitespace().next()?.parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
+}
+
+/// CPU time (user and system) the process has used so far, in clock ticks (100 a second on
+/// Linux, whatever the kernel's own tick).
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
+    let Some(after) = stat.rfind(')').map(|i| &stat[i + 1..]) else { return 0 };
+    // utime and stime: fields 14 and 15 of the line, 12th and 13th after the command name.
+    after.split_whitespace().skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum()
+}
+
+/// CPU ticks of every process under `root`, by pid.
+fn cpu_of(root: u32) -> HashMap<u32, u64> {
+    descendants(root).into_iter().map(|pid| (pid, cpu_ticks(pid))).collect()
 }
 
 fn is_renderer(pid: u32) -> bool {
@@ -113,6 +127,9 @@ pub fn describe(root: u32) -> String {
 pub struct Sampler {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<(Peaks, usize)>,
+    root: u32,
+    cpu_before: HashMap<u32, u64>,
+    started: std::time::Instant,
 }
 
 /// What a sampled load used: peaks, and the page's renderer before the load.
@@ -121,12 +138,18 @@ pub struct Sampled {
     pub peak: Usage,
     pub tab_before: u64,
     pub samples: usize,
+    /// CPU time every Chromium process used meanwhile, in seconds (of all cores together): a
+    /// load that takes about cores × its time is bound by CPU, not by waiting.
+    pub cpu_seconds: f64,
+    /// From the start of sampling to its end.
+    pub wall_seconds: f64,
 }
 
 impl Sampler {
     pub fn start(root: u32) -> Sampler {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let cpu_before = cpu_of(root);
         // The first sample is taken now, before the load begins: the "before" figure.
         let mut peaks = Peaks::default();
         peaks.add(&snapshot(root));
@@ -140,13 +163,19 @@ impl Sampler {
             }
             (peaks, samples)
         });
-        Sampler { stop, thread }
+        Sampler { stop, thread, root, cpu_before, started: std::time::Instant::now() }
     }
 
     pub fn finish(self) -> Sampled {
         self.stop.store(true, Ordering::Relaxed);
+        // Processes that ended meanwhile are not counted: Chromium keeps its processes for a load.
+        let used: u64 = cpu_of(self.root)
+            .into_iter()
+            .map(|(pid, now)| now.saturating_sub(self.cpu_before.get(&pid).copied().unwrap_or(0)))
+            .sum();
         let (peaks, samples) = self.thread.join().unwrap_or_default();
         let (tab, tab_before) = peaks.tab();
-        Sampled { peak: Usage { tab, all: peaks.all }, tab_before, samples }
+        let (cpu_seconds, wall_seconds) = (used as f64 / 100.0, self.started.elapsed().as_secs_f64());
+        Sampled { peak: Usage { tab, all: peaks.all }, tab_before, samples, cpu_seconds, wall_seconds }
     }
 }

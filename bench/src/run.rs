@@ -443,6 +443,19 @@ fn load_rows(r: &mut Report, set: &LogSet, input: &str, l: &web::Loaded, refs: &
         ),
         "≤ 1.5× input",
     );
+    let cpu = &l.memory;
+    r.add(
+        Section::Ingest,
+        "CPU time of all Chromium processes during the load (user + system, /proc)",
+        input,
+        format!(
+            "{:.1} s in {:.1} s = {:.2} cores busy on average",
+            cpu.cpu_seconds,
+            cpu.wall_seconds,
+            cpu.cpu_seconds / cpu.wall_seconds.max(f64::EPSILON)
+        ),
+        "",
+    );
     r.add(
         Section::Memory,
         "performance.memory used JS heap, peak (page main thread only)",
