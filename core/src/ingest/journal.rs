@@ -273,8 +273,9 @@ pub(super) fn apply(
                 None => continue,
             },
         };
-        let file =
-            |files: &[FileId], n: u32| files.get(n as usize).copied().ok_or(format!("no file {n} in the journal"));
+        let file = |files: &[FileId], n: u32| {
+            files.get(n as usize).copied().ok_or_else(|| format!("no file {n} in the journal"))
+        };
         match op {
             Op::Begin | Op::Strings(_) => {}
             Op::Entry { parent, path, size } => {
