@@ -100,54 +100,55 @@ impl LineError {
     }
 }
 
-/// The wire shape: every indexed key captured raw. Unknown keys are skipped (but still checked
-/// to be valid JSON by the parser).
+/// The wire shape: every indexed key, read as [`Text`] where text is expected, else captured raw
+/// (objects and arrays some versions write). Unknown keys are skipped (but still checked to be
+/// valid JSON by the parser).
 #[derive(Deserialize)]
 struct Wire<'a> {
     #[serde(borrow)]
-    event: Option<&'a RawValue>,
+    event: Option<Text<'a>>,
     #[serde(borrow)]
-    time: Option<&'a RawValue>,
+    time: Option<Text<'a>>,
     #[serde(borrow)]
-    code: Option<&'a RawValue>,
+    code: Option<Text<'a>>,
     #[serde(borrow)]
-    uid: Option<&'a RawValue>,
+    uid: Option<Text<'a>>,
     #[serde(borrow)]
-    ei: Option<&'a RawValue>,
+    ei: Option<Text<'a>>,
     #[serde(borrow)]
-    cluster_name: Option<&'a RawValue>,
+    cluster_name: Option<Text<'a>>,
     #[serde(borrow)]
     user: Option<&'a RawValue>,
     #[serde(borrow)]
-    login: Option<&'a RawValue>,
+    login: Option<Text<'a>>,
     #[serde(borrow)]
-    sid: Option<&'a RawValue>,
+    sid: Option<Text<'a>>,
     #[serde(borrow)]
-    server_id: Option<&'a RawValue>,
+    server_id: Option<Text<'a>>,
     #[serde(borrow)]
-    server_hostname: Option<&'a RawValue>,
+    server_hostname: Option<Text<'a>>,
     #[serde(borrow)]
-    server_addr: Option<&'a RawValue>,
+    server_addr: Option<Text<'a>>,
     #[serde(borrow, rename = "addr.local")]
-    addr_local: Option<&'a RawValue>,
+    addr_local: Option<Text<'a>>,
     #[serde(borrow, rename = "addr.remote")]
-    addr_remote: Option<&'a RawValue>,
+    addr_remote: Option<Text<'a>>,
     #[serde(borrow)]
-    method: Option<&'a RawValue>,
+    method: Option<Text<'a>>,
     #[serde(borrow)]
-    error: Option<&'a RawValue>,
+    error: Option<Text<'a>>,
     #[serde(borrow)]
-    message: Option<&'a RawValue>,
+    message: Option<Text<'a>>,
     #[serde(borrow)]
-    command: Option<&'a RawValue>,
+    command: Option<Text<'a>>,
     #[serde(borrow)]
-    program: Option<&'a RawValue>,
+    program: Option<Text<'a>>,
     #[serde(borrow)]
     argv: Option<&'a RawValue>,
     #[serde(borrow)]
-    size: Option<&'a RawValue>,
+    size: Option<Text<'a>>,
     #[serde(borrow)]
-    proto: Option<&'a RawValue>,
+    proto: Option<Text<'a>>,
     #[serde(borrow)]
     success: Option<&'a RawValue>,
     /// Newer events that do not embed Status nest it: `"status":{"success":false,…}`.
@@ -158,9 +159,9 @@ struct Wire<'a> {
     #[serde(borrow)]
     participants: Option<&'a RawValue>,
     #[serde(borrow)]
-    session_start: Option<&'a RawValue>,
+    session_start: Option<Text<'a>>,
     #[serde(borrow)]
-    session_stop: Option<&'a RawValue>,
+    session_stop: Option<Text<'a>>,
 }
 
 /// Parses one line (without its newline). Blank lines are the caller's business.
@@ -173,38 +174,124 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         (Some(b'{'), Ok(wire)) => wire,
         (_, result) => return Err(explain(line, first, result.err())),
     };
-    let event = match wire.event.map(strict_string) {
+    let event = match wire.event.map(Text::strict) {
         Some(Some(e)) if !e.is_empty() => e,
         Some(_) => return Err(LineError::new(ProblemKind::MissingEvent, "\"event\" is not a non-empty string")),
         None => return Err(LineError::new(ProblemKind::MissingEvent, "object has no \"event\" field")),
     };
     Ok(ParsedEvent {
         event,
-        time: wire.time.and_then(string).and_then(|t| parse_rfc3339(&t)),
-        code: wire.code.and_then(string),
-        uid: wire.uid.and_then(string),
-        ei: wire.ei.and_then(integer),
-        cluster: wire.cluster_name.and_then(string),
+        time: wire.time.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
+        code: wire.code.and_then(Text::text),
+        uid: wire.uid.and_then(Text::text),
+        ei: wire.ei.and_then(Text::text).and_then(|t| t.parse().ok()),
+        cluster: wire.cluster_name.and_then(Text::text),
         user: wire.user.and_then(|u| string(u).or_else(|| nested(u, "user"))),
-        login: wire.login.and_then(string),
-        sid: wire.sid.and_then(string),
-        server_id: wire.server_id.and_then(string),
-        server_hostname: wire.server_hostname.and_then(string),
-        server_addr: wire.server_addr.and_then(string),
-        addr_local: wire.addr_local.and_then(string),
-        addr_remote: wire.addr_remote.and_then(string),
-        method: wire.method.and_then(string),
-        error: wire.error.and_then(string),
-        message: wire.message.and_then(string),
-        command: wire.command.and_then(string).or_else(|| command_line(wire.program, wire.argv)),
-        size: wire.size.and_then(string),
-        proto: wire.proto.and_then(string),
+        login: wire.login.and_then(Text::text),
+        sid: wire.sid.and_then(Text::text),
+        server_id: wire.server_id.and_then(Text::text),
+        server_hostname: wire.server_hostname.and_then(Text::text),
+        server_addr: wire.server_addr.and_then(Text::text),
+        addr_local: wire.addr_local.and_then(Text::text),
+        addr_remote: wire.addr_remote.and_then(Text::text),
+        method: wire.method.and_then(Text::text),
+        error: wire.error.and_then(Text::text),
+        message: wire.message.and_then(Text::text),
+        command: wire.command.and_then(Text::text).or_else(|| command_line(wire.program, wire.argv)),
+        size: wire.size.and_then(Text::text),
+        proto: wire.proto.and_then(Text::text),
         success: wire.success.and_then(boolean).or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
         interactive: wire.interactive.and_then(boolean),
         participants: wire.participants.map(strings).unwrap_or_default(),
-        session_start: wire.session_start.and_then(string).and_then(|t| parse_rfc3339(&t)),
-        session_stop: wire.session_stop.and_then(string).and_then(|t| parse_rfc3339(&t)),
+        session_start: wire.session_start.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
+        session_stop: wire.session_stop.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
     })
+}
+
+/// A value where text is expected, read in one pass: a string (borrowed unless it has escapes),
+/// or a number or boolean as text (old writers were not consistent). Null, objects and arrays
+/// are no text.
+enum Text<'a> {
+    String(Cow<'a, str>),
+    Scalar(String),
+    None,
+}
+
+impl<'a> Text<'a> {
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            Text::String(s) => Some(s),
+            Text::Scalar(s) => Some(Cow::Owned(s)),
+            Text::None => None,
+        }
+    }
+
+    /// Only a JSON string: the event type must be one.
+    fn strict(self) -> Option<Cow<'a, str>> {
+        match self {
+            Text::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor(std::marker::PhantomData))
+    }
+}
+
+struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for TextVisitor<'a> {
+    type Value = Text<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+        Ok(Text::String(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+        Ok(Text::String(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Text<'a>, E> {
+        Ok(Text::String(Cow::Owned(v)))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Text<'a>, E> {
+        Ok(Text::Scalar(v.to_string()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Text<'a>, E> {
+        Ok(Text::Scalar(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Text<'a>, E> {
+        Ok(Text::Scalar(v.to_string()))
+    }
+
+    /// `{:?}` keeps a fraction (`1.0`), so a float never reads as an integer.
+    fn visit_f64<E>(self, v: f64) -> Result<Text<'a>, E> {
+        Ok(Text::Scalar(format!("{v:?}")))
+    }
+
+    fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+        Ok(Text::None)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'a>, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Text::None)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
+        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Text::None)
+    }
 }
 
 /// Why a line is not an event: bad UTF-8, not an object, or where the JSON breaks.
@@ -265,15 +352,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     format!("{what} at column {}: {msg}", e.column())
 }
 
-/// Only a JSON string: the event type must be one.
-fn strict_string(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let s = raw.get();
-    match s.as_bytes().first()? {
-        b'"' => unquote(s),
-        _ => None,
-    }
-}
-
 /// A JSON string's contents: borrowed when it has no escapes (nearly always), else unescaped.
 fn unquote(s: &str) -> Option<Cow<'_, str>> {
     let inner = s.strip_prefix('"')?.strip_suffix('"')?;
@@ -306,11 +384,6 @@ fn nested_bool(raw: &RawValue, key: &str) -> Option<bool> {
     v.get(key)?.as_bool()
 }
 
-fn integer(raw: &RawValue) -> Option<i64> {
-    let s = raw.get();
-    s.parse::<i64>().ok().or_else(|| string(raw)?.parse().ok())
-}
-
 /// `true`/`false`, also as the strings `"true"`/`"false"` that Teleport 2.x wrote.
 fn boolean(raw: &RawValue) -> Option<bool> {
     match raw.get() {
@@ -321,8 +394,8 @@ fn boolean(raw: &RawValue) -> Option<bool> {
 }
 
 /// `program argv…` of an enhanced-recording command (`argv` starts after the program).
-fn command_line<'a>(program: Option<&'a RawValue>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
-    let program = program.and_then(string)?;
+fn command_line<'a>(program: Option<Text<'a>>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
+    let program = program.and_then(Text::text)?;
     let args = argv.map(strings).unwrap_or_default();
     if args.is_empty() {
         return Some(program);
