@@ -107,48 +107,48 @@ impl LineError {
 struct Wire<'a> {
     #[serde(borrow)]
     event: Option<Text<'a>>,
-    #[serde(borrow)]
-    time: Option<Text<'a>>,
-    #[serde(borrow)]
-    code: Option<Text<'a>>,
-    #[serde(borrow)]
-    uid: Option<Text<'a>>,
-    #[serde(borrow)]
-    ei: Option<Text<'a>>,
-    #[serde(borrow)]
-    cluster_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    time: Text<'a>,
+    #[serde(borrow, default)]
+    code: Text<'a>,
+    #[serde(borrow, default)]
+    uid: Text<'a>,
+    #[serde(borrow, default)]
+    ei: Text<'a>,
+    #[serde(borrow, default)]
+    cluster_name: Text<'a>,
     #[serde(borrow)]
     user: Option<&'a RawValue>,
-    #[serde(borrow)]
-    login: Option<Text<'a>>,
-    #[serde(borrow)]
-    sid: Option<Text<'a>>,
-    #[serde(borrow)]
-    server_id: Option<Text<'a>>,
-    #[serde(borrow)]
-    server_hostname: Option<Text<'a>>,
-    #[serde(borrow)]
-    server_addr: Option<Text<'a>>,
-    #[serde(borrow, rename = "addr.local")]
-    addr_local: Option<Text<'a>>,
-    #[serde(borrow, rename = "addr.remote")]
-    addr_remote: Option<Text<'a>>,
-    #[serde(borrow)]
-    method: Option<Text<'a>>,
-    #[serde(borrow)]
-    error: Option<Text<'a>>,
-    #[serde(borrow)]
-    message: Option<Text<'a>>,
-    #[serde(borrow)]
-    command: Option<Text<'a>>,
-    #[serde(borrow)]
-    program: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    login: Text<'a>,
+    #[serde(borrow, default)]
+    sid: Text<'a>,
+    #[serde(borrow, default)]
+    server_id: Text<'a>,
+    #[serde(borrow, default)]
+    server_hostname: Text<'a>,
+    #[serde(borrow, default)]
+    server_addr: Text<'a>,
+    #[serde(borrow, default, rename = "addr.local")]
+    addr_local: Text<'a>,
+    #[serde(borrow, default, rename = "addr.remote")]
+    addr_remote: Text<'a>,
+    #[serde(borrow, default)]
+    method: Text<'a>,
+    #[serde(borrow, default)]
+    error: Text<'a>,
+    #[serde(borrow, default)]
+    message: Text<'a>,
+    #[serde(borrow, default)]
+    command: Text<'a>,
+    #[serde(borrow, default)]
+    program: Text<'a>,
     #[serde(borrow)]
     argv: Option<&'a RawValue>,
-    #[serde(borrow)]
-    size: Option<Text<'a>>,
-    #[serde(borrow)]
-    proto: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    size: Text<'a>,
+    #[serde(borrow, default)]
+    proto: Text<'a>,
     #[serde(borrow)]
     success: Option<&'a RawValue>,
     /// Newer events that do not embed Status nest it: `"status":{"success":false,…}`.
@@ -158,10 +158,10 @@ struct Wire<'a> {
     interactive: Option<&'a RawValue>,
     #[serde(borrow)]
     participants: Option<&'a RawValue>,
-    #[serde(borrow)]
-    session_start: Option<Text<'a>>,
-    #[serde(borrow)]
-    session_stop: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    session_start: Text<'a>,
+    #[serde(borrow, default)]
+    session_stop: Text<'a>,
 }
 
 /// Parses one line (without its newline). Blank lines are the caller's business.
@@ -181,39 +181,42 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
     };
     Ok(ParsedEvent {
         event,
-        time: wire.time.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
-        code: wire.code.and_then(Text::text),
-        uid: wire.uid.and_then(Text::text),
-        ei: wire.ei.and_then(Text::text).and_then(|t| t.parse().ok()),
-        cluster: wire.cluster_name.and_then(Text::text),
+        time: wire.time.text().and_then(|t| parse_rfc3339(&t)),
+        code: wire.code.text(),
+        uid: wire.uid.text(),
+        ei: wire.ei.text().and_then(|t| t.parse().ok()),
+        cluster: wire.cluster_name.text(),
         user: wire.user.and_then(|u| string(u).or_else(|| nested(u, "user"))),
-        login: wire.login.and_then(Text::text),
-        sid: wire.sid.and_then(Text::text),
-        server_id: wire.server_id.and_then(Text::text),
-        server_hostname: wire.server_hostname.and_then(Text::text),
-        server_addr: wire.server_addr.and_then(Text::text),
-        addr_local: wire.addr_local.and_then(Text::text),
-        addr_remote: wire.addr_remote.and_then(Text::text),
-        method: wire.method.and_then(Text::text),
-        error: wire.error.and_then(Text::text),
-        message: wire.message.and_then(Text::text),
-        command: wire.command.and_then(Text::text).or_else(|| command_line(wire.program, wire.argv)),
-        size: wire.size.and_then(Text::text),
-        proto: wire.proto.and_then(Text::text),
+        login: wire.login.text(),
+        sid: wire.sid.text(),
+        server_id: wire.server_id.text(),
+        server_hostname: wire.server_hostname.text(),
+        server_addr: wire.server_addr.text(),
+        addr_local: wire.addr_local.text(),
+        addr_remote: wire.addr_remote.text(),
+        method: wire.method.text(),
+        error: wire.error.text(),
+        message: wire.message.text(),
+        command: wire.command.text().or_else(|| command_line(wire.program, wire.argv)),
+        size: wire.size.text(),
+        proto: wire.proto.text(),
         success: wire.success.and_then(boolean).or_else(|| wire.status.and_then(|st| nested_bool(st, "success"))),
         interactive: wire.interactive.and_then(boolean),
         participants: wire.participants.map(strings).unwrap_or_default(),
-        session_start: wire.session_start.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
-        session_stop: wire.session_stop.and_then(Text::text).and_then(|t| parse_rfc3339(&t)),
+        session_start: wire.session_start.text().and_then(|t| parse_rfc3339(&t)),
+        session_stop: wire.session_stop.text().and_then(|t| parse_rfc3339(&t)),
     })
 }
 
 /// A value where text is expected, read in one pass: a string (borrowed unless it has escapes),
 /// or a number or boolean as text (old writers were not consistent). Null, objects and arrays
 /// are no text.
+#[derive(Default)]
 enum Text<'a> {
     String(Cow<'a, str>),
     Scalar(String),
+    /// Also a field that is not there.
+    #[default]
     None,
 }
 
@@ -394,8 +397,8 @@ fn boolean(raw: &RawValue) -> Option<bool> {
 }
 
 /// `program argv…` of an enhanced-recording command (`argv` starts after the program).
-fn command_line<'a>(program: Option<Text<'a>>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
-    let program = program.and_then(Text::text)?;
+fn command_line<'a>(program: Text<'a>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
+    let program = program.text()?;
     let args = argv.map(strings).unwrap_or_default();
     if args.is_empty() {
         return Some(program);
