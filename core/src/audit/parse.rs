@@ -117,8 +117,8 @@ struct Wire<'a> {
     ei: Text<'a>,
     #[serde(borrow, default)]
     cluster_name: Text<'a>,
-    #[serde(borrow)]
-    user: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    user: User<'a>,
     #[serde(borrow, default)]
     login: Text<'a>,
     #[serde(borrow, default)]
@@ -186,7 +186,7 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
         uid: wire.uid.text(),
         ei: wire.ei.text().and_then(|t| t.parse().ok()),
         cluster: wire.cluster_name.text(),
-        user: wire.user.and_then(|u| string(u).or_else(|| nested(u, "user"))),
+        user: wire.user.0.text(),
         login: wire.login.text(),
         sid: wire.sid.text(),
         server_id: wire.server_id.text(),
@@ -240,11 +240,26 @@ impl<'a> Text<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor(std::marker::PhantomData))
+        d.deserialize_any(TextVisitor { nested: None, life: std::marker::PhantomData })
     }
 }
 
-struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+/// The user: [`Text`], or the `user` string of an object, for events that nest metadata instead
+/// of embedding it (`"user":{"user":"lisa"}`).
+#[derive(Default)]
+struct User<'a>(Text<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for User<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor { nested: Some("user"), life: std::marker::PhantomData }).map(User)
+    }
+}
+
+struct TextVisitor<'a> {
+    /// The key whose string an object gives (else an object is no text).
+    nested: Option<&'static str>,
+    life: std::marker::PhantomData<&'a ()>,
+}
 
 impl<'de: 'a, 'a> serde::de::Visitor<'de> for TextVisitor<'a> {
     type Value = Text<'a>;
@@ -292,8 +307,18 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for TextVisitor<'a> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
-        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Text::None)
+        let mut found = Text::None;
+        while let Some(key) = map.next_key::<Text<'a>>()? {
+            match (&key, self.nested) {
+                (Text::String(k), Some(nested)) if k == nested => {
+                    found = map.next_value::<Text<'a>>()?.strict().map_or(Text::None, Text::String);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -353,33 +378,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     format!("{what} at column {}: {msg}", e.column())
-}
-
-/// A JSON string's contents: borrowed when it has no escapes (nearly always), else unescaped.
-fn unquote(s: &str) -> Option<Cow<'_, str>> {
-    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
-    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
-        Some(Cow::Borrowed(inner))
-    } else {
-        serde_json::from_str::<Cow<'_, str>>(s).ok()
-    }
-}
-
-/// A string value, or a number / bool rendered as text (old writers were not consistent).
-fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let s = raw.get();
-    match s.as_bytes().first()? {
-        b'"' => unquote(s),
-        b'-' | b'0'..=b'9' | b't' | b'f' => Some(Cow::Borrowed(s)),
-        _ => None,
-    }
-}
-
-/// `key` of a nested object, for events that nest metadata instead of embedding it
-/// (`"user":{"user":"lisa"}`).
-fn nested(raw: &RawValue, key: &str) -> Option<Cow<'static, str>> {
-    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get()).ok()?;
-    v.get(key)?.as_str().map(|s| Cow::Owned(s.to_owned()))
 }
 
 fn nested_bool(raw: &RawValue, key: &str) -> Option<bool> {
@@ -492,6 +490,11 @@ mod tests {
             .unwrap();
         assert_eq!(e.user.as_deref(), Some("lisa"));
         assert_eq!(e.outcome(), Outcome::Failure);
+        let user = |l: &[u8]| parse_line(l).unwrap().user.map(Cow::into_owned);
+        let deeper = br#"{"event":"x","user":{"other":{"user":"x"},"user":"li\u0073a","n":[1,{"user":"y"}]}}"#;
+        assert_eq!(user(deeper).as_deref(), Some("lisa"), "the object's own key, unescaped");
+        assert_eq!(user(br#"{"event":"x","user":{"user":7}}"#), None, "only a string");
+        assert_eq!(user(br#"{"event":"x","user":7}"#).as_deref(), Some("7"), "a number as text");
     }
 
     #[test]
