@@ -1,8 +1,8 @@
 //! One JSON line → one [`ParsedEvent`] borrowing from the line, or a [`LineError`] saying why not.
 //!
 //! Only the fields the model indexes are extracted; the line itself stays the record of truth.
-//! Each field is captured raw and then interpreted leniently, so that a field of an unexpected
-//! type (`"success":"false"`, a numeric `code`) never costs the event.
+//! Each field is read leniently, so that a field of an unexpected type (`"success":"false"`, a
+//! numeric `code`, an object where a name was expected) never costs the event.
 
 use crate::problem::ProblemKind;
 use crate::time::{parse_rfc3339, Nanos};
