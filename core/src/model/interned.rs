@@ -35,6 +35,22 @@ pub(crate) struct Interned<'a> {
 const FIXED: usize = 9 + 10 * 4 + 2 + 1 + 1;
 
 impl Interned<'_> {
+    /// The ten symbols, in the order of [`Interned::symbols_mut`] (a journal's order).
+    fn symbols(&self) -> [Sym; 10] {
+        [
+            self.kind,
+            self.code,
+            self.user,
+            self.login,
+            self.node,
+            self.remote,
+            self.sid,
+            self.cluster,
+            self.method,
+            self.message,
+        ]
+    }
+
     fn symbols_mut(&mut self) -> [&mut Sym; 10] {
         [
             &mut self.kind,
@@ -58,19 +74,7 @@ impl Serialize for Interned<'_> {
         let mut fixed = [0u8; FIXED];
         fixed[0] = u8::from(self.time.is_some());
         fixed[1..9].copy_from_slice(&self.time.unwrap_or(0).to_le_bytes());
-        let symbols = [
-            self.kind,
-            self.code,
-            self.user,
-            self.login,
-            self.node,
-            self.remote,
-            self.sid,
-            self.cluster,
-            self.method,
-            self.message,
-        ];
-        for (i, sym) in symbols.iter().enumerate() {
+        for (i, sym) in self.symbols().iter().enumerate() {
             fixed[9 + 4 * i..13 + 4 * i].copy_from_slice(&sym.0.to_le_bytes());
         }
         fixed[49..51].copy_from_slice(&self.remote_port.to_le_bytes());
