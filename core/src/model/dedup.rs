@@ -6,7 +6,10 @@
 //! that an accidental collision, which would hide an event, is practically impossible. Old
 //! Teleport (2.x and before) writes no `uid`: there the same line twice in one file may be two
 //! events (the same failed login twice in a second), while in two files it is one event read
-//! twice; so each such line is kept, as 96 bits of hash, with the file it was first read in.
+//! twice. So such a line is kept as often as the file holding it most often holds it: a copy is
+//! kept when it takes its file's count of the line past every other file's. What is kept then
+//! does not depend on the order the files are read in (the browser's two workers hand them to
+//! the model in no fixed order); keeping what the first file read held did.
 //!
 //! The same line has the same time, so the keys are kept in one small table per span of time
 //! (an hour, or more where lines are sparse): a log's lines come nearly in time order, and the
@@ -36,8 +39,9 @@ pub(crate) struct Dedup {
 #[derive(Default)]
 struct Span {
     with_uid: HashTable<u128>,
-    /// The line's hash in the low 96 bits, the file it was first read in above them.
-    without_uid: HashTable<u128>,
+    /// How many times a file holds a line: the line's hash in the low 96 bits, the file above
+    /// them; [`MOST`] there instead of a file, the most any file holds it.
+    without_uid: HashTable<(u128, u32)>,
 }
 
 const HOUR: Nanos = 3_600_000_000_000;
@@ -48,6 +52,8 @@ const FEW_SPANS: usize = 4096;
 /// Spans are widened when they hold fewer keys than this on average.
 const MIN_KEYS_PER_SPAN: usize = 16;
 const LOW_96: u128 = (1 << 96) - 1;
+/// In place of a file, above a line's hash: the most times one file holds the line.
+const MOST: u128 = (u32::MAX as u128) << 96;
 
 impl Dedup {
     pub(crate) fn with_seed(seed: u64) -> Self {
@@ -76,10 +82,14 @@ impl Dedup {
             let key = key.hash;
             first_or_insert(&mut span.with_uid, key, |k| *k == key, slot).is_some()
         } else {
-            let key = key.hash & LOW_96;
-            let found =
-                first_or_insert(&mut span.without_uid, key | (u128::from(file) << 96), |k| *k & LOW_96 == key, slot);
-            found.is_some_and(|first| (first >> 96) as FileId != file)
+            let line = key.hash & LOW_96;
+            let held = counter(&mut span.without_uid, line | (u128::from(file) << 96), slot);
+            *held += 1;
+            let held = *held;
+            let most = counter(&mut span.without_uid, line | MOST, slot);
+            let duplicate = held <= *most;
+            *most = (*most).max(held);
+            duplicate
         };
         if !duplicate {
             self.keys += 1;
@@ -108,8 +118,8 @@ impl Dedup {
             for key in span.with_uid {
                 into.with_uid.insert_unique(slot(&key), key, slot);
             }
-            for key in span.without_uid {
-                into.without_uid.insert_unique(slot(&key), key, slot);
+            for entry in span.without_uid {
+                into.without_uid.insert_unique(slot(&entry.0), entry, |e| slot(&e.0));
             }
         }
         self.spans = merged;
@@ -140,6 +150,12 @@ fn first_or_insert(
             None
         }
     }
+}
+
+/// The count of `key` in `table`, made 0 if it had none.
+fn counter(table: &mut HashTable<(u128, u32)>, key: u128, slot: impl Fn(&u128) -> u64 + Copy) -> &mut u32 {
+    let entry = table.entry(slot(&key), |e| e.0 == key, |e| slot(&e.0));
+    &mut entry.or_insert((key, 0)).into_mut().1
 }
 
 /// What an event is known by: its `uid` (if any) and its exact line, hashed. It depends on the
@@ -191,14 +207,17 @@ mod tests {
         }
     }
 
-    /// Against one plain map of every line ever read: lines of six files, read interleaved,
+    /// Against plain maps of every line ever read: lines of six files, read interleaved,
     /// in their own hours and straying into each other's, repeated within a file and across
     /// files, with and without uids and times; dense enough at first, then so sparse in time
     /// that the spans are widened many times.
     #[test]
     fn folds_exactly_what_one_map_of_every_line_would() {
         let mut d = Dedup::with_seed(99);
-        let mut first_file: std::collections::HashMap<(bool, Vec<u8>), FileId> = Default::default();
+        // Lines with a uid seen; without: how often each file held each, and the most any did.
+        let mut seen: std::collections::HashSet<Vec<u8>> = Default::default();
+        let mut held: std::collections::HashMap<(Vec<u8>, FileId), u32> = Default::default();
+        let mut most: std::collections::HashMap<Vec<u8>, u32> = Default::default();
         let mut rng = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |n: u64| {
             rng ^= rng << 13;
@@ -225,12 +244,15 @@ mod tests {
             let n = if i < 100_000 { next(400) } else { next(4) };
             let line = format!("{{\"h\":{hour},\"t\":{time:?},\"n\":{n}}}").into_bytes();
             let line = if with_uid { format!("{uid}{}", String::from_utf8_lossy(&line)).into_bytes() } else { line };
-            let expected = match first_file.entry((with_uid, line.clone())) {
-                std::collections::hash_map::Entry::Occupied(first) => with_uid || *first.get() != file,
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(file);
-                    false
-                }
+            let expected = if with_uid {
+                !seen.insert(line.clone())
+            } else {
+                let held = held.entry((line.clone(), file)).or_insert(0);
+                *held += 1;
+                let most = most.entry(line.clone()).or_insert(0);
+                let duplicate = *held <= *most;
+                *most = (*most).max(*held);
+                duplicate
             };
             let uid = with_uid.then_some("u");
             assert_eq!(
