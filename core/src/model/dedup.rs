@@ -2,8 +2,10 @@
 //! same event logged by two auth servers.
 //!
 //! An event is known by its `uid` and its exact line, hashed together (XXH3, seeded with the
-//! host's random bits, so that no line can be crafted to pass for another) into 128 bits, so
-//! that an accidental collision, which would hide an event, is practically impossible. Old
+//! host's random bits, so that no line can be crafted to pass for another); 96 bits of that are
+//! kept, so that an accidental collision, which would hide an event, is practically impossible,
+//! with the id of the event kept (the model may move it to an earlier copy of its line: see
+//! [`super::Model`]'s `is_duplicate`). Old
 //! Teleport (2.x and before) writes no `uid`: there the same line twice in one file may be two
 //! events (the same failed login twice in a second), while in two files it is one event read
 //! twice. So such a line is kept as often as the file holding it most often holds it: a copy is
@@ -38,6 +40,7 @@ pub(crate) struct Dedup {
 /// The keys of the lines of one span of time.
 #[derive(Default)]
 struct Span {
+    /// The line's hash in the low 96 bits, the id of the event kept above them.
     with_uid: HashTable<u128>,
     /// How many times a file holds a line: the line's hash in the low 96 bits, the file above
     /// them; [`MOST`] there instead of a file, the most any file holds it.
@@ -65,7 +68,7 @@ impl Dedup {
     /// already; if not, it is remembered.
     #[cfg(test)]
     pub(crate) fn is_duplicate(&mut self, uid: Option<&str>, time: Option<Nanos>, line: &[u8], file: FileId) -> bool {
-        self.is_duplicate_key(LineKey::new(self.seed, uid, line), time, file)
+        self.seen(LineKey::new(self.seed, uid, line), time, file, 0).is_some()
     }
 
     /// The seed keys must be made with (see [`LineKey::new`]).
@@ -74,13 +77,16 @@ impl Dedup {
     }
 
     /// Whether the event of `key` (at `time`, read from its line alone) in `file` was read
-    /// already; if not, it is remembered.
-    pub(crate) fn is_duplicate_key(&mut self, key: LineKey, time: Option<Nanos>, file: FileId) -> bool {
+    /// already: `Some`, with the id of the event kept for it if it has a uid. If not, it is
+    /// remembered as the event `id`.
+    pub(crate) fn seen(&mut self, key: LineKey, time: Option<Nanos>, file: FileId, id: u32) -> Option<Option<u32>> {
         let slot = self.slot();
         let span = self.spans.entry(time.map_or(UNTIMED, |t| t.div_euclid(self.width))).or_default();
         let duplicate = if key.with_uid {
-            let key = key.hash;
-            first_or_insert(&mut span.with_uid, key, |k| *k == key, slot).is_some()
+            let line = key.hash & LOW_96;
+            let found =
+                first_or_insert(&mut span.with_uid, line | (u128::from(id) << 96), |k| *k & LOW_96 == line, slot);
+            found.map(|kept| Some((kept >> 96) as u32))
         } else {
             let line = key.hash & LOW_96;
             let held = counter(&mut span.without_uid, line | (u128::from(file) << 96), slot);
@@ -89,9 +95,9 @@ impl Dedup {
             let most = counter(&mut span.without_uid, line | MOST, slot);
             let duplicate = held <= *most;
             *most = (*most).max(held);
-            duplicate
+            duplicate.then_some(None)
         };
-        if !duplicate {
+        if duplicate.is_none() {
             self.keys += 1;
             if self.spans.len() > FEW_SPANS && self.spans.len() * MIN_KEYS_PER_SPAN > self.keys {
                 self.widen();

@@ -250,7 +250,7 @@ impl Model {
         e: &ParsedEvent<'_>,
     ) -> bool {
         let key = LineKey::new(self.dedup.seed(), e.uid.as_deref(), bytes);
-        if self.is_duplicate(key, e.time, file) {
+        if self.is_duplicate(key, e.time, file, line, || Raw::of(bytes, raw_in_file_at, e)) {
             return false;
         }
         let event = Interned::of(e, &mut self.strings);
@@ -273,29 +273,67 @@ impl Model {
         raw: Raw<'_>,
         event: &Interned<'_>,
     ) -> bool {
-        if self.is_duplicate(key, event.time, file) {
+        if self.is_duplicate(key, event.time, file, line, || raw) {
             return false;
         }
         self.push_event(file, line, raw, event);
         true
     }
 
-    /// Whether the event of `key` was read already; a duplicate is counted.
-    fn is_duplicate(&mut self, key: LineKey, time: Option<Nanos>, file: FileId) -> bool {
-        let duplicate = self.dedup.is_duplicate_key(key, time, file);
-        if duplicate {
-            self.duplicates += 1;
+    /// Whether the event of `key`, read at `line` of `file` (`raw`), was read already; a
+    /// duplicate is counted. Of the copies of an event with a uid, the one kept is the first by
+    /// path, then line, whatever order the files were read in (the browser's two workers hand
+    /// them over in no fixed order): so which file an event is cited from, and each file's
+    /// counts, are the same at every load of the same files.
+    fn is_duplicate<'r>(
+        &mut self,
+        key: LineKey,
+        time: Option<Nanos>,
+        file: FileId,
+        line: u64,
+        raw: impl FnOnce() -> Raw<'r>,
+    ) -> bool {
+        let Some(kept) = self.dedup.seen(key, time, file, self.events.len() as EventId) else { return false };
+        self.duplicates += 1;
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let earlier = kept.filter(|&id| {
+            let e = &self.events[id as usize];
+            (self.files[file as usize].path.as_str(), line) < (self.files[e.file as usize].path.as_str(), e.line)
+        });
+        let Some(id) = earlier else {
             self.files[file as usize].duplicates += 1;
+            return true;
+        };
+        // The copy read now takes the kept one's place: the kept file now holds a duplicate.
+        let (raw_kept, raw) = self.keep_raw(raw());
+        let e = &mut self.events[id as usize];
+        let (before, time) = (std::mem::replace(&mut e.file, file), e.time);
+        (e.line, e.raw_kept, e.raw) = (line, raw_kept, raw);
+        let before = &mut self.files[before as usize];
+        (before.events, before.duplicates) = (before.events - 1, before.duplicates + 1);
+        let now = &mut self.files[file as usize];
+        now.events += 1;
+        if time != NO_TIME {
+            now.first_time = Some(now.first_time.map_or(time, |x| x.min(time)));
+            now.last_time = Some(now.last_time.map_or(time, |x| x.max(time)));
         }
-        duplicate
+        // The time index holds each event's file.
+        self.sorted_len = usize::MAX;
+        self.changes += 1;
+        true
+    }
+
+    /// Where an event's line is, kept in memory if it is to be.
+    fn keep_raw(&mut self, raw: Raw<'_>) -> (bool, RawRef) {
+        match raw {
+            Raw::InFile { offset, len } => (false, RawRef::in_file(offset, len as usize)),
+            Raw::Kept(bytes) => (true, self.arena.keep(bytes)),
+        }
     }
 
     fn push_event(&mut self, file: FileId, line: u64, raw: Raw<'_>, e: &Interned<'_>) {
         let id = self.events.len() as EventId;
-        let (raw_kept, raw) = match raw {
-            Raw::InFile { offset, len } => (false, RawRef::in_file(offset, len as usize)),
-            Raw::Kept(bytes) => (true, self.arena.keep(bytes)),
-        };
+        let (raw_kept, raw) = self.keep_raw(raw);
         let event = Event {
             time: e.time.unwrap_or(NO_TIME),
             kind: e.kind,
