@@ -4,7 +4,7 @@
 "use strict";
 const queued = [];
 self.onmessage = (event) => queued.push(event);
-importScripts("./worker.js");
+importScripts("./worker_reads.js", "./worker.js");
 wasm_bindgen({ module_or_path: "./worker_bg.wasm" }).then(() => {
   for (const event of queued.splice(0)) self.onmessage(event);
 });

@@ -17,6 +17,8 @@ const WORKER_BOOT: &str = include_str!("../web/single_worker.js");
 /// Trunk names the worker's output after its binary, without a hash (see static/worker_boot.js).
 const WORKER_JS: &str = "worker.js";
 const WORKER_WASM: &str = "worker_bg.wasm";
+/// What the worker's wasm calls in JavaScript (static/worker_reads.js).
+const WORKER_READS: &str = "worker_reads.js";
 const DEMO_DIR: &str = "demo";
 
 pub struct Options {
@@ -40,7 +42,7 @@ pub fn build(dist: &Path, options: &Options) -> Result<String, String> {
     let glue = text(boot.attr("data-js").unwrap_or_default())?;
     let script = format!("{}{BOOT}", without_default_export(&glue)?);
     let style = inline_urls(&text(stylesheet)?, dist)?;
-    let worker_js = format!("{}{WORKER_BOOT}", text(WORKER_JS)?);
+    let worker_js = format!("{}{}{WORKER_BOOT}", text(WORKER_READS)?, text(WORKER_JS)?);
     let demo = if options.demo { demo_json(&dist.join(DEMO_DIR))? } else { "{}".to_owned() };
 
     for (what, body, close) in [("the UI script", &script, "</script"), ("the worker script", &worker_js, "</script")] {

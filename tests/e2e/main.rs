@@ -524,6 +524,34 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_big_load_is_parsed_by_both_workers_and_counts_what_the_core_does() -> Result {
+    a_big_load_counts_what_the_core_does(&Browser::app().await?).await
+}
+
+/// Files are read as byte streams into buffers used again; where the browser has no byte
+/// streams (`ReadableStreamBYOBReader`), they are read by slices, and count the same.
+#[tokio::test]
+#[ignore = "needs the built app: run scripts/test"]
+async fn without_byte_streams_files_are_read_by_slices_and_count_the_same() -> Result {
+    let site = tempfile::tempdir()?;
+    // The built app with its worker's boot script changed; the rest linked.
+    for entry in std::fs::read_dir(harness::dist())? {
+        let entry = entry?;
+        let to = site.path().join(entry.file_name());
+        match entry.file_type()?.is_file() {
+            true => std::fs::copy(entry.path(), to).map(drop)?,
+            false => std::os::unix::fs::symlink(entry.path(), to)?,
+        }
+    }
+    let boot = site.path().join("worker_boot.js");
+    let script = std::fs::read_to_string(&boot)?;
+    std::fs::write(&boot, format!("delete self.ReadableStreamBYOBReader;\n{script}"))?;
+    let server = harness::Server::start(site.path().to_owned(), "/");
+    let b = Browser::open().await?;
+    b.open_app_at(&server.url).await?;
+    a_big_load_counts_what_the_core_does(&b).await
+}
+
+async fn a_big_load_counts_what_the_core_does(b: &Browser) -> Result {
     let tmp = tempfile::tempdir()?;
     let mut paths = Vec::new();
     let mut native = review_core::ingest::Ingest::new(review_core::ingest::Options::default());
@@ -536,13 +564,16 @@ async fn a_big_load_is_parsed_by_both_workers_and_counts_what_the_core_does() ->
         Ok(())
     })?;
     let native = native.finish();
-    let b = Browser::app().await?;
     b.load(&paths).await?;
     b.wait_loaded().await?;
     let (events, duplicates) = (native.events.len(), native.duplicates);
     let balance: String = b.text(".balance").await?.chars().filter(|c| !c.is_whitespace()).collect();
     let expected = format!("events{events}+duplicatesfolded{duplicates}+unreadable0");
     assert!(balance.contains(&expected), "{balance} lacks {expected}");
+    // Every byte arrived: a gzip stream cut short is reported even when its lines all came.
+    assert!(native.problems.is_empty(), "{:?}", native.problems);
+    let problems = b.js("return document.querySelector('.problems-summary')?.textContent ?? ''").await?;
+    assert_eq!(problems, "", "no problems are reported");
     let load = b.js("return window.__review.loads.at(-1)").await?;
     let reader = load["readerBytes"].as_f64().unwrap_or(0.0);
     let bytes = load["bytes"].as_f64().unwrap_or(0.0);

@@ -2,8 +2,9 @@
 //! its own task (so the page's requests are answered in between), credit is given back, files
 //! are closed at their last slice, and when every file is read the model is finished off.
 
+use super::files::bytes_view;
 use super::{now, pipe, post, recordings, with_state, State};
-use js_sys::{Array, Uint8Array};
+use js_sys::Array;
 use review_core::ingest::Flow;
 use review_core::problem::FileId;
 use review_protocol::{Pipe, Progress, Response};
@@ -75,15 +76,12 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
     let done = with_state(|s| {
         // Every slice is answered, even one of a file already finished (read ahead before the
         // reader heard) or of a load that ended: the reader counts what is in flight by these.
-        if let Ok((_, round)) = &data {
-            pipe(Pipe::Took(*round), &Array::new(), &Array::new());
-        }
+        let data = data.map(|(buffer, round)| took(round, &buffer));
         let Some(loading) = s.loading.as_mut() else { return false };
         let Some(&size) = loading.open.get(&file) else { return false };
         let mut close = last;
         match data {
-            Ok((buffer, _)) => {
-                let bytes = Uint8Array::new(&buffer).to_vec();
+            Ok(bytes) => {
                 let parsing = now();
                 let flow = s.ingest.push(file, &bytes);
                 loading.parse_millis += now() - parsing;
@@ -113,11 +111,10 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
 /// later journals refer to); only one written for a model since cleared is dropped.
 pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32, journal: JsValue) {
     let done = with_state(|s| {
-        pipe(Pipe::Took(round), &Array::new(), &Array::new());
+        let bytes = took(round, &journal);
         if seed != s.ingest.dedup_seed() {
             return false;
         }
-        let bytes = Uint8Array::new(&journal).to_vec();
         let applying = now();
         s.ingest.apply(file, &bytes);
         let Some(loading) = s.loading.as_mut() else { return false };
@@ -132,6 +129,16 @@ pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, roun
         after_read(s, file, last)
     });
     finish_or_go_on(done);
+}
+
+/// The bytes of a slice or journal, copied into wasm memory; its buffer goes back to the
+/// reader with the answer (`Took`), to be read into again.
+fn took(round: u32, value: &JsValue) -> Vec<u8> {
+    let view = bytes_view(value);
+    let bytes = view.to_vec();
+    let buffer = view.buffer();
+    pipe(Pipe::Took(round), &Array::of1(&buffer), &Array::of1(&buffer));
+    bytes
 }
 
 /// After a slice or journal: finishes the load when every file is read, else checks memory.

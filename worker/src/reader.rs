@@ -1,4 +1,5 @@
-//! The reader role: reads each file once, in slices, hashes it (SHA-256, as stored), and either
+//! The reader role: reads each file once, in slices (from a byte stream, into buffers the model
+//! hands back to be read into again: see [`ByteStream`]), hashes it (SHA-256, as stored), and either
 //! streams the slices to the model worker, or parses the file itself and streams its journal
 //! (`review_core::ingest::Parser`): it parses while the model has enough queued to stay busy, so
 //! that both cores parse. The model answers every slice and journal (`Took`), and the reader
@@ -12,7 +13,7 @@
 //! (https, localhost, file) and the file fits in memory at once; else by sha2 in wasm over a
 //! second read, slice by slice.
 
-use super::files::{finish_read_buffer, start_read, SLICE};
+use super::files::{finish_read_buffer, start_read, ByteStream, SLICE};
 use super::pipe;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use review_core::ingest::{Flow, Parser};
@@ -50,6 +51,9 @@ fn work(gzip: bool, bytes: u64) -> u64 {
     }
 }
 
+/// Buffers kept to read into again (each at least a slice): as many as can be in flight, and two.
+const POOL: usize = (READ_AHEAD / SLICE) as usize + 2;
+
 /// Largest file the browser digests whole (it holds the file in memory while it does).
 const WHOLE_FILE_DIGEST_MAX: u64 = 256 << 20;
 
@@ -59,6 +63,8 @@ struct Current {
     offset: u64,
     size: u64,
     gzip: bool,
+    /// The file as a stream from `offset` on (not while a read has it).
+    stream: Option<ByteStream>,
 }
 
 struct Reader {
@@ -90,6 +96,10 @@ struct Reader {
     epoch: u32,
     /// Counts Stops: what was sent before one is no longer counted in flight.
     round: u32,
+    /// Buffers back from the model, to read into or write journals into again.
+    pool: Vec<ArrayBuffer>,
+    /// Files are read as byte streams (until the browser says it cannot).
+    streams: bool,
 }
 
 thread_local! {
@@ -117,10 +127,15 @@ pub fn piped(bytes: &[u8], extra: Array) {
                 r.parser = Some((seed, Parser::new(options, seed)));
             }
         }
-        Pipe::Took(round) if round == r.round => {
-            let (bytes, work) = r.in_flight.pop_front().unwrap_or_default();
-            r.bytes_in_flight = r.bytes_in_flight.saturating_sub(bytes);
-            r.backlog = r.backlog.saturating_sub(work);
+        Pipe::Took(round) => {
+            if let Ok(buffer) = extra.get(0).dyn_into::<ArrayBuffer>() {
+                keep(r, buffer);
+            }
+            if round == r.round {
+                let (bytes, work) = r.in_flight.pop_front().unwrap_or_default();
+                r.bytes_in_flight = r.bytes_in_flight.saturating_sub(bytes);
+                r.backlog = r.backlog.saturating_sub(work);
+            }
         }
         Pipe::Parsed(round) => {
             r.parsing = false;
@@ -174,6 +189,8 @@ pub fn start() {
             owes_digested: None,
             epoch: 0,
             round: 0,
+            pool: Vec::new(),
+            streams: true,
         })
     });
 }
@@ -215,7 +232,8 @@ fn slice_of(r: &mut Reader, parse: bool) -> Option<(FileId, Blob, u64, u64, bool
         if let Some((_, parser)) = r.parser.as_mut().filter(|_| parse) {
             parser.open(&path, size);
         }
-        r.current[slot] = Some(Current { file, blob, offset: 0, size, gzip: path.ends_with(".gz") });
+        let gzip = path.ends_with(".gz");
+        r.current[slot] = Some(Current { file, blob, offset: 0, size, gzip, stream: None });
     }
     let c = r.current[slot].as_ref()?;
     if !parse && r.hash_only.remove(&c.file) {
@@ -241,33 +259,48 @@ async fn pump() {
             });
             return;
         };
-        let read = finish_read_buffer(start_read(&blob, start, end)).await;
+        let slot = usize::from(parse);
+        let streamed = with_reader(|r| streamed(r, slot, &blob, start)).flatten();
+        let (read, stream) = read(streamed, &blob, start, end).await;
         with_reader(|r| {
             // A Stop (or a new plan) may have come while reading: only the current file counts.
-            let slot = usize::from(parse);
-            let Some(c) = r.current[slot].as_mut().filter(|c| c.file == file && c.offset == start) else { return };
+            let Some(c) = r.current[slot].as_mut().filter(|c| c.file == file && c.offset == start) else {
+                if let Ok((buffer, _)) = read {
+                    keep(r, buffer);
+                }
+                return;
+            };
+            c.stream = stream;
+            // A read that came short met the end of the file.
+            let (end, short) = match &read {
+                Ok((_, n)) => (start + u64::from(*n), u64::from(*n) < end - start),
+                Err(_) => (end, false),
+            };
             c.offset = end;
             let (gzip, size) = (c.gzip, c.size);
             let last = match read {
-                Ok(buffer) if parse => {
+                Ok((buffer, n)) if parse => {
                     let Some((seed, parser)) = r.parser.as_mut() else { return };
-                    let flow = parser.push(&Uint8Array::new(&buffer).to_vec());
-                    let last = end >= size || flow == Flow::Done;
+                    let flow = parser.push(&Uint8Array::new_with_byte_offset_and_length(&buffer, 0, n).to_vec());
+                    let last = end >= size || short || flow == Flow::Done;
                     if last {
                         parser.close();
                     }
                     let journal = parser.take();
                     let journal_of = Pipe::Journal { file, start, end, last, seed: *seed, round: r.round };
-                    send(journal_of, &journal);
+                    keep(r, buffer);
+                    send(r, journal_of, &journal);
                     sent(r, journal.len() as u64, work(gzip, end - start) * APPLY_WORK.0 / APPLY_WORK.1);
                     last
                 }
-                Ok(buffer) => {
-                    let last = end >= size;
-                    if !r.hash_only.contains(&file) {
-                        let transfer = Array::of1(&buffer);
+                Ok((buffer, n)) => {
+                    let last = end >= size || short;
+                    if r.hash_only.contains(&file) {
+                        keep(r, buffer);
+                    } else {
+                        let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 0, n);
                         let slice = Pipe::Slice { file, start, end, last, round: r.round };
-                        pipe(slice, &Array::of1(&buffer), &transfer);
+                        pipe(slice, &Array::of1(&view), &Array::of1(&buffer));
                         sent(r, end - start, work(gzip, end - start));
                     }
                     if last {
@@ -282,10 +315,9 @@ async fn pump() {
                     if let Some((seed, parser)) = r.parser.as_mut().filter(|_| parse) {
                         parser.close();
                         let journal = parser.take();
-                        send(
-                            Pipe::Journal { file, start, end: start, last: false, seed: *seed, round: r.round },
-                            &journal,
-                        );
+                        let journal_of =
+                            Pipe::Journal { file, start, end: start, last: false, seed: *seed, round: r.round };
+                        send(r, journal_of, &journal);
                         sent(r, journal.len() as u64, 0);
                     }
                     pipe(Pipe::Failed { file, error }, &Array::new(), &Array::new());
@@ -301,10 +333,55 @@ async fn pump() {
     }
 }
 
-/// Sends a journal, its bytes transferred.
-fn send(message: Pipe, journal: &[u8]) {
-    let buffer = Uint8Array::from(journal).buffer();
-    pipe(message, &Array::of1(&buffer), &Array::of1(&buffer));
+/// The stream to read slot `slot`'s file with (opened at `start` if need be), and a buffer to
+/// read into; `None` where files are read by slices.
+fn streamed(r: &mut Reader, slot: usize, blob: &Blob, start: u64) -> Option<(ByteStream, ArrayBuffer)> {
+    let c = r.current[slot].as_mut().filter(|_| r.streams)?;
+    let Some(stream) = c.stream.take().or_else(|| ByteStream::open(blob, start)) else {
+        r.streams = false;
+        return None;
+    };
+    let buffer = r.pool.pop().unwrap_or_else(|| ArrayBuffer::new(SLICE as u32));
+    Some((stream, buffer))
+}
+
+/// Reads `start..end` of `blob`, by its stream if it has one (given back), else by a slice: the
+/// buffer read into and how many bytes it holds.
+async fn read(
+    streamed: Option<(ByteStream, ArrayBuffer)>,
+    blob: &Blob,
+    start: u64,
+    end: u64,
+) -> (Result<(ArrayBuffer, u32), String>, Option<ByteStream>) {
+    match streamed {
+        Some((stream, buffer)) => {
+            let read = stream.read(buffer, (end - start) as u32).await;
+            (read, Some(stream))
+        }
+        None => {
+            let read = finish_read_buffer(start_read(blob, start, end)).await;
+            (read.map(|buffer| (buffer.clone(), buffer.byte_length())), None)
+        }
+    }
+}
+
+/// Keeps `buffer` to be read or written into again, if it is big enough and the pool has room.
+fn keep(r: &mut Reader, buffer: ArrayBuffer) {
+    if buffer.byte_length() as u64 >= SLICE && r.pool.len() < POOL {
+        r.pool.push(buffer);
+    }
+}
+
+/// Sends a journal, written into a buffer of the pool where one is big enough, transferred.
+fn send(r: &mut Reader, message: Pipe, journal: &[u8]) {
+    let len = journal.len() as u32;
+    let buffer = match r.pool.iter().position(|b| b.byte_length() >= len) {
+        Some(i) => r.pool.swap_remove(i),
+        None => ArrayBuffer::new(len.max(SLICE as u32)),
+    };
+    let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 0, len);
+    view.copy_from(journal);
+    pipe(message, &Array::of1(&view), &Array::of1(&buffer));
 }
 
 /// A slice or journal of `bytes`, `work` to the model, was sent.
