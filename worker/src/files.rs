@@ -3,6 +3,7 @@
 
 use js_sys::{ArrayBuffer, Promise, Uint8Array};
 use review_core::problem::FileId;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync, ReadableStreamByobReader};
@@ -44,8 +45,12 @@ impl ByteStream {
     /// The file from byte `from` on; `None` where the browser's file streams are not byte
     /// streams (slices are read then).
     pub fn open(blob: &Blob, from: u64) -> Option<Self> {
-        // The loop of reads is in worker_reads.js (a build without it reads slices).
-        js_sys::Reflect::has(&js_sys::global(), &"fillFrom".into()).ok().filter(|&has| has)?;
+        // The loop of reads is in worker_reads.js (a build without it reads slices), and an
+        // older browser may have no `Blob.stream`.
+        let has = |on: &JsValue, name: &str| js_sys::Reflect::has(on, &name.into()).unwrap_or(false);
+        if !has(&js_sys::global(), "fillFrom") || !has(blob, "stream") {
+            return None;
+        }
         let part = blob.slice_with_f64(from as f64).ok()?;
         let reader = ReadableStreamByobReader::new(&part.stream()).ok()?;
         Some(ByteStream { reader })
@@ -71,8 +76,15 @@ extern "C" {
 impl Drop for ByteStream {
     /// A file left before its end (a load stopped, or its parser needs no more) is let go.
     fn drop(&mut self) {
-        let _ = self.reader.cancel();
+        // Cancelling a stream that failed is refused: nothing to do then.
+        IGNORE.with(|ignore| {
+            let _ = self.reader.cancel().catch(ignore);
+        });
     }
+}
+
+thread_local! {
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
 }
 
 /// The bytes a message carries: a view (what is read into a buffer of the reader's pool), or a

@@ -86,6 +86,10 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
                 let flow = s.ingest.push(file, &bytes);
                 loading.parse_millis += now() - parsing;
                 loading.progress.bytes_done += end - start;
+                if last {
+                    // The file may have ended before its size said (a read that came short).
+                    loading.progress.bytes_done += size.saturating_sub(end);
+                }
                 if flow == Flow::Done && !last {
                     // The parser needs no more of this file (a recording kept by handle, or not a
                     // log): the reader reads no more of it, and hashes it once the load is parsed.

@@ -51,7 +51,7 @@ fn work(gzip: bool, bytes: u64) -> u64 {
     }
 }
 
-/// Buffers kept to read into again (each at least a slice): as many as can be in flight, and two.
+/// Buffers of a slice kept to read into again: as many as can be in flight, and two.
 const POOL: usize = (READ_AHEAD / SLICE) as usize + 2;
 
 /// Largest file the browser digests whole (it holds the file in memory while it does).
@@ -138,6 +138,8 @@ pub fn piped(bytes: &[u8], extra: Array) {
             }
         }
         Pipe::Parsed(round) => {
+            // The buffers go with the load.
+            r.pool.clear();
             r.parsing = false;
             r.owes_digested = Some(round);
             digest_next(r);
@@ -151,6 +153,7 @@ pub fn piped(bytes: &[u8], extra: Array) {
             }
         }
         Pipe::Stop { forget } => {
+            r.pool.clear();
             r.round = r.round.wrapping_add(1);
             r.queue.clear();
             r.current = [None, None];
@@ -260,7 +263,7 @@ async fn pump() {
             return;
         };
         let slot = usize::from(parse);
-        let streamed = with_reader(|r| streamed(r, slot, &blob, start)).flatten();
+        let streamed = with_reader(|r| streamed(r, slot, &blob, start, end)).flatten();
         let (read, stream) = read(streamed, &blob, start, end).await;
         with_reader(|r| {
             // A Stop (or a new plan) may have come while reading: only the current file counts.
@@ -335,14 +338,13 @@ async fn pump() {
 
 /// The stream to read slot `slot`'s file with (opened at `start` if need be), and a buffer to
 /// read into; `None` where files are read by slices.
-fn streamed(r: &mut Reader, slot: usize, blob: &Blob, start: u64) -> Option<(ByteStream, ArrayBuffer)> {
+fn streamed(r: &mut Reader, slot: usize, blob: &Blob, start: u64, end: u64) -> Option<(ByteStream, ArrayBuffer)> {
     let c = r.current[slot].as_mut().filter(|_| r.streams)?;
     let Some(stream) = c.stream.take().or_else(|| ByteStream::open(blob, start)) else {
         r.streams = false;
         return None;
     };
-    let buffer = r.pool.pop().unwrap_or_else(|| ArrayBuffer::new(SLICE as u32));
-    Some((stream, buffer))
+    Some((stream, buffer_for(r, (end - start) as u32)))
 }
 
 /// Reads `start..end` of `blob`, by its stream if it has one (given back), else by a slice: the
@@ -365,20 +367,27 @@ async fn read(
     }
 }
 
-/// Keeps `buffer` to be read or written into again, if it is big enough and the pool has room.
+/// A buffer for `len` bytes: one of the pool for nearly a slice, else one of its own (a
+/// slice's buffer carrying a small file or journal would hold its memory while in flight, where
+/// only the bytes are counted).
+fn buffer_for(r: &mut Reader, len: u32) -> ArrayBuffer {
+    match u64::from(len) {
+        n if (SLICE / 2..=SLICE).contains(&n) => r.pool.pop().unwrap_or_else(|| ArrayBuffer::new(SLICE as u32)),
+        _ => ArrayBuffer::new(len),
+    }
+}
+
+/// Keeps a slice's `buffer` to be read or written into again, if the pool has room.
 fn keep(r: &mut Reader, buffer: ArrayBuffer) {
-    if buffer.byte_length() as u64 >= SLICE && r.pool.len() < POOL {
+    if u64::from(buffer.byte_length()) == SLICE && r.pool.len() < POOL {
         r.pool.push(buffer);
     }
 }
 
-/// Sends a journal, written into a buffer of the pool where one is big enough, transferred.
+/// Sends a journal, its bytes transferred.
 fn send(r: &mut Reader, message: Pipe, journal: &[u8]) {
     let len = journal.len() as u32;
-    let buffer = match r.pool.iter().position(|b| b.byte_length() >= len) {
-        Some(i) => r.pool.swap_remove(i),
-        None => ArrayBuffer::new(len.max(SLICE as u32)),
-    };
+    let buffer = buffer_for(r, len);
     let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 0, len);
     view.copy_from(journal);
     pipe(message, &Array::of1(&view), &Array::of1(&buffer));

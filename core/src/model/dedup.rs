@@ -42,9 +42,17 @@ pub(crate) struct Dedup {
 struct Span {
     /// The line's hash in the low 96 bits, the id of the event kept above them.
     with_uid: HashTable<u128>,
-    /// How many times a file holds a line: the line's hash in the low 96 bits, the file above
-    /// them; [`MOST`] there instead of a file, the most any file holds it.
-    without_uid: HashTable<(u128, u32)>,
+    /// How many times each file holds a line, and the most any file does.
+    without_uid: HashTable<Held>,
+}
+
+/// How many times `file` holds the line of hash `line` (96 bits); with [`MOST`] for the file,
+/// the most times any file holds it. 20 bytes: a table of these is the memory old logs cost.
+#[derive(Clone, Copy)]
+struct Held {
+    line: [u32; 3],
+    file: u32,
+    times: u32,
 }
 
 const HOUR: Nanos = 3_600_000_000_000;
@@ -55,8 +63,8 @@ const FEW_SPANS: usize = 4096;
 /// Spans are widened when they hold fewer keys than this on average.
 const MIN_KEYS_PER_SPAN: usize = 16;
 const LOW_96: u128 = (1 << 96) - 1;
-/// In place of a file, above a line's hash: the most times one file holds the line.
-const MOST: u128 = (u32::MAX as u128) << 96;
+/// In place of a file: the most times one file holds the line.
+const MOST: u32 = u32::MAX;
 
 impl Dedup {
     pub(crate) fn with_seed(seed: u64) -> Self {
@@ -80,7 +88,7 @@ impl Dedup {
     /// already: `Some`, with the id of the event kept for it if it has a uid. If not, it is
     /// remembered as the event `id`.
     pub(crate) fn seen(&mut self, key: LineKey, time: Option<Nanos>, file: FileId, id: u32) -> Option<Option<u32>> {
-        let slot = self.slot();
+        let (slot, held_slot) = (self.slot(), self.held_slot());
         let span = self.spans.entry(time.map_or(UNTIMED, |t| t.div_euclid(self.width))).or_default();
         let duplicate = if key.with_uid {
             let line = key.hash & LOW_96;
@@ -88,11 +96,11 @@ impl Dedup {
                 first_or_insert(&mut span.with_uid, line | (u128::from(id) << 96), |k| *k & LOW_96 == line, slot);
             found.map(|kept| Some((kept >> 96) as u32))
         } else {
-            let line = key.hash & LOW_96;
-            let held = counter(&mut span.without_uid, line | (u128::from(file) << 96), slot);
+            let line = [key.hash as u32, (key.hash >> 32) as u32, (key.hash >> 64) as u32];
+            let held = counter(&mut span.without_uid, line, file, held_slot);
             *held += 1;
             let held = *held;
-            let most = counter(&mut span.without_uid, line | MOST, slot);
+            let most = counter(&mut span.without_uid, line, MOST, held_slot);
             let duplicate = held <= *most;
             *most = (*most).max(held);
             duplicate.then_some(None)
@@ -113,10 +121,20 @@ impl Dedup {
         move |key: &u128| (*key as u64).wrapping_mul(seed).rotate_left(29)
     }
 
+    /// Where a [`Held`] goes: its line's low bits and its file (or [`MOST`]), so that the
+    /// counts of a line held by many files do not all start at one place.
+    fn held_slot(&self) -> impl Fn(&Held) -> u64 + Copy {
+        let seed = self.seed;
+        move |h: &Held| {
+            let low = u64::from(h.line[0]) | u64::from(h.line[1]) << 32;
+            (low ^ u64::from(h.file).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(seed).rotate_left(29)
+        }
+    }
+
     /// Doubles the width of the spans, merging each pair of neighbours.
     fn widen(&mut self) {
         self.width = self.width.saturating_mul(2);
-        let slot = self.slot();
+        let (slot, held_slot) = (self.slot(), self.held_slot());
         let mut merged = hashbrown::HashMap::with_hasher(self.spans.hasher().clone());
         for (at, span) in std::mem::take(&mut self.spans) {
             let into: &mut Span = merged.entry(if at == UNTIMED { UNTIMED } else { at.div_euclid(2) }).or_default();
@@ -124,8 +142,8 @@ impl Dedup {
             for key in span.with_uid {
                 into.with_uid.insert_unique(slot(&key), key, slot);
             }
-            for entry in span.without_uid {
-                into.without_uid.insert_unique(slot(&entry.0), entry, |e| slot(&e.0));
+            for held in span.without_uid {
+                into.without_uid.insert_unique(held_slot(&held), held, held_slot);
             }
         }
         self.spans = merged;
@@ -158,10 +176,11 @@ fn first_or_insert(
     }
 }
 
-/// The count of `key` in `table`, made 0 if it had none.
-fn counter(table: &mut HashTable<(u128, u32)>, key: u128, slot: impl Fn(&u128) -> u64 + Copy) -> &mut u32 {
-    let entry = table.entry(slot(&key), |e| e.0 == key, |e| slot(&e.0));
-    &mut entry.or_insert((key, 0)).into_mut().1
+/// The count of `line` in `file` in `table`, made 0 if it had none.
+fn counter(table: &mut HashTable<Held>, line: [u32; 3], file: u32, slot: impl Fn(&Held) -> u64 + Copy) -> &mut u32 {
+    let new = Held { line, file, times: 0 };
+    let entry = table.entry(slot(&new), |h| h.line == line && h.file == file, slot);
+    &mut entry.or_insert(new).into_mut().times
 }
 
 /// What an event is known by: its `uid` (if any) and its exact line, hashed. It depends on the
@@ -216,12 +235,14 @@ mod tests {
     /// Against plain maps of every line ever read: lines of six files, read interleaved,
     /// in their own hours and straying into each other's, repeated within a file and across
     /// files, with and without uids and times; dense enough at first, then so sparse in time
-    /// that the spans are widened many times.
+    /// that the spans are widened many times. A line with a uid answers with the id it was
+    /// first given, however often the spans were merged since.
     #[test]
     fn folds_exactly_what_one_map_of_every_line_would() {
         let mut d = Dedup::with_seed(99);
-        // Lines with a uid seen; without: how often each file held each, and the most any did.
-        let mut seen: std::collections::HashSet<Vec<u8>> = Default::default();
+        // Lines with a uid: the id kept for each; without: how often each file held each, and
+        // the most any did.
+        let mut kept_id: std::collections::HashMap<Vec<u8>, u32> = Default::default();
         let mut held: std::collections::HashMap<(Vec<u8>, FileId), u32> = Default::default();
         let mut most: std::collections::HashMap<Vec<u8>, u32> = Default::default();
         let mut rng = 0x2545_f491_4f6c_dd1d_u64;
@@ -250,24 +271,26 @@ mod tests {
             let n = if i < 100_000 { next(400) } else { next(4) };
             let line = format!("{{\"h\":{hour},\"t\":{time:?},\"n\":{n}}}").into_bytes();
             let line = if with_uid { format!("{uid}{}", String::from_utf8_lossy(&line)).into_bytes() } else { line };
+            let id = i as u32;
             let expected = if with_uid {
-                !seen.insert(line.clone())
+                match kept_id.entry(line.clone()) {
+                    std::collections::hash_map::Entry::Occupied(kept) => Some(Some(*kept.get())),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(id);
+                        None
+                    }
+                }
             } else {
                 let held = held.entry((line.clone(), file)).or_insert(0);
                 *held += 1;
                 let most = most.entry(line.clone()).or_insert(0);
                 let duplicate = *held <= *most;
                 *most = (*most).max(*held);
-                duplicate
+                duplicate.then_some(None)
             };
-            let uid = with_uid.then_some("u");
-            assert_eq!(
-                d.is_duplicate(uid, time, &line, file),
-                expected,
-                "line {i}: {}",
-                String::from_utf8_lossy(&line)
-            );
-            if expected {
+            let key = LineKey::new(d.seed, with_uid.then_some("u"), &line);
+            assert_eq!(d.seen(key, time, file, id), expected, "line {i}: {}", String::from_utf8_lossy(&line));
+            if expected.is_some() {
                 folded += 1;
             } else {
                 kept += 1;

@@ -88,6 +88,7 @@ pub struct FileInfo {
     pub duplicates: u64,
     pub bad_lines: u64,
     pub blank_lines: u64,
+    /// The earliest and latest times of the event lines read from it, folded duplicates too.
     pub first_time: Option<Nanos>,
     pub last_time: Option<Nanos>,
     pub sha256: Option<String>,
@@ -295,28 +296,31 @@ impl Model {
     ) -> bool {
         let Some(kept) = self.dedup.seen(key, time, file, self.events.len() as EventId) else { return false };
         self.duplicates += 1;
+        // A file's time range covers its folded lines too: it is then the same whichever copy
+        // of an event is kept.
+        widen_time_range(&mut self.files[file as usize], time);
         let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let place = |f: FileId, line: u32| (self.files[f as usize].path.as_str(), line, f);
         let earlier = kept.filter(|&id| {
             let e = &self.events[id as usize];
-            (self.files[file as usize].path.as_str(), line) < (self.files[e.file as usize].path.as_str(), e.line)
+            place(file, line) < place(e.file, e.line)
         });
         let Some(id) = earlier else {
             self.files[file as usize].duplicates += 1;
             return true;
         };
         // The copy read now takes the kept one's place: the kept file now holds a duplicate.
-        let (raw_kept, raw) = self.keep_raw(raw());
+        // A line kept in memory stays where it is (the copies are the same bytes).
+        let (raw_kept, raw) = match self.events[id as usize] {
+            Event { raw_kept: true, raw, .. } => (true, raw),
+            _ => self.keep_raw(raw()),
+        };
         let e = &mut self.events[id as usize];
-        let (before, time) = (std::mem::replace(&mut e.file, file), e.time);
+        let before = std::mem::replace(&mut e.file, file);
         (e.line, e.raw_kept, e.raw) = (line, raw_kept, raw);
         let before = &mut self.files[before as usize];
         (before.events, before.duplicates) = (before.events - 1, before.duplicates + 1);
-        let now = &mut self.files[file as usize];
-        now.events += 1;
-        if time != NO_TIME {
-            now.first_time = Some(now.first_time.map_or(time, |x| x.min(time)));
-            now.last_time = Some(now.last_time.map_or(time, |x| x.max(time)));
-        }
+        self.files[file as usize].events += 1;
         // The time index holds each event's file.
         self.sorted_len = usize::MAX;
         self.changes += 1;
@@ -358,10 +362,7 @@ impl Model {
         self.sessions.add(id, e, &mut self.strings);
         let f = &mut self.files[file as usize];
         f.events += 1;
-        if let Some(t) = e.time {
-            f.first_time = Some(f.first_time.map_or(t, |x| x.min(t)));
-            f.last_time = Some(f.last_time.map_or(t, |x| x.max(t)));
-        }
+        widen_time_range(f, e.time);
     }
 
     /// The bytes of an event's line when they are kept in memory; `None` when they must be read
@@ -548,6 +549,14 @@ pub fn split_host_port(addr: &str) -> (&str, Option<u16>) {
             Err(_) => (addr, None),
         },
         _ => (addr, None),
+    }
+}
+
+/// Takes an event line's time into its file's time range.
+fn widen_time_range(f: &mut FileInfo, time: Option<Nanos>) {
+    if let Some(t) = time {
+        f.first_time = Some(f.first_time.map_or(t, |x| x.min(t)));
+        f.last_time = Some(f.last_time.map_or(t, |x| x.max(t)));
     }
 }
 
