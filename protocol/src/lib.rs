@@ -157,6 +157,8 @@ pub enum Response {
         parse_millis: f64,
         read_millis: f64,
         reader_bytes: u64,
+        /// Bytes read from the files' byte streams (the rest by slices).
+        streamed_bytes: u64,
     },
     Overview(Box<Overview>),
     Page(Page),
@@ -404,12 +406,13 @@ pub enum Pipe {
     /// Reader → model: every file read before it is hashed (or could not be); the number of
     /// the last `Parsed`.
     Digested(u32),
-    /// Reader → model: bytes `start..end` of a file (the bytes ride along).
-    Slice { file: FileId, start: u64, end: u64, last: bool, round: u32 },
+    /// Reader → model: bytes `start..end` of a file (the bytes ride along). `streamed`: read
+    /// from the file's byte stream (else by a slice of it).
+    Slice { file: FileId, start: u64, end: u64, last: bool, round: u32, streamed: bool },
     /// Reader → model: the journal of bytes `start..end` of a file the reader parses itself
     /// (see `review_core::ingest::Parser`; the journal rides along); `last`: the file is
     /// closed. `seed`: of the model the parser writes for.
-    Journal { file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32 },
+    Journal { file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32, streamed: bool },
     /// Reader → model: a file was read to its end: its SHA-256.
     Hashed { file: FileId, sha256: String },
     /// Reader → model: a file could not be read.

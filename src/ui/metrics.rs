@@ -40,16 +40,17 @@ fn record(pairs: &[(&str, f64)]) -> JsValue {
     o.into()
 }
 
-/// A finished load: worker time (of which parsing, and waiting for reads), bytes (and those
-/// the reader worker parsed), events.
-pub fn load(millis: f64, bytes: u64, events: u64, parse_millis: f64, read_millis: f64, reader_bytes: u64) {
+/// A finished load: worker time (of which parsing, and waiting for reads), bytes (and of them,
+/// those the reader worker parsed, and those read from the files' byte streams), events.
+pub fn load(millis: f64, bytes: u64, events: u64, parse_millis: f64, read_millis: f64, [reader, streamed]: [u64; 2]) {
     let fields = [
         ("millis", millis),
         ("bytes", bytes as f64),
         ("events", events as f64),
         ("parseMillis", parse_millis),
         ("readMillis", read_millis),
-        ("readerBytes", reader_bytes as f64),
+        ("readerBytes", reader as f64),
+        ("streamedBytes", streamed as f64),
     ];
     push("loads", record(&fields));
 }

@@ -136,8 +136,17 @@ pub fn app() -> Html {
                             }
                         }
                     }
-                    Response::Loaded { cancelled, millis, bytes, events, parse_millis, read_millis, reader_bytes } => {
-                        metrics::load(millis, bytes, events, parse_millis, read_millis, reader_bytes);
+                    Response::Loaded {
+                        cancelled,
+                        millis,
+                        bytes,
+                        events,
+                        parse_millis,
+                        read_millis,
+                        reader_bytes,
+                        streamed_bytes,
+                    } => {
+                        metrics::load(millis, bytes, events, parse_millis, read_millis, [reader_bytes, streamed_bytes]);
                         d.dispatch(Action::Loaded(LoadInfo { millis, bytes, cancelled }));
                         fetch_overview(&b, &d);
                         if let Some(link) = pending.borrow_mut().take() {

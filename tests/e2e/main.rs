@@ -524,7 +524,9 @@ async fn a_folder_of_auth_servers_merges_and_folds_duplicates() -> Result {
 #[tokio::test]
 #[ignore = "needs the built app: run scripts/test"]
 async fn a_big_load_is_parsed_by_both_workers_and_counts_what_the_core_does() -> Result {
-    a_big_load_counts_what_the_core_does(&Browser::app().await?).await
+    let load = a_big_load_counts_what_the_core_does(&Browser::app().await?).await?;
+    assert_eq!(load["streamedBytes"], load["bytes"], "every byte came from the files' byte streams: {load}");
+    Ok(())
 }
 
 /// Files are read as byte streams into buffers used again; where the browser has no byte
@@ -548,10 +550,13 @@ async fn without_byte_streams_files_are_read_by_slices_and_count_the_same() -> R
     let server = harness::Server::start(site.path().to_owned(), "/");
     let b = Browser::open().await?;
     b.open_app_at(&server.url).await?;
-    a_big_load_counts_what_the_core_does(&b).await
+    let load = a_big_load_counts_what_the_core_does(&b).await?;
+    assert_eq!(load["streamedBytes"], 0.0, "every byte came from slices: {load}");
+    Ok(())
 }
 
-async fn a_big_load_counts_what_the_core_does(b: &Browser) -> Result {
+/// Loads generated logs and checks the counts against the core's; returns the load's figures.
+async fn a_big_load_counts_what_the_core_does(b: &Browser) -> Result<serde_json::Value> {
     let tmp = tempfile::tempdir()?;
     let mut paths = Vec::new();
     let mut native = review_core::ingest::Ingest::new(review_core::ingest::Options::default());
@@ -578,7 +583,7 @@ async fn a_big_load_counts_what_the_core_does(b: &Browser) -> Result {
     let reader = load["readerBytes"].as_f64().unwrap_or(0.0);
     let bytes = load["bytes"].as_f64().unwrap_or(0.0);
     assert!(reader > bytes / 10.0 && reader < bytes, "the reader parsed {reader} of {bytes} bytes");
-    Ok(())
+    Ok(load)
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use review_core::ingest::Flow;
 use review_core::problem::FileId;
 use review_protocol::{Pipe, Progress, Response};
 use std::collections::HashMap;
+use std::ops::Range;
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
@@ -24,6 +25,8 @@ pub struct Loading {
     parse_millis: f64,
     /// Bytes the reader parsed itself.
     reader_bytes: u64,
+    /// Bytes read from the files' byte streams.
+    streamed_bytes: u64,
     last_report: f64,
     finishing: bool,
     cancelled: bool,
@@ -46,6 +49,7 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
             open: HashMap::new(),
             parse_millis: 0.0,
             reader_bytes: 0,
+            streamed_bytes: 0,
             last_report: 0.0,
             finishing: false,
             cancelled: false,
@@ -72,7 +76,8 @@ pub fn load(paths: Vec<String>, handles: Vec<Blob>) {
 }
 
 /// A slice and its round (or a read failure) from the reader.
-pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(JsValue, u32), String>) {
+pub fn received(file: FileId, read: Range<u64>, last: bool, streamed: bool, data: Result<(JsValue, u32), String>) {
+    let Range { start, end } = read;
     let done = with_state(|s| {
         // Every slice is answered, even one of a file already finished (read ahead before the
         // reader heard) or of a load that ended: the reader counts what is in flight by these.
@@ -86,6 +91,7 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
                 let flow = s.ingest.push(file, &bytes);
                 loading.parse_millis += now() - parsing;
                 loading.progress.bytes_done += end - start;
+                loading.streamed_bytes += if streamed { end - start } else { 0 };
                 if last {
                     // The file may have ended before its size said (a read that came short).
                     loading.progress.bytes_done += size.saturating_sub(end);
@@ -113,7 +119,8 @@ pub fn received(file: FileId, start: u64, end: u64, last: bool, data: Result<(Js
 /// A journal of a file the reader parses itself: applied to the model. Every journal of the
 /// reader's parser is applied, in order, even for a file closed meanwhile (it carries strings
 /// later journals refer to); only one written for a model since cleared is dropped.
-pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, round: u32, journal: JsValue) {
+pub fn journaled(file: FileId, read: Range<u64>, last: bool, streamed: bool, seed: u64, round: u32, journal: JsValue) {
+    let Range { start, end } = read;
     let done = with_state(|s| {
         let bytes = took(round, &journal);
         if seed != s.ingest.dedup_seed() {
@@ -126,6 +133,7 @@ pub fn journaled(file: FileId, start: u64, end: u64, last: bool, seed: u64, roun
         let Some(&size) = loading.open.get(&file) else { return false };
         loading.progress.bytes_done += end - start;
         loading.reader_bytes += end - start;
+        loading.streamed_bytes += if streamed { end - start } else { 0 };
         if last {
             // The parser may have needed no more of the file than this.
             loading.progress.bytes_done += size.saturating_sub(end);
@@ -265,6 +273,7 @@ async fn finish() {
             parse_millis: l.parse_millis,
             read_millis: (now() - l.started - l.parse_millis).max(0.0),
             reader_bytes: l.reader_bytes,
+            streamed_bytes: l.streamed_bytes,
         })
     });
     if let Some(loaded) = ended {

@@ -355,13 +355,13 @@ fn piped(bytes: &[u8], extra: Array) {
                 handle(id, req, Array::new());
             }
         }
-        Pipe::Slice { file, start, end, last, round } => {
-            loader::received(file, start, end, last, Ok((extra.get(0), round)))
+        Pipe::Slice { file, start, end, last, round, streamed } => {
+            loader::received(file, start..end, last, streamed, Ok((extra.get(0), round)))
         }
-        Pipe::Journal { file, start, end, last, seed, round } => {
-            loader::journaled(file, start, end, last, seed, round, extra.get(0))
+        Pipe::Journal { file, start, end, last, seed, round, streamed } => {
+            loader::journaled(file, start..end, last, streamed, seed, round, extra.get(0))
         }
-        Pipe::Failed { file, error } => loader::received(file, 0, 0, true, Err(error)),
+        Pipe::Failed { file, error } => loader::received(file, 0..0, true, false, Err(error)),
         Pipe::HashFailed { file, error } => {
             let path = with_state(|s| s.ingest.model.files.get(file as usize).map(|f| f.path.clone()));
             let path = path.unwrap_or_default();

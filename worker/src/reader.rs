@@ -273,6 +273,7 @@ async fn pump() {
                 }
                 return;
             };
+            let streamed = stream.is_some();
             c.stream = stream;
             // A read that came short met the end of the file.
             let (end, short) = match &read {
@@ -290,7 +291,7 @@ async fn pump() {
                         parser.close();
                     }
                     let journal = parser.take();
-                    let journal_of = Pipe::Journal { file, start, end, last, seed: *seed, round: r.round };
+                    let journal_of = Pipe::Journal { file, start, end, last, seed: *seed, round: r.round, streamed };
                     keep(r, buffer);
                     send(r, journal_of, &journal);
                     sent(r, journal.len() as u64, work(gzip, end - start) * APPLY_WORK.0 / APPLY_WORK.1);
@@ -302,7 +303,7 @@ async fn pump() {
                         keep(r, buffer);
                     } else {
                         let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 0, n);
-                        let slice = Pipe::Slice { file, start, end, last, round: r.round };
+                        let slice = Pipe::Slice { file, start, end, last, round: r.round, streamed };
                         pipe(slice, &Array::of1(&view), &Array::of1(&buffer));
                         sent(r, end - start, work(gzip, end - start));
                     }
@@ -318,8 +319,15 @@ async fn pump() {
                     if let Some((seed, parser)) = r.parser.as_mut().filter(|_| parse) {
                         parser.close();
                         let journal = parser.take();
-                        let journal_of =
-                            Pipe::Journal { file, start, end: start, last: false, seed: *seed, round: r.round };
+                        let journal_of = Pipe::Journal {
+                            file,
+                            start,
+                            end: start,
+                            last: false,
+                            seed: *seed,
+                            round: r.round,
+                            streamed,
+                        };
                         send(r, journal_of, &journal);
                         sent(r, journal.len() as u64, 0);
                     }
