@@ -263,8 +263,8 @@ async fn pump() {
             return;
         };
         let slot = usize::from(parse);
-        let streamed = with_reader(|r| streamed(r, slot, &blob, start, end)).flatten();
-        let (read, stream) = read(streamed, &blob, start, end).await;
+        let by_stream = with_reader(|r| stream_and_buffer(r, slot, &blob, start, end)).flatten();
+        let (read, stream) = read(by_stream, &blob, start, end).await;
         with_reader(|r| {
             // A Stop (or a new plan) may have come while reading: only the current file counts.
             let Some(c) = r.current[slot].as_mut().filter(|c| c.file == file && c.offset == start) else {
@@ -346,7 +346,13 @@ async fn pump() {
 
 /// The stream to read slot `slot`'s file with (opened at `start` if need be), and a buffer to
 /// read into; `None` where files are read by slices.
-fn streamed(r: &mut Reader, slot: usize, blob: &Blob, start: u64, end: u64) -> Option<(ByteStream, ArrayBuffer)> {
+fn stream_and_buffer(
+    r: &mut Reader,
+    slot: usize,
+    blob: &Blob,
+    start: u64,
+    end: u64,
+) -> Option<(ByteStream, ArrayBuffer)> {
     let c = r.current[slot].as_mut().filter(|_| r.streams)?;
     let Some(stream) = c.stream.take().or_else(|| ByteStream::open(blob, start)) else {
         r.streams = false;
@@ -358,12 +364,12 @@ fn streamed(r: &mut Reader, slot: usize, blob: &Blob, start: u64, end: u64) -> O
 /// Reads `start..end` of `blob`, by its stream if it has one (given back), else by a slice: the
 /// buffer read into and how many bytes it holds.
 async fn read(
-    streamed: Option<(ByteStream, ArrayBuffer)>,
+    by_stream: Option<(ByteStream, ArrayBuffer)>,
     blob: &Blob,
     start: u64,
     end: u64,
 ) -> (Result<(ArrayBuffer, u32), String>, Option<ByteStream>) {
-    match streamed {
+    match by_stream {
         Some((stream, buffer)) => {
             let read = stream.read(buffer, (end - start) as u32).await;
             (read, Some(stream))
