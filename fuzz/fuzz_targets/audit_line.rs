@@ -1,10 +1,14 @@
 #![no_main]
-//! One audit-log line: parsed, then every accessor the model and views use on the result.
+//! One audit-log line: parsed, then every accessor the model and views use on the result; and
+//! read the same by the quick pass as by serde_json alone.
 
 use libfuzzer_sys::fuzz_target;
-use review_core::audit::{event_description, is_auth_attempt, is_session_lifecycle, parse_line};
+use review_core::audit::{
+    event_description, is_auth_attempt, is_session_lifecycle, parse_line, parse_line_with_serde_only,
+};
 
 fuzz_target!(|data: &[u8]| {
+    assert_eq!(parse_line(data), parse_line_with_serde_only(data), "the quick pass and serde_json disagree");
     match parse_line(data) {
         Ok(event) => {
             assert!(!event.event.is_empty(), "an event always has a type");

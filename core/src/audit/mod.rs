@@ -4,9 +4,10 @@
 pub mod carried;
 mod codes;
 mod parse;
+pub mod quick;
 
 pub use codes::{code_description, event_description};
-pub use parse::{parse_line, LineError, Outcome, ParsedEvent};
+pub use parse::{parse_line, parse_line_with_serde_only, LineError, Outcome, ParsedEvent};
 
 /// Event types that are authentication attempts: the rows of the auth table.
 pub fn is_auth_attempt(event: &str) -> bool {

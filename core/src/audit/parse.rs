@@ -4,6 +4,7 @@
 //! Each field is read leniently, so that a field of an unexpected type (`"success":"false"`, a
 //! numeric `code`, an object where a name was expected) never costs the event.
 
+use super::quick;
 use crate::problem::ProblemKind;
 use crate::time::{parse_rfc3339, Nanos};
 use serde::Deserialize;
@@ -102,78 +103,83 @@ impl LineError {
 
 /// The wire shape: every indexed key, read as [`Text`] where text is expected, else captured raw
 /// (objects and arrays some versions write). Unknown keys are skipped (but still checked to be
-/// valid JSON by the parser).
-#[derive(Deserialize)]
-struct Wire<'a> {
+/// valid JSON). Filled by the quick pass ([`quick::read`]) for the common line, else by serde_json.
+#[derive(Default, Deserialize)]
+pub(super) struct Wire<'a> {
     #[serde(borrow)]
-    event: Option<Text<'a>>,
+    pub event: Option<Text<'a>>,
     #[serde(borrow, default)]
-    time: Text<'a>,
+    pub time: Text<'a>,
     #[serde(borrow, default)]
-    code: Text<'a>,
+    pub code: Text<'a>,
     #[serde(borrow, default)]
-    uid: Text<'a>,
+    pub uid: Text<'a>,
     #[serde(borrow, default)]
-    ei: Text<'a>,
+    pub ei: Text<'a>,
     #[serde(borrow, default)]
-    cluster_name: Text<'a>,
+    pub cluster_name: Text<'a>,
     #[serde(borrow, default)]
-    user: User<'a>,
+    pub user: User<'a>,
     #[serde(borrow, default)]
-    login: Text<'a>,
+    pub login: Text<'a>,
     #[serde(borrow, default)]
-    sid: Text<'a>,
+    pub sid: Text<'a>,
     #[serde(borrow, default)]
-    server_id: Text<'a>,
+    pub server_id: Text<'a>,
     #[serde(borrow, default)]
-    server_hostname: Text<'a>,
+    pub server_hostname: Text<'a>,
     #[serde(borrow, default)]
-    server_addr: Text<'a>,
+    pub server_addr: Text<'a>,
     #[serde(borrow, default, rename = "addr.local")]
-    addr_local: Text<'a>,
+    pub addr_local: Text<'a>,
     #[serde(borrow, default, rename = "addr.remote")]
-    addr_remote: Text<'a>,
+    pub addr_remote: Text<'a>,
     #[serde(borrow, default)]
-    method: Text<'a>,
+    pub method: Text<'a>,
     #[serde(borrow, default)]
-    error: Text<'a>,
+    pub error: Text<'a>,
     #[serde(borrow, default)]
-    message: Text<'a>,
+    pub message: Text<'a>,
     #[serde(borrow, default)]
-    command: Text<'a>,
+    pub command: Text<'a>,
     #[serde(borrow, default)]
-    program: Text<'a>,
+    pub program: Text<'a>,
     #[serde(borrow)]
-    argv: Option<&'a RawValue>,
+    pub argv: Option<RawText<'a>>,
     #[serde(borrow, default)]
-    size: Text<'a>,
+    pub size: Text<'a>,
     #[serde(borrow, default)]
-    proto: Text<'a>,
+    pub proto: Text<'a>,
     #[serde(borrow)]
-    success: Option<&'a RawValue>,
+    pub success: Option<RawText<'a>>,
     /// Newer events that do not embed Status nest it: `"status":{"success":false,…}`.
     #[serde(borrow)]
-    status: Option<&'a RawValue>,
+    pub status: Option<RawText<'a>>,
     #[serde(borrow)]
-    interactive: Option<&'a RawValue>,
+    pub interactive: Option<RawText<'a>>,
     #[serde(borrow)]
-    participants: Option<&'a RawValue>,
+    pub participants: Option<RawText<'a>>,
     #[serde(borrow, default)]
-    session_start: Text<'a>,
+    pub session_start: Text<'a>,
     #[serde(borrow, default)]
-    session_stop: Text<'a>,
+    pub session_stop: Text<'a>,
 }
 
 /// Parses one line (without its newline). Blank lines are the caller's business.
 pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
     // One UTF-8 check of the whole line, then the parser works on text (checking every
-    // captured string separately costs more). A line that fails is looked at again to say why.
+    // captured string separately costs more), with SIMD where the target has it (std's check
+    // goes a word at a time: 4 bytes in wasm). A line that fails is looked at again to say why.
     let first = line.trim_ascii_start().first().copied();
-    let Ok(text) = std::str::from_utf8(line) else { return Err(explain(line, first, None)) };
-    let wire: Wire<'_> = match (first, serde_json::from_str(text)) {
-        (Some(b'{'), Ok(wire)) => wire,
-        (_, result) => return Err(explain(line, first, result.err())),
-    };
+    let Ok(text) = simdutf8::basic::from_utf8(line) else { return Err(explain(line, first, None)) };
+    match quick::read(text) {
+        Some(wire) => event(wire),
+        None => event(by_serde(line, first, text)?),
+    }
+}
+
+/// The event a line's indexed keys make.
+fn event(wire: Wire<'_>) -> Result<ParsedEvent<'_>, LineError> {
     let event = match wire.event.map(Text::strict) {
         Some(Some(e)) if !e.is_empty() => e,
         Some(_) => return Err(LineError::new(ProblemKind::MissingEvent, "\"event\" is not a non-empty string")),
@@ -208,11 +214,39 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
     })
 }
 
+/// What serde_json reads of a line [`quick::read`] declined (and the judge of every line: see
+/// [`parse_line_with_serde_only`]).
+fn by_serde<'a>(line: &[u8], first: Option<u8>, text: &'a str) -> Result<Wire<'a>, LineError> {
+    match (first, serde_json::from_str(text)) {
+        (Some(b'{'), Ok(wire)) => Ok(wire),
+        (_, result) => Err(explain(line, first, result.err())),
+    }
+}
+
+/// [`parse_line`] with serde_json reading every line: what the quick pass must agree with
+/// (for tests and fuzzing).
+#[doc(hidden)]
+pub fn parse_line_with_serde_only(line: &[u8]) -> Result<ParsedEvent<'_>, LineError> {
+    let first = line.trim_ascii_start().first().copied();
+    let Ok(text) = std::str::from_utf8(line) else { return Err(explain(line, first, None)) };
+    event(by_serde(line, first, text)?)
+}
+
+/// A value kept as its JSON text, as written (read by serde_json as a [`RawValue`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct RawText<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'a RawValue>::deserialize(d).map(|raw| RawText(raw.get()))
+    }
+}
+
 /// A value where text is expected, read in one pass: a string (borrowed unless it has escapes),
 /// or a number or boolean as text (old writers were not consistent). Null, objects and arrays
 /// are no text.
 #[derive(Default)]
-enum Text<'a> {
+pub(super) enum Text<'a> {
     String(Cow<'a, str>),
     Scalar(String),
     /// Also a field that is not there.
@@ -247,7 +281,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 /// The user: [`Text`], or the `user` string of an object, for events that nest metadata instead
 /// of embedding it (`"user":{"user":"lisa"}`).
 #[derive(Default)]
-struct User<'a>(Text<'a>);
+pub(super) struct User<'a>(pub Text<'a>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for User<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -380,14 +414,14 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     format!("{what} at column {}: {msg}", e.column())
 }
 
-fn nested_bool(raw: &RawValue, key: &str) -> Option<bool> {
-    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get()).ok()?;
+fn nested_bool(raw: RawText<'_>, key: &str) -> Option<bool> {
+    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.0).ok()?;
     v.get(key)?.as_bool()
 }
 
 /// `true`/`false`, also as the strings `"true"`/`"false"` that Teleport 2.x wrote.
-fn boolean(raw: &RawValue) -> Option<bool> {
-    match raw.get() {
+fn boolean(raw: RawText<'_>) -> Option<bool> {
+    match raw.0 {
         "true" | "\"true\"" => Some(true),
         "false" | "\"false\"" => Some(false),
         _ => None,
@@ -395,7 +429,7 @@ fn boolean(raw: &RawValue) -> Option<bool> {
 }
 
 /// `program argv…` of an enhanced-recording command (`argv` starts after the program).
-fn command_line<'a>(program: Text<'a>, argv: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
+fn command_line<'a>(program: Text<'a>, argv: Option<RawText<'a>>) -> Option<Cow<'a, str>> {
     let program = program.text()?;
     let args = argv.map(strings).unwrap_or_default();
     if args.is_empty() {
@@ -409,8 +443,8 @@ fn command_line<'a>(program: Text<'a>, argv: Option<&'a RawValue>) -> Option<Cow
     Some(Cow::Owned(line))
 }
 
-fn strings(raw: &RawValue) -> Vec<Cow<'_, str>> {
-    serde_json::from_str::<Vec<Cow<'_, str>>>(raw.get()).unwrap_or_default()
+fn strings(raw: RawText<'_>) -> Vec<Cow<'_, str>> {
+    serde_json::from_str::<Vec<Cow<'_, str>>>(raw.0).unwrap_or_default()
 }
 
 #[cfg(test)]
