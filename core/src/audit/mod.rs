@@ -4,10 +4,12 @@
 pub mod carried;
 mod codes;
 mod parse;
-pub mod quick;
+mod quick;
 
 pub use codes::{code_description, event_description};
 pub use parse::{parse_line, parse_line_with_serde_only, LineError, Outcome, ParsedEvent};
+#[doc(hidden)]
+pub use quick::quick_pass_reads;
 
 /// Event types that are authentication attempts: the rows of the auth table.
 pub fn is_auth_attempt(event: &str) -> bool {

@@ -3,16 +3,16 @@
 //! most of a load's time. This pass finds string ends with `memchr` (SIMD in wasm too).
 //!
 //! It reads only what it is sure serde_json reads the same way, into the same [`Wire`], and
-//! declines (`None`) anything else: control characters, escaped keys, a repeated indexed key,
-//! indexed values that are objects, arrays, fractions or long numbers, and every line that is
-//! not valid JSON. [`super::parse::parse_line`] then asks serde_json, which stays the judge of
-//! every line this pass does not read. A test and a fuzz target check that both give the same.
+//! declines (`None`) anything else: control characters, escaped top-level keys (serde's derive
+//! undoes their escapes; nested ones it only checks), a repeated indexed key, values nested over
+//! 128 deep, indexed values that are objects, arrays, fractions or integers over 18 digits, and
+//! every line that is not valid JSON. [`super::parse::parse_line`] then asks serde_json, which
+//! stays the judge of every line this pass does not read. A test and a fuzz target check that
+//! both read every line the same (natively: the wasm SIMD helpers at the end are checked only
+//! through the browser tests' loads).
 
 use super::parse::{RawText, Text, User, Wire};
 use std::borrow::Cow;
-
-/// serde_json's nesting limit is 128; deeper lines are left to it.
-const MAX_DEPTH: u32 = 100;
 
 /// `text` (one line, valid UTF-8) as serde_json would read it, or `None` to let it decide.
 pub(super) fn read(text: &str) -> Option<Wire<'_>> {
@@ -40,15 +40,15 @@ pub(super) fn read(text: &str) -> Option<Wire<'_>> {
             scan.spaces();
             scan.eat(b':')?;
             scan.spaces();
-            match field(&s[start..end]) {
-                None => scan.skip(1)?,
+            match indexed(&s[start..end]) {
+                None => scan.skip()?,
                 Some(f) => {
-                    // serde rejects a repeated field: so does it, not this pass.
+                    // serde's derive rejects a repeated field: it says so, not this pass.
                     if seen & (1 << f as u32) != 0 {
                         return None;
                     }
                     seen |= 1 << f as u32;
-                    scan.field(&mut wire, f)?;
+                    scan.read_field(&mut wire, f)?;
                 }
             }
             scan.spaces();
@@ -96,7 +96,7 @@ enum Field {
     SessionStop,
 }
 
-fn field(key: &[u8]) -> Option<Field> {
+fn indexed(key: &[u8]) -> Option<Field> {
     Some(match key {
         b"event" => Field::Event,
         b"time" => Field::Time,
@@ -237,56 +237,82 @@ impl<'a> Scan<'a> {
         (self.i > start).then_some(())
     }
 
-    /// Skips any value, checking it. `depth`: objects and arrays around it.
-    fn skip(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'"' => {
-                self.i += 1;
-                self.string().map(drop)
-            }
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number().map(drop),
-            open @ (b'{' | b'[') => {
-                if depth >= MAX_DEPTH {
-                    return None;
-                }
-                self.i += 1;
-                let close = if open == b'{' { b'}' } else { b']' };
-                self.spaces();
-                if self.peek()? == close {
+    /// Skips any value, checking it as serde_json checks a value it ignores (iteratively, as it
+    /// does: no recursion, no limit but the one of this stack of levels, past which it is left
+    /// to serde_json).
+    fn skip(&mut self) -> Option<()> {
+        // Bit `level`: that level is an object (else an array).
+        let mut objects = 0u128;
+        let mut depth = 0u32;
+        loop {
+            match self.peek()? {
+                b'"' => {
                     self.i += 1;
+                    self.string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
+                }
+                open @ (b'{' | b'[') => {
+                    if depth == u128::BITS {
+                        return None;
+                    }
+                    self.i += 1;
+                    self.spaces();
+                    let object = open == b'{';
+                    if self.peek()? != if object { b'}' } else { b']' } {
+                        objects = (objects & !(1 << depth)) | (u128::from(object) << depth);
+                        depth += 1;
+                        if object {
+                            self.member_key()?;
+                        }
+                        continue;
+                    }
+                    self.i += 1;
+                }
+                _ => return None,
+            }
+            // A value is read: close the levels it ends, or go on to the next.
+            loop {
+                if depth == 0 {
                     return Some(());
                 }
-                loop {
-                    if open == b'{' {
-                        // serde_json unescapes keys even when it skips them: left to it.
-                        self.eat(b'"')?;
-                        if self.string()?.2 {
-                            return None;
+                self.spaces();
+                let object = (objects >> (depth - 1)) & 1 == 1;
+                match self.next()? {
+                    b',' => {
+                        self.spaces();
+                        if object {
+                            self.member_key()?;
                         }
-                        self.spaces();
-                        self.eat(b':')?;
-                        self.spaces();
+                        break;
                     }
-                    self.skip(depth + 1)?;
-                    self.spaces();
-                    match self.next()? {
-                        b',' => self.spaces(),
-                        b if b == close => return Some(()),
-                        _ => return None,
-                    }
+                    b'}' if object => depth -= 1,
+                    b']' if !object => depth -= 1,
+                    _ => return None,
                 }
             }
-            _ => None,
         }
+    }
+
+    /// The key of a member of a skipped object, and its colon (serde_json checks it as a string
+    /// it skips, escapes and all).
+    fn member_key(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        self.string()?;
+        self.spaces();
+        self.eat(b':')?;
+        self.spaces();
+        Some(())
     }
 
     /// A value read as [`Text`]: strings, `null`, booleans and short integers (what serde's
     /// visitor makes of others is left to it).
     #[inline(always)]
-    fn text(&mut self) -> Option<Text<'a>> {
+    fn text_value(&mut self) -> Option<Text<'a>> {
         match self.peek()? {
             b'"' => {
                 self.i += 1;
@@ -319,21 +345,21 @@ impl<'a> Scan<'a> {
             return self.literal(b"null").map(|()| None);
         }
         let start = self.i;
-        self.skip(1)?;
+        self.skip()?;
         Some(Some(RawText(&self.text[start..self.i])))
     }
 
-    fn field(&mut self, w: &mut Wire<'a>, f: Field) -> Option<()> {
+    fn read_field(&mut self, w: &mut Wire<'a>, f: Field) -> Option<()> {
         let text = match f {
             Field::Event => {
-                w.event = match self.text()? {
+                w.event = match self.text_value()? {
                     Text::None => None,
                     t => Some(t),
                 };
                 return Some(());
             }
             Field::User => {
-                w.user = User(self.text()?);
+                w.user = User(self.text_value()?);
                 return Some(());
             }
             Field::Argv => return self.raw().map(|r| w.argv = r),
@@ -363,13 +389,14 @@ impl<'a> Scan<'a> {
             Field::SessionStart => &mut w.session_start,
             Field::SessionStop => &mut w.session_stop,
         };
-        *text = self.text()?;
+        *text = self.text_value()?;
         Some(())
     }
 }
 
+/// Whether the quick pass reads `line` (else serde_json does): for tests.
 #[doc(hidden)]
-pub fn accepts(line: &[u8]) -> bool {
+pub fn quick_pass_reads(line: &[u8]) -> bool {
     std::str::from_utf8(line).ok().and_then(read).is_some()
 }
 
