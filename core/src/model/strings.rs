@@ -58,7 +58,7 @@ impl Strings {
             return Sym::NONE;
         }
         let hash = self.hasher.hash_one(s);
-        if let Some(&sym) = self.table.find(hash, |&sym| self.bytes(sym) == s.as_bytes()) {
+        if let Some(&sym) = self.table.find(hash, |&sym| same_bytes(self.bytes(sym), s.as_bytes())) {
             return sym;
         }
         let sym = Sym(self.ends.len() as u32);
@@ -81,7 +81,7 @@ impl Strings {
         if s.is_empty() {
             return Some(Sym::NONE);
         }
-        self.table.find(self.hasher.hash_one(s), |&sym| self.bytes(sym) == s.as_bytes()).copied()
+        self.table.find(self.hasher.hash_one(s), |&sym| same_bytes(self.bytes(sym), s.as_bytes())).copied()
     }
 
     pub fn get(&self, sym: Sym) -> &str {
@@ -167,6 +167,18 @@ impl Strings {
     }
 }
 
+/// Whether `a` and `b` hold the same bytes, compared 8 at a time: in wasm a slice comparison
+/// calls a `memcmp` that goes byte by byte (interning compares every value it finds).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or_default());
+    (&mut x).zip(&mut y).all(|(p, q)| word(p) == word(q)) && x.remainder().iter().eq(y.remainder())
+}
+
 /// The text of `sym` (empty for `Sym::NONE` and unknown symbols).
 fn span<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
     let i = sym.index();
@@ -182,6 +194,22 @@ mod tests {
 
     /// The one-pass search finds exactly the strings a lowercase `contains` finds, including
     /// at string edges, across case, and in non-ASCII strings, and never across two strings.
+    /// The word-at-a-time comparison agrees with `==` at every length and difference.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let base: Vec<u8> = (0..40u8).collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same_bytes(a, a));
+            assert!(!same_bytes(a, &base[..len + 1]));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x80;
+                assert!(!same_bytes(a, &b), "{len} {at}");
+            }
+        }
+    }
+
     #[test]
     fn search_through_all_strings_agrees_with_lowercase_contains() {
         let mut strings = Strings::default();
