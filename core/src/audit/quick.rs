@@ -32,14 +32,10 @@ pub(super) fn read(text: &str) -> Option<Wire<'_>> {
         scan.i += 1;
     } else {
         loop {
-            scan.eat(b'"')?;
-            let (start, end, escaped) = scan.string()?;
+            let (start, end, escaped) = scan.key()?;
             if escaped {
                 return None;
             }
-            scan.spaces();
-            scan.eat(b':')?;
-            scan.spaces();
             match indexed(&s[start..end]) {
                 None => scan.skip()?,
                 Some(f) => {
@@ -267,7 +263,7 @@ impl<'a> Scan<'a> {
                         objects = (objects & !(1 << depth)) | (u128::from(object) << depth);
                         depth += 1;
                         if object {
-                            self.member_key()?;
+                            self.key()?;
                         }
                         continue;
                     }
@@ -286,7 +282,7 @@ impl<'a> Scan<'a> {
                     b',' => {
                         self.spaces();
                         if object {
-                            self.member_key()?;
+                            self.key()?;
                         }
                         break;
                     }
@@ -298,15 +294,15 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The key of a member of a skipped object, and its colon (serde_json checks it as a string
-    /// it skips, escapes and all).
-    fn member_key(&mut self) -> Option<()> {
+    /// An object's key and its colon: the key's span and whether it has escapes (checked as in
+    /// [`Scan::string`]; serde_json undoes them only in the keys of the line's own object).
+    fn key(&mut self) -> Option<(usize, usize, bool)> {
         self.eat(b'"')?;
-        self.string()?;
+        let key = self.string()?;
         self.spaces();
         self.eat(b':')?;
         self.spaces();
-        Some(())
+        Some(key)
     }
 
     /// A value read as [`Text`]: strings, `null`, booleans and short integers (what serde's

@@ -192,8 +192,6 @@ fn span<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
 mod tests {
     use super::*;
 
-    /// The one-pass search finds exactly the strings a lowercase `contains` finds, including
-    /// at string edges, across case, and in non-ASCII strings, and never across two strings.
     /// The word-at-a-time comparison agrees with `==` at every length and difference.
     #[test]
     fn same_bytes_is_slice_equality() {
@@ -210,6 +208,8 @@ mod tests {
         }
     }
 
+    /// The one-pass search finds exactly the strings a lowercase `contains` finds, including
+    /// at string edges, across case, and in non-ASCII strings, and never across two strings.
     #[test]
     fn search_through_all_strings_agrees_with_lowercase_contains() {
         let mut strings = Strings::default();
